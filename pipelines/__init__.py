@@ -1,0 +1,1 @@
+"""The plain library under govreports: archive → document → report. No Scrapy, no Dagster here."""

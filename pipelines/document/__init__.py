@@ -1,0 +1,1 @@
+"""Stage 2: bytes → Document (text blocks and tables of cells), one reader per format."""

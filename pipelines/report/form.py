@@ -1,0 +1,187 @@
+"""THE form model: templates, parts, rows, columns, labels and arithmetic rules, loaded from templates/*.yaml.
+
+Everything that knows a form key or a printed label reads it from here: the parser matches labels, the validator
+evaluates the rules, the warehouse derives its schema and the docs list the rows. Nothing else spells a label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+TEMPLATE_FILES = ("2021", "2019", "hybrid", "legacy")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A printed label (without its ordinal) and the other printings seen in real reports."""
+
+    key: str
+    label: str
+    variants: tuple[str, ...] = ()
+    ordinal: str | None = None
+    group: str | None = None
+
+    @property
+    def printings(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
+@dataclass(frozen=True)
+class ApplicationRow(Label):
+    role: str = "result"  # input | result | total | output
+
+
+@dataclass(frozen=True)
+class Item(Label):
+    """A row of part 二 (规章, 行政许可 …) with the measures its columns hold."""
+
+    band: str = ""
+    measures: tuple[Label, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A linear identity of the form: sum(left) = sum(right), per column, row or block of one part."""
+
+    id: str
+    part: str
+    kind: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    reported_as: str
+    description: str
+    markers: tuple[str, ...]
+    items: tuple[Item, ...]
+    rows: tuple[ApplicationRow, ...]
+
+    @property
+    def has_tables(self) -> bool:
+        return bool(self.rows)
+
+    def row(self, key: str) -> ApplicationRow:
+        return next(row for row in self.rows if row.key == key)
+
+    @property
+    def result_rows(self) -> tuple[ApplicationRow, ...]:
+        return tuple(row for row in self.rows if row.role == "result")
+
+    @property
+    def measures(self) -> tuple[Label, ...]:
+        """Every distinct measure of part 二, in first-seen order."""
+        seen: dict[str, Label] = {}
+        for item in self.items:
+            for measure in item.measures:
+                seen.setdefault(measure.key, measure)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Form:
+    templates: dict[str, Template]
+    sections: tuple[Label, ...]
+    columns: tuple[Label, ...]
+    groups: tuple[Label, ...]
+    review_blocks: tuple[Label, ...]
+    review_measures: tuple[Label, ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def review_keys(self) -> tuple[str, ...]:
+        """The 15 cells of part 四 as `block_measure` keys, in printed order."""
+        return tuple(f"{block.key}_{measure.key}" for block in self.review_blocks for measure in self.review_measures)
+
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return tuple(column.key for column in self.columns)
+
+    def all_application_rows(self) -> tuple[ApplicationRow, ...]:
+        """Every row key any template uses, in form order (the warehouse schema's row domain)."""
+        seen: dict[str, ApplicationRow] = {}
+        for template in self.templates.values():
+            for row in template.rows:
+                seen.setdefault(row.key, row)
+        order = list(self.templates["2021"].rows)
+        other_at = next(i for i, row in enumerate(order) if row.role == "total")
+        extra = [row for key, row in seen.items() if key not in {r.key for r in order}]
+        return tuple(order[:other_at] + extra + order[other_at:])
+
+    def all_items(self) -> tuple[Item, ...]:
+        seen: dict[str, Item] = {}
+        for template in self.templates.values():
+            for item in template.items:
+                seen.setdefault(item.key, item)
+        return tuple(seen.values())
+
+
+def _label(cls: type[Label], data: dict[str, Any], **extra: Any) -> Label:
+    return cls(
+        key=data["key"],
+        label=data["label"],
+        variants=tuple(data.get("variants", ())),
+        ordinal=data.get("ordinal"),
+        group=data.get("group"),
+        **extra,
+    )
+
+
+def _read(name: str) -> Any:
+    text = resources.files("pipelines.report").joinpath("templates", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _items(data: dict[str, Any]) -> tuple[Item, ...]:
+    measures = {
+        key: Label(key=key, label=spec["label"], variants=tuple(spec.get("variants", ())))
+        for key, spec in data["measures"].items()
+    }
+    return tuple(
+        _label(Item, item, band=item.get("band", ""), measures=tuple(measures[m] for m in item["measures"]))
+        for item in data["items"]
+    )
+
+
+@cache
+def load_form() -> Form:
+    parts = _read("parts.yaml")
+    row_lists = {
+        name: tuple(_label(ApplicationRow, row, role=row["role"]) for row in rows)
+        for name, rows in parts["application_rows"].items()
+    }
+    raw = {name: _read(f"{name}.yaml") for name in TEMPLATE_FILES}
+    templates: dict[str, Template] = {}
+    for name, data in raw.items():
+        disclosure = data.get("active_disclosure")
+        if disclosure and "same_as" in disclosure:
+            disclosure = raw[disclosure["same_as"]]["active_disclosure"]
+        rows = tuple(row for part in data.get("applications", {}).get("rows", ()) for row in row_lists[part])
+        templates[name] = Template(
+            id=str(data["id"]),
+            reported_as=str(data["reported_as"]),
+            description=data.get("description", ""),
+            markers=tuple(data.get("markers", ())),
+            items=_items(disclosure) if disclosure else (),
+            rows=rows,
+        )
+    return Form(
+        templates=templates,
+        sections=tuple(_label(Label, s) for s in parts["sections"]),
+        columns=tuple(_label(Label, c) for c in parts["applicant_columns"]),
+        groups=tuple(Label(key=k, label=g["label"], ordinal=g.get("ordinal")) for k, g in parts["application_groups"].items()),
+        review_blocks=tuple(_label(Label, b) for b in parts["review_litigation"]["blocks"]),
+        review_measures=tuple(_label(Label, m) for m in parts["review_litigation"]["measures"]),
+        rules=tuple(
+            Rule(r["id"], r["part"], r["kind"], tuple(r["left"]), tuple(r["right"]), r["description"])
+            for r in _read("rules.yaml")
+        ),
+    )

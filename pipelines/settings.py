@@ -1,0 +1,59 @@
+"""Where the product writes: one data directory for archive, warehouse and Dagster storage.
+
+This module sits at the bottom of the import graph so that the crawler, the warehouse, Dagster and the CLI all
+resolve the same place the same way: ``--data`` beats ``GOVREPORTS_DATA`` beats ``./data``. A value with a URI
+scheme (``s3://bucket/prefix``) selects object storage for the warehouse; the archive and Dagster's own storage
+stay on a local path then (``GOVREPORTS_LOCAL_DATA`` or ``./data``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_ENV = "GOVREPORTS_DATA"
+DEFAULT_DATA = "data"
+
+
+def is_uri(location: str) -> bool:
+    """True for ``s3://…``-style locations (object storage), false for local paths."""
+    return "://" in location and not location.startswith("file://")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved data locations; every path derives from ``data``."""
+
+    data: str
+
+    @classmethod
+    def resolve(cls, data: str | os.PathLike[str] | None = None) -> Settings:
+        chosen = str(data) if data else os.environ.get(DATA_ENV) or DEFAULT_DATA
+        if not is_uri(chosen):
+            chosen = str(Path(chosen.removeprefix("file://")).expanduser().resolve())
+        return cls(data=chosen)
+
+    @property
+    def local_root(self) -> Path:
+        """A local directory for what cannot live in object storage (archive blobs, Dagster sqlite)."""
+        if is_uri(self.data):
+            return Path(os.environ.get("GOVREPORTS_LOCAL_DATA", DEFAULT_DATA)).resolve()
+        return Path(self.data)
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.local_root / "archive"
+
+    @property
+    def warehouse(self) -> str:
+        """Root of the Parquet tables: a local path or an object-storage URI."""
+        return f"{self.data.rstrip('/')}/warehouse" if is_uri(self.data) else str(Path(self.data) / "warehouse")
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.local_root / "catalog.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.local_root / "dagster"
