@@ -1,0 +1,139 @@
+"""The content-addressed blob store: every fetched body kept once, named by its sha256, never overwritten.
+
+Layout ``{archive_dir}/blobs/sha256/<2 hex>/<2 hex>/<sha256>``. A blob appears only by ``os.replace`` of a
+fsynced temporary file, so a crash (even SIGKILL) leaves either the whole blob or none; temporaries of dead
+processes are swept by :meth:`BlobStore.sweep`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class CorruptBlob(Exception):
+    """A stored blob whose bytes no longer match its name."""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check(sha256: str) -> str:
+    if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    return sha256
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class BlobStore:
+    """Blobs under ``root`` (the archive directory): put/get/verify by sha256."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self.blobs = self.root / "blobs" / "sha256"
+        self.tmp = self.root / "blobs" / "tmp"
+
+    def path(self, sha256: str) -> Path:
+        sha256 = _check(sha256)
+        return self.blobs / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def put(self, data: bytes) -> str:
+        """Store ``data``; return its sha256. An existing good blob is left alone; a damaged one is restored."""
+        digest = sha256_hex(data)
+        target = self.path(digest)
+        if target.is_file() and self.verify(digest):
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        temp = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if sha256_hex(temp.read_bytes()) != digest:
+                raise CorruptBlob(f"blob {digest}: bytes written to {temp} do not read back the same")
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+        _fsync_dir(target.parent)
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        """The blob's bytes; raises FileNotFoundError naming the sha256 when absent, CorruptBlob when damaged."""
+        path = self.path(sha256)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise FileNotFoundError(f"blob {sha256} is not in the archive at {self.root}") from None
+        if sha256_hex(data) != sha256:
+            raise CorruptBlob(f"blob {sha256} at {path} does not match its sha256")
+        return data
+
+    def verify(self, sha256: str) -> bool:
+        """True when the blob exists and its bytes hash to its name."""
+        path = self.path(sha256)
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return False
+        return digest.hexdigest() == sha256
+
+    def __iter__(self) -> Iterator[str]:
+        """Every stored sha256."""
+        if not self.blobs.is_dir():
+            return
+        for path in sorted(self.blobs.glob("??/??/*")):
+            if _SHA256.match(path.name):
+                yield path.name
+
+    def sweep(self) -> list[Path]:
+        """Remove temporaries left by dead writers (a crash mid-put); return what was removed."""
+        removed: list[Path] = []
+        if not self.tmp.is_dir():
+            return removed
+        for temp in self.tmp.iterdir():
+            pid = temp.name.split("-", 1)[0]
+            if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+                continue
+            if pid.isdigit() and int(pid) == os.getpid():
+                continue
+            temp.unlink(missing_ok=True)
+            removed.append(temp)
+        return removed
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable (POSIX: the directory entry lives in the directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
