@@ -1,0 +1,449 @@
+"""Positioned glyphs and ruling lines → blocks: the table builder shared by the fixed-layout formats (PDF, OFD).
+
+Fixed-layout files carry no tables, only glyphs at coordinates and the lines drawn between them. Ruled tables are
+rebuilt from the lines: the distinct x and y of the rules make a grid, and two neighbouring grid cells are one
+printed cell when no rule separates them (so merged labels, a group label printed one character per line, or a
+header split over two lines stay one cell). Text outside ruled tables becomes lines; a line with wide gaps between
+its runs becomes a row of cells (tables printed without rules). A table whose last row reaches the page foot and
+that continues at the top of the next page with the same column edges is joined into one table, and a label cell
+cut by the page break ('（四）无' / '法提供') is joined back. Page numbers in the header or footer band are dropped.
+
+Coordinates are PDF points from the page's top-left corner, y downwards.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from pipelines.document.model import Block, Cell, Location, Paragraph, Table
+from pipelines.findings import Finding, Severity
+
+_TOLERANCE = 2.5  # points: rules this close are the same rule (stroke widths, rounding)
+_MIN_RULE = 4.0  # points: shorter strokes are ticks or glyph parts, not table rules
+_FOOTER_BAND = 0.1  # share of the page height at top and bottom where page numbers live
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–－─_·.]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4}\s*页?)?(?:\s*共\s*\d+\s*页)?[\s\-—–－─_·.]*$"
+)
+_ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
+_NUMBER = re.compile(r"^[\s\d,，.．%-]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A drawn straight stroke: horizontal when y0 == y1, vertical when x0 == x1."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
+
+
+@dataclass
+class PageContent:
+    number: int
+    width: float
+    height: float
+    glyphs: list[Glyph]
+    rules: list[Rule]
+
+
+@dataclass
+class _Cell:
+    text: str
+    page: int
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass
+class _Grid:
+    """A ruled table in the making: cells by printed row, plus what joining a continuation needs."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    rows: list[list[_Cell]]
+    page_height: float
+    joined: list[str] = field(default_factory=list)
+
+    @property
+    def nrows(self) -> int:
+        return len(self.rows)
+
+
+def rules_from_segments(segments: list[tuple[float, float, float, float]]) -> list[Rule]:
+    """Axis-parallel segments long enough to be table rules; slanted strokes and ticks are dropped."""
+    rules = []
+    for x0, y0, x1, y1 in segments:
+        if abs(y1 - y0) <= 0.5 and abs(x1 - x0) >= _MIN_RULE:
+            rules.append(Rule(min(x0, x1), y0, max(x0, x1), y0))
+        elif abs(x1 - x0) <= 0.5 and abs(y1 - y0) >= _MIN_RULE:
+            rules.append(Rule(x0, min(y0, y1), x0, max(y0, y1)))
+    return rules
+
+
+def rules_from_box(x0: float, y0: float, x1: float, y1: float) -> list[Rule]:
+    """A thin filled box is a rule (Word and WPS draw borders so); its long axis is the line."""
+    if y1 - y0 <= 3 and x1 - x0 >= _MIN_RULE:
+        middle = (y0 + y1) / 2
+        return [Rule(x0, middle, x1, middle)]
+    if x1 - x0 <= 3 and y1 - y0 >= _MIN_RULE:
+        middle = (x0 + x1) / 2
+        return [Rule(middle, y0, middle, y1)]
+    return []
+
+
+def build_blocks(pages: list[PageContent], findings: list[Finding], source: str) -> list[Block]:
+    """Reading-order blocks of all pages, tables joined across page breaks."""
+    items: list[_Grid | Paragraph | list[Cell]] = []
+    for page in pages:
+        page_items = _page_items(page)
+        previous, first = (items[-1] if items else None), (page_items[0] if page_items else None)
+        if isinstance(previous, _Grid) and isinstance(first, _Grid) and _continues(previous, first):
+            _join(previous, page_items.pop(0))
+        items.extend(page_items)
+    blocks: list[Block] = []
+    pending_rows: list[list[Cell]] = []
+    table_index = 0
+
+    def flush_rows() -> None:
+        nonlocal table_index
+        if pending_rows:
+            blocks.append(Table(rows=list(pending_rows), index=table_index, location=pending_rows[0][0].location))
+            table_index += 1
+            pending_rows.clear()
+
+    for item in items:
+        if isinstance(item, list):
+            pending_rows.append(item)
+            continue
+        flush_rows()
+        if isinstance(item, Paragraph):
+            blocks.append(item)
+        else:
+            blocks.append(_table(item, table_index))
+            for note in item.joined:
+                findings.append(
+                    Finding("document.page_split_table", Severity.INFO, note, location=source, stage="document")
+                )
+            table_index += 1
+    flush_rows()
+    for block in blocks:
+        if isinstance(block, Table):
+            for r, row in enumerate(block.rows):
+                for cell in row:
+                    where = cell.location
+                    cell.location = Location(block.index, r, where.col, page=where.page, bbox=where.bbox)
+    return blocks
+
+
+def _page_items(page: PageContent) -> list[_Grid | Paragraph | list[Cell]]:
+    grids = _grids(page)
+    free = [glyph for glyph in page.glyphs if not any(grid.take(glyph) for grid in grids)]
+    placed: list[tuple[float, _Grid | Paragraph | list[Cell]]] = []
+    for grid_cells in grids:
+        grid = grid_cells.finish(page)
+        if grid is not None:
+            placed.append((grid.bbox[1], grid))
+    for line in _lines(free):
+        top = min(glyph.y0 for glyph in line)
+        runs = _runs(line)
+        text = "".join(_text(run) for run in runs)
+        in_band = top < page.height * _FOOTER_BAND or top > page.height * (1 - _FOOTER_BAND)
+        if in_band and _PAGE_NUMBER.match(text):
+            continue
+        if len(runs) == 1:
+            placed.append((top, Paragraph(_text(runs[0]), Location(page=page.number, bbox=_bbox(line)))))
+        else:
+            cells = [
+                Cell(_text(run), Location(col=col, page=page.number, bbox=_bbox(run))) for col, run in enumerate(runs)
+            ]
+            placed.append((top, cells))
+    placed.sort(key=lambda pair: pair[0])
+    return [item for _, item in placed]
+
+
+class _GridCells:
+    """The grid of one cluster of rules and the glyphs that fall into its cells."""
+
+    def __init__(self, xs: list[float], ys: list[float], owner: dict[tuple[int, int], int]) -> None:
+        self.xs, self.ys, self.owner = xs, ys, owner
+        self.glyphs: dict[int, list[Glyph]] = {}
+
+    def take(self, glyph: Glyph) -> bool:
+        """Put the glyph into the cell under its centre; False when it lies outside this grid."""
+        cx, cy = (glyph.x0 + glyph.x1) / 2, (glyph.y0 + glyph.y1) / 2
+        if not (self.xs[0] <= cx <= self.xs[-1] and self.ys[0] <= cy <= self.ys[-1]):
+            return False
+        col = min(bisect_right(self.xs, cx) - 1, len(self.xs) - 2)
+        row = min(bisect_right(self.ys, cy) - 1, len(self.ys) - 2)
+        self.glyphs.setdefault(self.owner[row, col], []).append(glyph)
+        return True
+
+    def finish(self, page: PageContent) -> _Grid | None:
+        spans: dict[int, list[int]] = {}
+        for (row, col), cell_id in self.owner.items():
+            span = spans.setdefault(cell_id, [row, col, row, col])
+            span[0], span[1] = min(span[0], row), min(span[1], col)
+            span[2], span[3] = max(span[2], row), max(span[3], col)
+        nrows = len(self.ys) - 1
+        rows: list[list[_Cell]] = [[] for _ in range(nrows)]
+        for cell_id, (r0, c0, r1, c1) in sorted(spans.items(), key=lambda item: (item[1][0], item[1][1])):
+            glyphs = self.glyphs.get(cell_id, [])
+            text = _cell_text(glyphs)
+            bbox = (self.xs[c0], self.ys[r0], self.xs[c1 + 1], self.ys[r1 + 1])
+            rows[r0].append(_Cell(text, page.number, r0, c0, r1 - r0 + 1, c1 - c0 + 1, bbox))
+        if len({cell.col for row in rows for cell in row}) < 2:
+            return None
+        bbox = (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+        return _Grid(page.number, bbox, rows, page.height)
+
+
+def _grids(page: PageContent) -> list[_GridCells]:
+    """One grid per connected cluster of horizontal and vertical rules."""
+    horizontal = [rule for rule in page.rules if rule.horizontal]
+    vertical = [rule for rule in page.rules if not rule.horizontal]
+    parent = list(range(len(horizontal) + len(vertical)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    t = _TOLERANCE
+    for i, h in enumerate(horizontal):
+        for j, v in enumerate(vertical):
+            if h.x0 - t <= v.x0 <= h.x1 + t and v.y0 - t <= h.y0 <= v.y1 + t:
+                parent[find(i)] = find(len(horizontal) + j)
+    clusters: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, h in enumerate(horizontal):
+        clusters.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vertical):
+        clusters.setdefault(find(len(horizontal) + j), ([], []))[1].append(v)
+    grids = []
+    for hs, vs in clusters.values():
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        grid = _grid(hs, vs)
+        if grid is not None:
+            grids.append(grid)
+    return grids
+
+
+def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:
+    xs = _cluster([v.x0 for v in vs])
+    ys = _cluster([h.y0 for h in hs])
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    t = _TOLERANCE
+
+    def vertical_rule_at(x: float, y_from: float, y_to: float) -> bool:
+        middle = (y_from + y_to) / 2
+        return any(abs(v.x0 - x) <= t and v.y0 - t <= middle <= v.y1 + t for v in vs)
+
+    def horizontal_rule_at(y: float, x_from: float, x_to: float) -> bool:
+        middle = (x_from + x_to) / 2
+        return any(abs(h.y0 - y) <= t and h.x0 - t <= middle <= h.x1 + t for h in hs)
+
+    nrows, ncols = len(ys) - 1, len(xs) - 1
+    parent = {(r, c): (r, c) for r in range(nrows) for c in range(ncols)}
+
+    def find(key: tuple[int, int]) -> tuple[int, int]:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for r in range(nrows):
+        for c in range(ncols):
+            if c + 1 < ncols and not vertical_rule_at(xs[c + 1], ys[r], ys[r + 1]):
+                parent[find((r, c + 1))] = find((r, c))
+            if r + 1 < nrows and not horizontal_rule_at(ys[r + 1], xs[c], xs[c + 1]):
+                parent[find((r + 1, c))] = find((r, c))
+    ids: dict[tuple[int, int], int] = {}
+    owner = {}
+    for key in parent:
+        root = find(key)
+        owner[key] = ids.setdefault(root, len(ids))
+    return _GridCells(xs, ys, owner)
+
+
+def _cluster(values: list[float]) -> list[float]:
+    """Distinct positions: values within the tolerance of the previous one are the same rule."""
+    result: list[float] = []
+    group: list[float] = []
+    for value in sorted(values):
+        if group and value - group[-1] > _TOLERANCE:
+            result.append(sum(group) / len(group))
+            group = []
+        group.append(value)
+    if group:
+        result.append(sum(group) / len(group))
+    return result
+
+
+def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Glyphs grouped into text lines (by vertical centre), each sorted left to right, lines top to bottom."""
+    lines: list[list[Glyph]] = []
+    centre = 0.0
+    for glyph in sorted(glyphs, key=lambda g: (g.y0 + g.y1) / 2):
+        middle = (glyph.y0 + glyph.y1) / 2
+        if lines and abs(middle - centre) <= max(glyph.height, 1.0) * 0.45:
+            lines[-1].append(glyph)
+            continue
+        lines.append([glyph])
+        centre = middle
+    for line in lines:
+        line.sort(key=lambda g: g.x0)
+    return lines
+
+
+def _runs(line: list[Glyph]) -> list[list[Glyph]]:
+    """A line cut where the gap between glyphs is wider than about two characters (column gaps)."""
+    runs = [[line[0]]]
+    for previous, glyph in pairwise(line):
+        if glyph.x0 - previous.x1 > 2.0 * max(previous.height, glyph.height):
+            runs.append([glyph])
+        else:
+            runs[-1].append(glyph)
+    return runs
+
+
+def _text(glyphs: list[Glyph]) -> str:
+    parts = [glyphs[0].text]
+    for previous, glyph in pairwise(glyphs):
+        if glyph.x0 - previous.x1 > 0.6 * max(previous.height, glyph.height):
+            parts.append(" ")
+        parts.append(glyph.text)
+    return "".join(parts)
+
+
+def _cell_text(glyphs: list[Glyph]) -> str:
+    """A cell's lines joined: without a space between CJK lines (a wrapped label), with one between Latin words."""
+    text = ""
+    for line in _lines(glyphs):
+        part = _text(line)
+        if text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            text += " "
+        text += part
+    return text
+
+
+def _bbox(glyphs: list[Glyph]) -> tuple[float, float, float, float]:
+    return (
+        round(min(g.x0 for g in glyphs), 2),
+        round(min(g.y0 for g in glyphs), 2),
+        round(max(g.x1 for g in glyphs), 2),
+        round(max(g.y1 for g in glyphs), 2),
+    )
+
+
+def _continues(previous: _Grid, following: _Grid) -> bool:
+    """The next page's first table goes on with the previous page's last table: same left and right edges."""
+    return (
+        following.page == previous.page + 1
+        and abs(previous.bbox[0] - following.bbox[0]) <= 3 * _TOLERANCE
+        and abs(previous.bbox[2] - following.bbox[2]) <= 3 * _TOLERANCE
+    )
+
+
+def _join(previous: _Grid, following: _Grid) -> None:
+    """Append a continuation; its first-row cells that go on with a label cell open at the page foot join it."""
+    offset = previous.nrows
+    open_cells = [cell for row in previous.rows for cell in row if cell.row + cell.rowspan == offset]
+    first = following.rows[0] if following.rows else []
+    kept: list[_Cell] = []
+    for cell in first:
+        above = next(
+            (
+                c
+                for c in open_cells
+                if abs(c.bbox[0] - cell.bbox[0]) <= _TOLERANCE and abs(c.bbox[2] - cell.bbox[2]) <= _TOLERANCE
+            ),
+            None,
+        )
+        label_above = above is not None and above.text and not _NUMBER.match(above.text)
+        if above is not None and not cell.text:
+            above.rowspan += cell.rowspan
+            continue
+        if label_above and not _ORDINAL.match(cell.text) and not _NUMBER.match(cell.text):
+            previous.joined.append(
+                f"label cell split by the page break joined: '{above.text}' (page {above.page}) + "
+                f"'{cell.text}' (page {cell.page})"
+            )
+            above.text += cell.text
+            above.rowspan += cell.rowspan
+            continue
+        kept.append(cell)
+    if following.rows:
+        following.rows[0] = kept
+    for row in following.rows:
+        for cell in row:
+            cell.row += offset
+    previous.rows.extend(following.rows)
+    previous.joined.extend(following.joined)
+    previous.bbox = (previous.bbox[0], previous.bbox[1], previous.bbox[2], following.bbox[3])
+
+
+def _table(grid: _Grid, index: int) -> Table:
+    rows = [
+        [
+            Cell(
+                cell.text,
+                Location(table=index, row=cell.row, col=cell.col, page=cell.page, bbox=_round(cell.bbox)),
+                rowspan=cell.rowspan,
+                colspan=cell.colspan,
+            )
+            for cell in sorted(row, key=lambda c: c.col)
+        ]
+        for row in grid.rows
+    ]
+    rows = [row for row in rows if row]
+    return Table(rows=rows, index=index, location=Location(table=index, page=grid.page, bbox=_round(grid.bbox)))
+
+
+def _round(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return (round(bbox[0], 2), round(bbox[1], 2), round(bbox[2], 2), round(bbox[3], 2))
+
+
+def title(page: PageContent) -> str | None:
+    """The title printed on the first page: the leading lines set larger than the body text."""
+    lines = _lines(page.glyphs)
+    if not lines:
+        return None
+    heights = sorted(glyph.height for glyph in page.glyphs)
+    body = heights[len(heights) // 2]
+    parts = []
+    for line in lines[:6]:
+        text = _text(line)
+        if _PAGE_NUMBER.match(text):
+            continue
+        if max(glyph.height for glyph in line) < 1.15 * body:
+            if parts:
+                break
+            continue
+        parts.append(text)
+    return "".join(parts) or None
