@@ -1,0 +1,185 @@
+"""The warehouse tables' Arrow schemas, generated from the form model so a new row or measure needs no code here.
+
+Layout (chosen by ``benchmarks/warehouse_scale.py``): part 三 is stored wide, one row per report with one column
+per form cell (``<row>__<column>``, e.g. ``new_received__total``), because every question users ask reads a few
+cells of many reports; the long ``(row, column, value)`` shape is a view over it. Part 四 is likewise one row per
+report (``review_upheld`` …). Part 二 is small and irregular across templates, so it is long. Raw strings, units
+and notes that differ from the plain number live in ``cells`` (provenance), not beside every zero.
+
+The year is not a column of any file: it is the Hive partition (``year=2023/``), added back on read; year 0 holds
+documents whose year is unknown (not a report, unreadable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pyarrow as pa
+
+from pipelines.report.form import load_form
+
+CELL_SEPARATOR = "__"
+UNKNOWN_YEAR = 0
+
+
+def application_column(row: str, column: str) -> str:
+    """The wide column holding part 三's cell (row, column)."""
+    return f"{row}{CELL_SEPARATOR}{column}"
+
+
+def application_cells() -> tuple[tuple[str, str], ...]:
+    """Every (row, column) of part 三 any template has, in form order."""
+    form = load_form()
+    return tuple((row.key, column) for row in form.all_application_rows() for column in form.column_keys)
+
+
+def review_cells() -> tuple[tuple[str, str, str], ...]:
+    """Every (wide column, block, measure) of part 四, in printed order."""
+    form = load_form()
+    return tuple(
+        (f"{block.key}_{measure.key}", block.key, measure.key)
+        for block in form.review_blocks
+        for measure in form.review_measures
+    )
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One warehouse table: its schema, whether it is partitioned by year, and the sort that makes files stable."""
+
+    name: str
+    schema: pa.Schema
+    partitioned: bool
+    sort_by: tuple[str, ...]
+    description: str
+
+
+def _strings(*names: str) -> list[pa.Field]:
+    return [pa.field(name, pa.string()) for name in names]
+
+
+@cache
+def tables() -> dict[str, TableSpec]:
+    """Every table the warehouse writes, keyed by name."""
+    specs = [
+        TableSpec(
+            "documents",
+            pa.schema(
+                [
+                    *_strings("sha256", "source_id", "url", "final_url"),
+                    pa.field("http_status", pa.int16()),
+                    *_strings("media_type"),
+                    pa.field("size", pa.int64()),
+                    pa.field("fetched_at", pa.timestamp("us", tz="UTC")),
+                    *_strings("parent_url", "link_text", "title"),
+                    pa.field("is_report", pa.bool_()),
+                    *_strings("agency"),
+                    pa.field("listed_year", pa.int16()),
+                    *_strings("region_code", "run_id"),
+                ]
+            ),
+            partitioned=False,
+            sort_by=("sha256", "source_id", "url", "fetched_at"),
+            description="Every archived document as the manifest recorded it (one row per fetch).",
+        ),
+        TableSpec(
+            "reports",
+            pa.schema(
+                _strings(
+                    "report_id",
+                    "organ_id",
+                    "agency",
+                    "region_code",
+                    "template",
+                    "template_variant",
+                    "source_id",
+                    "source",
+                    "sha256",
+                    "media_type",
+                    "parser_version",
+                    "status",
+                )
+            ),
+            partitioned=True,
+            sort_by=("organ_id", "report_id"),
+            description="One row per parsed document; status is parsed | legacy | not_report | unreadable | failed.",
+        ),
+        TableSpec(
+            "active_disclosure",
+            pa.schema(
+                [
+                    *_strings("report_id", "organ_id", "item", "measure"),
+                    pa.field("value", pa.float64()),
+                    *_strings("unit", "raw"),
+                ]
+            ),
+            partitioned=True,
+            sort_by=("organ_id", "report_id", "item", "measure"),
+            description="Part 二: one row per (item, measure) printed.",
+        ),
+        TableSpec(
+            "applications",
+            pa.schema(
+                [
+                    *_strings("report_id", "organ_id"),
+                    *(pa.field(application_column(row, column), pa.int64()) for row, column in application_cells()),
+                ]
+            ),
+            partitioned=True,
+            sort_by=("organ_id", "report_id"),
+            description="Part 三, one row per report, one column per cell <row>__<column>; null = blank or absent.",
+        ),
+        TableSpec(
+            "review_litigation",
+            pa.schema(
+                [
+                    *_strings("report_id", "organ_id"),
+                    *(pa.field(key, pa.int64()) for key, _, _ in review_cells()),
+                ]
+            ),
+            partitioned=True,
+            sort_by=("organ_id", "report_id"),
+            description="Part 四, one row per report with its 15 cells <block>_<measure>.",
+        ),
+        TableSpec(
+            "cells",
+            pa.schema(_strings("report_id", "part", "row", "column", "raw", "unit", "note", "location")),
+            partitioned=True,
+            sort_by=("report_id", "part", "row", "column"),
+            description="Provenance of cells whose printing is more than the plain number (units, notes, '/', 1,234).",
+        ),
+        TableSpec(
+            "findings",
+            pa.schema(
+                _strings(
+                    "report_id", "sha256", "stage", "rule", "severity", "message", "location", "form_key", "values"
+                )
+            ),
+            partitioned=True,
+            sort_by=("report_id", "stage", "rule", "location", "message"),
+            description="Per-document findings of reading, parsing and validation; values is a JSON object.",
+        ),
+        TableSpec(
+            "organs",
+            pa.schema(_strings("organ_id", "name", "region_code", "source_id", "role", "part_of")),
+            partitioned=False,
+            sort_by=("organ_id",),
+            description="The organ registry: role is aggregate | unit | null; part_of: the aggregate a unit sums into.",
+        ),
+        TableSpec(
+            "organ_names",
+            pa.schema(_strings("name", "normalised", "organ_id", "method", "detail")),
+            partitioned=False,
+            sort_by=("name", "organ_id"),
+            description="Identity decisions: each printed agency name, the organ it resolved to, how and why.",
+        ),
+    ]
+    return {spec.name: spec for spec in specs}
+
+
+def spec(name: str) -> TableSpec:
+    try:
+        return tables()[name]
+    except KeyError:
+        raise KeyError(f"no warehouse table {name!r}; tables are {sorted(tables())}") from None

@@ -1,0 +1,29 @@
+-- Two documents that resolve to the same organ and year (the same report as PDF and HTML, or a re-publication).
+CREATE OR REPLACE VIEW duplicate_reports AS
+SELECT organ_id, year, count(*) AS documents, list(report_id ORDER BY report_id) AS report_ids
+FROM reports WHERE status = 'parsed' AND organ_id IS NOT NULL
+GROUP BY ALL HAVING count(*) > 1;
+
+-- Every finding in one shape: per document (read, parse, validate, warehouse) and across reports.
+CREATE OR REPLACE VIEW all_findings AS
+SELECT report_id, year, stage, rule, severity, message, location, "values" FROM findings
+UNION ALL
+SELECT report_id, year, 'cross_report' AS stage, rule, severity, message, location, CAST("values" AS VARCHAR)
+FROM cross_findings;
+
+-- The checks per report: findings by severity, form rules broken by the stored numbers, cross-report breaks.
+CREATE OR REPLACE VIEW report_checks AS
+WITH f AS (
+    SELECT report_id,
+           count(*) FILTER (WHERE severity = 'error') AS errors,
+           count(*) FILTER (WHERE severity = 'warning') AS warnings,
+           count(*) FILTER (WHERE severity = 'info') AS infos,
+           count(*) FILTER (WHERE stage = 'cross_report') AS cross_report
+    FROM all_findings GROUP BY ALL
+), b AS (
+    SELECT report_id, count(*) AS form_breaks FROM form_breaks GROUP BY ALL
+)
+SELECT r.report_id, r.year, r.organ_id, r.agency, r.status,
+       coalesce(f.errors, 0) AS errors, coalesce(f.warnings, 0) AS warnings, coalesce(f.infos, 0) AS infos,
+       coalesce(f.cross_report, 0) AS cross_report, coalesce(b.form_breaks, 0) AS form_breaks
+FROM reports r LEFT JOIN f USING (report_id) LEFT JOIN b USING (report_id);

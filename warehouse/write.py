@@ -1,0 +1,166 @@
+"""Writing the warehouse: Hive-partitioned Parquet by year, zstd, one file per partition, replaced atomically.
+
+A batch of reports replaces every row those reports had before, in whatever year they were filed under, so
+re-parsing a document (or loading the same documents twice) leaves exactly one copy of its rows. A partition is
+rewritten whole: read, drop the batch's report ids, add the batch's rows, sort, write a temporary file, rename it
+into place — readers see the old file or the new one, never half of one. On object storage a single PUT is already
+all-or-nothing, so the file is written in place. ``reports`` is written last: a report row is the mark that all
+its facts are in, which is what ``build`` uses to skip documents already parsed.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+
+import fsspec
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
+
+from warehouse.schema import UNKNOWN_YEAR, TableSpec, spec, tables
+
+DATA_FILE = "data.parquet"
+ROW_GROUP_SIZE = 32_768
+COMPRESSION = "zstd"
+
+
+class Warehouse:
+    """The Parquet tables under one root (a local path or an ``s3://`` URI)."""
+
+    def __init__(self, root: str) -> None:
+        self.uri = root.rstrip("/")
+        self.fs, self.root = fsspec.core.url_to_fs(self.uri)
+        self.local = isinstance(self.fs, LocalFileSystem)
+
+    def table_dir(self, name: str) -> str:
+        return f"{self.root}/{name}"
+
+    def partition_file(self, name: str, year: int | None) -> str:
+        if spec(name).partitioned:
+            return f"{self.table_dir(name)}/year={UNKNOWN_YEAR if year is None else year}/{DATA_FILE}"
+        return f"{self.table_dir(name)}/{DATA_FILE}"
+
+    def years(self, name: str) -> list[int]:
+        """The year partitions ``name`` has files for."""
+        found = self.fs.glob(f"{self.table_dir(name)}/year=*/{DATA_FILE}")
+        return sorted(int(path.rsplit("/", 2)[-2].removeprefix("year=")) for path in found)
+
+    def exists(self, name: str, year: int | None = None) -> bool:
+        return self.fs.exists(self.partition_file(name, year))
+
+    def read(self, name: str, year: int | None = None, columns: list[str] | None = None) -> pa.Table:
+        """One partition (or an unpartitioned table) as written, without the year column; empty when absent."""
+        table_spec = spec(name)
+        path = self.partition_file(name, year)
+        if not self.fs.exists(path):
+            schema = table_spec.schema
+            return (schema if columns is None else pa.schema([schema.field(c) for c in columns])).empty_table()
+        return pq.read_table(path, filesystem=self.fs, columns=columns)
+
+    def read_all(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """Every partition with a ``year`` column (int32) appended."""
+        if not spec(name).partitioned:
+            return self.read(name, columns=columns)
+        parts = []
+        for year in self.years(name):
+            part = self.read(name, year, columns)
+            parts.append(part.append_column("year", pa.array([year] * len(part), pa.int32())))
+        if not parts:
+            schema = spec(name).schema if columns is None else pa.schema([spec(name).schema.field(c) for c in columns])
+            return schema.append(pa.field("year", pa.int32())).empty_table()
+        return pa.concat_tables(parts)
+
+    def write_file(self, name: str, year: int | None, table: pa.Table) -> None:
+        """Write one partition (or a whole unpartitioned table) sorted and atomically."""
+        table_spec = spec(name)
+        table = _conform(table_spec, table)
+        if len(table):
+            table = table.sort_by([(column, "ascending") for column in table_spec.sort_by])
+        final = self.partition_file(name, year)
+        if not self.local:
+            with self.fs.open(final, "wb") as handle:
+                _write_parquet(table, handle)
+            return
+        staging = f"{self.table_dir(name)}/_staging"
+        os.makedirs(staging, exist_ok=True)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        temp = f"{staging}/{os.getpid()}-{uuid.uuid4().hex}.parquet"
+        try:
+            with open(temp, "wb") as handle:
+                _write_parquet(table, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, final)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
+    def ensure_tables(self) -> None:
+        """Give every table at least one (possibly empty) file, so views over them always resolve."""
+        for name, table_spec in tables().items():
+            if table_spec.partitioned and not self.years(name):
+                self.write_file(name, UNKNOWN_YEAR, table_spec.schema.empty_table())
+            elif not table_spec.partitioned and not self.exists(name):
+                self.write_file(name, None, table_spec.schema.empty_table())
+
+    def report_years(self, report_ids: Iterable[str]) -> set[int]:
+        """The partitions that currently hold any of ``report_ids`` (a re-parse may move a report's year)."""
+        wanted = pa.array(sorted(set(report_ids)), pa.string())
+        years: set[int] = set()
+        for year in self.years("reports"):
+            ids = self.read("reports", year, ["report_id"]).column("report_id")
+            if pc.any(pc.is_in(ids, value_set=wanted)).as_py():
+                years.add(year)
+        return years
+
+    def replace_reports(self, batch: dict[str, pa.Table]) -> dict[str, int]:
+        """Replace the rows of the batch's reports in every partitioned table; return rows written per table.
+
+        ``batch`` maps table name to rows with a ``year`` column; ``batch["reports"]`` names the reports replaced.
+        """
+        report_ids = batch["reports"].column("report_id")
+        wanted = pa.array(sorted(set(report_ids.to_pylist())), pa.string())
+        new_years = {UNKNOWN_YEAR if y is None else y for y in pc.unique(batch["reports"].column("year")).to_pylist()}
+        affected = sorted(new_years | self.report_years(wanted.to_pylist()))
+        order = [name for name, s in tables().items() if s.partitioned and name != "reports"] + ["reports"]
+        written: dict[str, int] = {}
+        for name in order:
+            rows = batch.get(name)
+            years = pc.fill_null(rows.column("year"), UNKNOWN_YEAR) if rows is not None else None
+            for year in affected:
+                kept = self.read(name, year) if self.exists(name, year) else None
+                if kept is not None and len(kept):
+                    kept = kept.filter(pc.invert(pc.is_in(kept.column("report_id"), value_set=wanted)))
+                parts = [kept] if kept is not None else []
+                if rows is not None:
+                    fresh = rows.filter(pc.equal(years, year)).drop_columns(["year"])
+                    parts.append(_conform(spec(name), fresh))
+                    written[name] = written.get(name, 0) + len(fresh)
+                if not parts:
+                    continue
+                self.write_file(name, year, pa.concat_tables([_conform(spec(name), p) for p in parts]))
+        return written
+
+
+def _conform(table_spec: TableSpec, table: pa.Table) -> pa.Table:
+    """``table`` with exactly the spec's columns, in order and type; a missing column is all null."""
+    columns = []
+    for field in table_spec.schema:
+        if field.name in table.column_names:
+            columns.append(table.column(field.name).cast(field.type))
+        else:
+            columns.append(pa.nulls(len(table), field.type))
+    return pa.Table.from_arrays(columns, schema=table_spec.schema)
+
+
+def _write_parquet(table: pa.Table, sink) -> None:
+    pq.write_table(
+        table,
+        sink,
+        compression=COMPRESSION,
+        row_group_size=ROW_GROUP_SIZE,
+        write_statistics=True,
+    )
