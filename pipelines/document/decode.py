@@ -1,20 +1,40 @@
-"""Bytes → str for text formats: BOM, then the declared charset (HTTP header, HTML meta), then UTF-8, then
-detection with charset-normalizer. GBK and GB2312 are read as GB18030, their superset, since portals declare
-the narrower name for pages that use characters outside it.
+"""Bytes → str for text formats: BOM, then the declared charset (HTTP header, HTML meta), then UTF-8, then GB18030,
+then detection with charset-normalizer.
+
+GBK and GB2312 are read as GB18030, their superset, since portals declare the narrower name for pages that use
+characters outside it. Chinese portals that declare nothing are almost always GBK (spec/portals.md §5), and
+charset-normalizer can mistake short GBK pages for Big5 or Shift-JIS, so GB18030 is tried before detection and
+kept when what it reads is overwhelmingly common Chinese text. A Latin-1 family declaration is a server default
+on these portals, not a statement about the page: it is tried only after everything else.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
 from pipelines.document.errors import UnreadableDocument
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-]+)""", re.I)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030"}
+_WEAK = {"latin_1", "iso8859-1", "ascii", "cp1252"}
+_HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2000-\u206f]")
+_HAN_SHARE = 0.9
+
+
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    origin: str  # bom | declared | meta | utf-8 | gb18030 | detected | weak-declared
 
 
 def canonical(encoding: str) -> str | None:
@@ -34,22 +54,53 @@ def declared_in_html(data: bytes) -> str | None:
 
 def decode(data: bytes, source: str, declared: str | None = None, *, html: bool = False) -> tuple[str, str]:
     """Return (text, encoding used). Raises UnreadableDocument when no encoding reads the bytes cleanly."""
+    decoded = decode_with_origin(data, source, declared, html=html)
+    return decoded.text, decoded.encoding
+
+
+def decode_with_origin(data: bytes, source: str, declared: str | None = None, *, html: bool = False) -> Decoded:
+    """As decode(), also saying where the encoding came from (readers report guessed encodings as findings)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
-    candidates = [declared, declared_in_html(data) if html else None, "utf-8"]
-    for candidate in candidates:
-        encoding = canonical(candidate) if candidate else None
-        if encoding:
             try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                continue
+                return Decoded(data.decode(encoding), encoding, "bom")
+            except UnicodeDecodeError as error:
+                raise UnreadableDocument(source, f"undecodable as {encoding} (BOM): {error.reason}") from error
+    weak: list[str] = []
+    candidates = ((declared, "declared"), (declared_in_html(data) if html else None, "meta"), ("utf-8", "utf-8"))
+    for candidate, origin in candidates:
+        encoding = canonical(candidate) if candidate else None
+        if not encoding:
+            continue
+        if encoding in _WEAK:
+            weak.append(encoding)
+            continue
+        try:
+            return Decoded(data.decode(encoding), encoding, origin)
+        except UnicodeDecodeError:
+            continue
+    chinese = _as_chinese(data)
+    if chinese is not None:
+        return Decoded(chinese, "gb18030", "gb18030")
+    for encoding in weak:
+        return Decoded(data.decode(encoding), encoding, "weak-declared")
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise UnreadableDocument(source, "undecodable: no text encoding reads these bytes")
     encoding = canonical(best.encoding) or best.encoding
     try:
-        return data.decode(encoding), encoding
+        return Decoded(data.decode(encoding), encoding, "detected")
     except UnicodeDecodeError as error:
         raise UnreadableDocument(source, f"undecodable as {encoding}: {error.reason}") from error
+
+
+def _as_chinese(data: bytes) -> str | None:
+    """The bytes read as GB18030 if that reads them strictly and the non-ASCII text is nearly all common Chinese."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = sum(1 for char in text if ord(char) > 127)
+    if non_ascii == 0:
+        return None
+    return text if len(_HAN.findall(text)) >= _HAN_SHARE * non_ascii else None

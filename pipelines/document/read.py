@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import importlib
 
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
 
-Reader = Callable[[bytes, str, str, "str | None"], Document]
-
-
-def _readers() -> dict[str, Reader]:
-    from pipelines.document import html, text
-
-    return {sniff.TEXT: text.read, sniff.HTML: html.read}
+# Media type → the module (and function, after ':', default `read`) whose `(data, source, sha256,
+# declared_encoding)` reads it. Imported on first use, so a format's heavy library loads only when a document
+# of that format comes along.
+READERS: dict[str, str] = {
+    sniff.TEXT: "pipelines.document.text",
+    sniff.HTML: "pipelines.document.html",
+    sniff.MHT: "pipelines.document.mht",
+    sniff.PDF: "pipelines.document.pdf",
+    sniff.DOCX: "pipelines.document.docx",
+    sniff.DOC: "pipelines.document.office",
+    sniff.XLSX: "pipelines.document.xlsx",
+    sniff.XLS: "pipelines.document.xlsx:read_xls",
+    sniff.OFD: "pipelines.document.ofd",
+}
 
 
 def read_document(data: bytes, source: str, *, declared_encoding: str | None = None) -> Document:
@@ -23,8 +30,10 @@ def read_document(data: bytes, source: str, *, declared_encoding: str | None = N
     if not data.strip():
         raise UnreadableDocument(source, "empty file")
     media_type = sniff.sniff(data)
-    reader = _readers().get(media_type)
-    if reader is None:
+    spec = READERS.get(media_type)
+    if spec is None:
         raise UnreadableDocument(source, f"cannot read {media_type} (binary content of an unsupported format)")
     sha256 = hashlib.sha256(data).hexdigest()
+    module, _, function = spec.partition(":")
+    reader = getattr(importlib.import_module(module), function or "read")
     return reader(data, source, sha256, declared_encoding)

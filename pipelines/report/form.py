@@ -177,7 +177,9 @@ def load_form() -> Form:
         templates=templates,
         sections=tuple(_label(Label, s) for s in parts["sections"]),
         columns=tuple(_label(Label, c) for c in parts["applicant_columns"]),
-        groups=tuple(Label(key=k, label=g["label"], ordinal=g.get("ordinal")) for k, g in parts["application_groups"].items()),
+        groups=tuple(
+            Label(key=k, label=g["label"], ordinal=g.get("ordinal")) for k, g in parts["application_groups"].items()
+        ),
         review_blocks=tuple(_label(Label, b) for b in parts["review_litigation"]["blocks"]),
         review_measures=tuple(_label(Label, m) for m in parts["review_litigation"]["measures"]),
         rules=tuple(
