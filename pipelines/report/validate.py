@@ -26,7 +26,8 @@ def _finding(rule: Rule, where: str, left: dict[str, Number], right: dict[str, N
     return Finding(
         rule=rule.id,
         severity=Severity.ERROR,
-        message=f"{where}: {' + '.join(left)} = {left_sum:g} but {' + '.join(right)} = {right_sum:g} ({rule.description})",
+        message=f"{where}: {' + '.join(left)} = {left_sum:g} but {' + '.join(right)} = {right_sum:g} "
+        f"({rule.description})",
         location=where,
         values={"left": left, "right": right, "left_sum": left_sum, "right_sum": right_sum},
         stage="validate",
