@@ -43,3 +43,96 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
             continue
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2 if pretty else None))
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--name", default="files", show_default=True, help="Names the source: local:<name>.")
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...], name: str) -> None:
+    """Put local report files (or folders of them) into the archive as a source of their own."""
+    from warehouse.ingest import IngestError, ingest
+
+    try:
+        result = ingest(settings, paths, name)
+    except IngestError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"ingested {result.files} file(s) as local:{name} ({result.new_blobs} new) in run {result.run_id}")
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Re-parse every document, not only those new to this parser version.")
+@click.pass_obj
+def build(settings: Settings, rebuild: bool) -> None:
+    """Parse every archived document not yet parsed by this parser version; refresh the warehouse and catalog."""
+    from rich.progress import Progress
+
+    from warehouse.build import build as build_warehouse
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("parsing", total=None)
+
+        def progress(done: int, total: int, source: str) -> None:
+            bar.update(task, completed=done, total=total, description=source[-50:])
+
+        result = build_warehouse(settings, progress, rebuild=rebuild)
+    click.echo(
+        f"{result.documents} document(s) archived, {result.parsed} parsed now ({result.new} new), "
+        f"{result.skipped} already parsed; status {result.statuses}; findings {result.findings}"
+    )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, help="A value bound to the next ? in QUERY (repeatable).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per row on stdout.")
+@click.pass_obj
+def sql(settings: Settings, query: str, params: tuple[str, ...], as_csv: bool, as_json: bool) -> None:
+    """Run QUERY against the warehouse catalog (tables and views: see warehouse/sql/views.sql)."""
+    import duckdb
+
+    from warehouse import catalog
+    from warehouse.export import query as run_query
+
+    try:
+        with catalog.connect(settings) as connection:
+            table = run_query(connection, query, list(params))
+    except duckdb.Error as error:
+        raise click.ClickException(f"query failed: {error}") from error
+    if as_csv:
+        import pyarrow.csv as pacsv
+
+        from warehouse.export import _plain
+
+        sink = sys.stdout.buffer
+        pacsv.write_csv(_plain(table), sink)
+    elif as_json:
+        for row in table.to_pylist():
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        view = Table(*table.column_names)
+        for row in table.to_pylist():
+            view.add_row(*("" if v is None else str(v) for v in row.values()))
+        Console().print(view)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"), show_default=True)
+@click.option("--table", "names", multiple=True, help="A table or view to export (repeatable; default: all main ones).")
+@click.pass_obj
+def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...]) -> None:
+    """Export the warehouse tables and main views as CSV, one XLSX workbook, or Parquet."""
+    from warehouse.export import ExportError
+    from warehouse.export import export as export_tables
+
+    try:
+        files = export_tables(settings, fmt, out, names)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    for path in files:
+        click.echo(str(path))
