@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -87,6 +88,10 @@ class _Grid:
     rows: list[list[_Cell]]
     page_height: float
     joined: list[str] = field(default_factory=list)
+    last_page: int = 0
+
+    def __post_init__(self) -> None:
+        self.last_page = self.last_page or self.page
 
     @property
     def nrows(self) -> int:
@@ -342,11 +347,18 @@ def _text(glyphs: list[Glyph]) -> str:
 
 
 def _cell_text(glyphs: list[Glyph]) -> str:
+    return join_lines(_text(line) for line in _lines(glyphs))
+
+
+def join_lines(lines: Iterable[str]) -> str:
     """A cell's lines joined: without a space between CJK lines (a wrapped label), with one between Latin words."""
     text = ""
-    for line in _lines(glyphs):
-        part = _text(line)
-        if text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+    for line in lines:
+        part = line.strip()
+        if not part:
+            continue
+        latin = text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii() and part[0].isalnum()
+        if latin and not (text[-1].isdigit() and part[0].isdigit()):
             text += " "
         text += part
     return text
@@ -364,48 +376,67 @@ def _bbox(glyphs: list[Glyph]) -> tuple[float, float, float, float]:
 def _continues(previous: _Grid, following: _Grid) -> bool:
     """The next page's first table goes on with the previous page's last table: same left and right edges."""
     return (
-        following.page == previous.page + 1
+        following.page == previous.last_page + 1
         and abs(previous.bbox[0] - following.bbox[0]) <= 3 * _TOLERANCE
         and abs(previous.bbox[2] - following.bbox[2]) <= 3 * _TOLERANCE
     )
 
 
 def _join(previous: _Grid, following: _Grid) -> None:
-    """Append a continuation; its first-row cells that go on with a label cell open at the page foot join it."""
+    """Append a continuation. Its first row either finishes a row the page break cut (every text in it goes on a
+    label above, every cell under a number is empty) and is folded into that row, or starts new rows; then an
+    empty cell under a cell open at the page foot extends it, and a merged label cell without an ordinal under
+    an open label joins it ('（四）无' + '法提供')."""
     offset = previous.nrows
     open_cells = [cell for row in previous.rows for cell in row if cell.row + cell.rowspan == offset]
     first = following.rows[0] if following.rows else []
+    above = {id(cell): _aligned(cell, open_cells) for cell in first}
+
+    def label(cell: _Cell | None) -> bool:
+        return cell is not None and bool(cell.text) and not _NUMBER.match(cell.text)
+
+    split_row = bool(first) and all(
+        above[id(cell)] is not None
+        and (not cell.text or (label(above[id(cell)]) and label(cell) and not _ORDINAL.match(cell.text)))
+        for cell in first
+    )
     kept: list[_Cell] = []
     for cell in first:
-        above = next(
-            (
-                c
-                for c in open_cells
-                if abs(c.bbox[0] - cell.bbox[0]) <= _TOLERANCE and abs(c.bbox[2] - cell.bbox[2]) <= _TOLERANCE
-            ),
-            None,
-        )
-        label_above = above is not None and above.text and not _NUMBER.match(above.text)
-        if above is not None and not cell.text:
-            above.rowspan += cell.rowspan
+        top = above[id(cell)]
+        if top is None:
+            kept.append(cell)
             continue
-        if label_above and not _ORDINAL.match(cell.text) and not _NUMBER.match(cell.text):
+        grow = cell.rowspan - 1 if split_row else cell.rowspan
+        if not cell.text:
+            top.rowspan += grow
+        elif split_row or (cell.rowspan > 1 and label(top) and label(cell) and not _ORDINAL.match(cell.text)):
             previous.joined.append(
-                f"label cell split by the page break joined: '{above.text}' (page {above.page}) + "
+                f"label cell split by the page break joined: '{top.text}' (page {top.page}) + "
                 f"'{cell.text}' (page {cell.page})"
             )
-            above.text += cell.text
-            above.rowspan += cell.rowspan
-            continue
-        kept.append(cell)
-    if following.rows:
-        following.rows[0] = kept
-    for row in following.rows:
+            top.text += cell.text
+            top.rowspan += grow
+        else:
+            kept.append(cell)
+    rows = following.rows
+    if split_row:
+        rows, offset = rows[1:], offset - 1
+    elif rows:
+        rows[0] = kept
+    for row in rows:
         for cell in row:
             cell.row += offset
-    previous.rows.extend(following.rows)
+    previous.rows.extend(rows)
     previous.joined.extend(following.joined)
+    previous.last_page = following.last_page
     previous.bbox = (previous.bbox[0], previous.bbox[1], previous.bbox[2], following.bbox[3])
+
+
+def _aligned(cell: _Cell, candidates: list[_Cell]) -> _Cell | None:
+    for candidate in candidates:
+        if abs(candidate.bbox[0] - cell.bbox[0]) <= _TOLERANCE and abs(candidate.bbox[2] - cell.bbox[2]) <= _TOLERANCE:
+            return candidate
+    return None
 
 
 def _table(grid: _Grid, index: int) -> Table:

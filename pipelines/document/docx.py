@@ -1,0 +1,129 @@
+"""DOCX → Document, read from word/document.xml directly.
+
+python-docx repeats a merged cell in every grid position it covers; the document model wants it printed once with
+its span. So the body is walked here: w:p → Paragraph, w:tbl → Table, w:gridSpan → colspan, a w:vMerge
+continuation → one more row of span for the cell above. Text of text boxes is read once (mc:Fallback holds a
+copy of mc:Choice). The zip is opened with limits and the XML without entity expansion (zipsafe).
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pipelines.document.errors import UnreadableDocument
+from pipelines.document.layout import join_lines
+from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
+from pipelines.document.zipsafe import SafeZip
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_P, _TBL, _TR, _TC = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc"
+_T, _TAB, _BR, _CR = f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"
+_VAL = f"{{{W}}}val"
+
+
+def read(
+    data: bytes, source: str, sha256: str, declared_encoding: str | None = None, media_type: str = MEDIA_TYPE
+) -> Document:
+    archive = SafeZip(data, source)
+    root = archive.xml("word/document.xml")
+    body = root.find(f"{{{W}}}body")
+    if body is None:
+        raise UnreadableDocument(source, "word/document.xml has no body")
+    document = Document(source=source, sha256=sha256, media_type=media_type)
+    document.blocks = _blocks(body)
+    document.title = _core_title(archive)
+    return document
+
+
+def _core_title(archive: SafeZip) -> str | None:
+    if not archive.has("docProps/core.xml"):
+        return None
+    core = archive.xml("docProps/core.xml")
+    title = core.find("{http://purl.org/dc/elements/1.1/}title")
+    return title.text.strip() if title is not None and title.text and title.text.strip() else None
+
+
+def _blocks(body: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    _walk(body, blocks, [0])
+    return blocks
+
+
+def _walk(element: etree._Element, blocks: list[Block], line: list[int]) -> None:
+    """Paragraphs and tables in document order; a table holding tables is layout and is read through."""
+    for child in element:
+        if child.tag == _P:
+            text = _paragraph_text(child)
+            if text.strip():
+                blocks.append(Paragraph(text, Location(line=line[0])))
+            line[0] += 1
+        elif child.tag == _TBL:
+            if child.find(f".//{{{W}}}tc//{{{W}}}tbl") is not None:
+                for cell in child.iter(_TC):
+                    if cell.getparent().getparent() is child:
+                        _walk(cell, blocks, line)
+            else:
+                blocks.append(_table(child, sum(isinstance(b, Table) for b in blocks)))
+        elif child.tag != _MC_FALLBACK and isinstance(child.tag, str):
+            _walk(child, blocks, line)
+
+
+def _inside(element: etree._Element, tag: str) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _paragraph_text(paragraph: etree._Element) -> str:
+    parts = []
+    for node in paragraph.iter(_T, _TAB, _BR, _CR):
+        if _inside(node, _MC_FALLBACK):
+            continue
+        if node.tag == _T:
+            parts.append(node.text or "")
+        elif node.tag == _TAB:
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _table(table: etree._Element, index: int) -> Table:
+    """Rows of cells printed once; a vMerge continuation extends the span of the cell above it."""
+    rows: list[list[Cell]] = []
+    open_cells: dict[int, Cell] = {}
+    for tr in table.iterchildren(_TR):
+        row: list[Cell] = []
+        col = _int(tr.find(f"{{{W}}}trPr/{{{W}}}gridBefore"), 0)
+        for tc in tr.iterchildren(_TC):
+            properties = tc.find(f"{{{W}}}tcPr")
+            span = _int(properties.find(f"{{{W}}}gridSpan") if properties is not None else None, 1)
+            merge = properties.find(f"{{{W}}}vMerge") if properties is not None else None
+            if merge is not None and merge.get(_VAL, "continue") == "continue" and col in open_cells:
+                open_cells[col].rowspan += 1
+                col += span
+                continue
+            text = join_lines(_paragraph_text(p) for p in tc.iter(_P))
+            cell = Cell(text, Location(table=index, row=len(rows), col=col), colspan=span)
+            row.append(cell)
+            for covered in range(col, col + span):
+                open_cells.pop(covered, None)
+            if merge is not None:
+                open_cells[col] = cell
+            col += span
+        rows.append(row)
+    return Table(rows=rows, index=index, location=Location(table=index))
+
+
+def _int(element: etree._Element | None, default: int) -> int:
+    if element is None:
+        return default
+    try:
+        return max(1, int(element.get(_VAL, default))) if default else max(0, int(element.get(_VAL, default)))
+    except ValueError:
+        return default

@@ -1,0 +1,82 @@
+"""Zip containers (DOCX, XLSX, OFD) and their XML parts, opened with limits.
+
+A report is a few hundred kilobytes; a zip bomb is a few kilobytes that expands to gigabytes. Every entry is read
+with a cap on the bytes actually inflated (sizes in the directory can lie), the archive with caps on entries and
+on the total, and XML without entity expansion, DTD loading or network access (billion laughs, XXE).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from pipelines.document.errors import UnreadableDocument
+
+MAX_ENTRIES = 5000
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, recover=False
+)
+
+
+class SafeZip:
+    """A zip archive whose reads stop at the limits; every error names the source document."""
+
+    def __init__(self, data: bytes, source: str) -> None:
+        self.source = source
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+            raise UnreadableDocument(source, f"corrupt zip container: {error}") from error
+        if len(infos) > MAX_ENTRIES:
+            raise UnreadableDocument(source, f"zip has {len(infos)} entries, more than {MAX_ENTRIES}")
+        self._names = {info.filename for info in infos}
+        self._inflated = 0
+
+    def names(self) -> set[str]:
+        return set(self._names)
+
+    def has(self, name: str) -> bool:
+        return name in self._names
+
+    def read(self, name: str) -> bytes:
+        if name not in self._names:
+            raise UnreadableDocument(self.source, f"zip entry {name!r} is missing")
+        budget = min(MAX_ENTRY_BYTES, MAX_TOTAL_BYTES - self._inflated)
+        try:
+            with self._zip.open(name) as entry:
+                data = entry.read(budget + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+            raise UnreadableDocument(self.source, f"corrupt zip entry {name!r}: {error}") from error
+        if len(data) > budget:
+            raise UnreadableDocument(self.source, f"zip entry {name!r} expands beyond the limit (a zip bomb?)")
+        self._inflated += len(data)
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        return parse_xml(self.read(name), f"{self.source}: {name}")
+
+
+def parse_xml(data: bytes, source: str) -> etree._Element:
+    """Parse XML with entities left unexpanded and no DTD or network access."""
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise UnreadableDocument(source, f"malformed XML: {error}") from error
+    if root is None:
+        raise UnreadableDocument(source, "empty XML")
+    return root
+
+
+def entry_names(data: bytes) -> set[str]:
+    """The entry names of a zip (for sniffing), or an empty set when the bytes are not a readable zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {info.filename for info in archive.infolist()[:MAX_ENTRIES]}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        return set()
