@@ -1,0 +1,135 @@
+"""Asset checks: what a morning reader must see — unparsed reports, broken arithmetic, stale portals, duplicates.
+
+The checks read the warehouse through its DuckDB catalog (read-only), so they judge exactly what SQL users see.
+"""
+
+import time
+from collections import defaultdict
+
+import dagster as dg
+
+from dagster_project.defs.archive import archived_documents
+from dagster_project.defs.partitions import SOURCES_PARTITION
+from dagster_project.defs.reports import findings, parsed_reports
+from dagster_project.defs.resources import WarehouseCatalog
+from dagster_project.defs.tables import catalog
+
+FRESHNESS_HOURS = 36
+MIN_ARITHMETIC_PASS_RATE = 0.8
+"""Below this share of reports without an arithmetic error a source is flagged (printed reports do break sums)."""
+LISTED = 50
+"""At most this many failing items are listed in a check's metadata."""
+
+UNACCOUNTED_REPORT_DOCUMENTS = """
+SELECT d.source_id, d.sha256, min(d.url) AS url, min(d.title) AS title
+FROM documents d
+WHERE d.is_report AND coalesce(d.http_status, 200) < 400
+  AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.sha256 = d.sha256 AND r.status IN ('parsed', 'legacy'))
+  AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = d.sha256)
+GROUP BY d.source_id, d.sha256
+ORDER BY d.source_id, d.sha256
+"""
+
+ARITHMETIC_BY_REPORT = """
+SELECT r.source_id, r.report_id, r.agency, r.year,
+       list(DISTINCT f.rule ORDER BY f.rule) FILTER (WHERE f.rule IS NOT NULL) AS broken_rules
+FROM reports r
+LEFT JOIN findings f ON f.report_id = r.report_id AND f.stage = 'validate' AND f.severity = 'error'
+WHERE r.status IN ('parsed', 'legacy')
+GROUP BY r.source_id, r.report_id, r.agency, r.year
+ORDER BY r.source_id, r.report_id
+"""
+
+DUPLICATE_ROWS = """
+SELECT report_id, count(*) AS rows FROM reports GROUP BY report_id HAVING count(*) > 1 ORDER BY report_id
+"""
+
+SAME_ORGAN_AND_YEAR = "SELECT organ_id, year, documents, report_ids FROM duplicate_reports ORDER BY organ_id, year"
+
+
+@dg.asset_check(
+    asset=parsed_reports.key,
+    additional_deps=[catalog],
+    description="Every archived document taken as a report is parsed, or has a finding that says why not.",
+)
+def report_documents_accounted_for(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
+    missing = warehouse_catalog.query(UNACCOUNTED_REPORT_DOCUMENTS)
+    return dg.AssetCheckResult(
+        passed=not missing,
+        metadata={"unaccounted": len(missing), "documents": dg.MetadataValue.json(missing[:LISTED])},
+    )
+
+
+@dg.asset_check(
+    asset=findings.key,
+    additional_deps=[catalog],
+    description=f"Per source, the share of parsed reports whose printed numbers keep the form's arithmetic "
+    f"(flagged below {MIN_ARITHMETIC_PASS_RATE:.0%}); the failing reports are listed with the rules they break.",
+)
+def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
+    rows = warehouse_catalog.query(ARITHMETIC_BY_REPORT)
+    totals: dict[str, int] = defaultdict(int)
+    failing: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        totals[row["source_id"]] += 1
+        if row["broken_rules"]:
+            failing[row["source_id"]].append(row)
+    rates = {source: 1 - len(failing[source]) / total for source, total in totals.items()}
+    low = sorted(source for source, rate in rates.items() if rate < MIN_ARITHMETIC_PASS_RATE)
+    table = "\n".join(
+        ["| source | reports | failing | pass rate |", "|---|---:|---:|---:|"]
+        + [f"| {s} | {totals[s]} | {len(failing[s])} | {rates[s]:.0%} |" for s in sorted(totals)]
+    )
+    listed = [
+        {key: row[key] for key in ("source_id", "report_id", "agency", "year", "broken_rules")}
+        for source in sorted(failing)
+        for row in failing[source]
+    ]
+    return dg.AssetCheckResult(
+        passed=not low,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "pass_rate": dg.MetadataValue.md(table),
+            "sources_below_threshold": dg.MetadataValue.json(low),
+            "failing_reports": dg.MetadataValue.json(listed[:LISTED]),
+            "failing_count": len(listed),
+            "reports": sum(totals.values()),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=parsed_reports.key,
+    additional_deps=[catalog],
+    description="No report counted twice: one row per document (error), one document per organ and year (warning: "
+    "the same report as PDF and HTML would double national totals).",
+)
+def no_duplicate_reports(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
+    rows = warehouse_catalog.query(DUPLICATE_ROWS)
+    same = warehouse_catalog.query(SAME_ORGAN_AND_YEAR)
+    return dg.AssetCheckResult(
+        passed=not rows and not same,
+        severity=dg.AssetCheckSeverity.ERROR if rows else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "duplicate_rows": dg.MetadataValue.json(rows[:LISTED]),
+            "same_organ_and_year": dg.MetadataValue.json(same[:LISTED]),
+        },
+    )
+
+
+@dg.asset_check(
+    asset=archived_documents,
+    description=f"Every registered source was crawled within the last {FRESHNESS_HOURS} hours.",
+)
+def sources_crawled_recently(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    now = time.time()
+    stale: dict[str, str] = {}
+    for source_id in context.instance.get_dynamic_partitions(SOURCES_PARTITION):
+        records = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=archived_documents.key, asset_partitions=[source_id]), limit=1
+        ).records
+        if not records:
+            stale[source_id] = "never crawled"
+        elif (age := (now - records[0].timestamp) / 3600) > FRESHNESS_HOURS:
+            stale[source_id] = f"last crawled {age:.0f} h ago"
+    return dg.AssetCheckResult(passed=not stale, metadata={"stale_sources": dg.MetadataValue.json(stale)})

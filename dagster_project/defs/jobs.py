@@ -1,0 +1,28 @@
+"""The jobs of a night: sync the registry, crawl each source (one run per partition), parse and refresh."""
+
+import dagster as dg
+
+from dagster_project.defs.archive import archived_documents, source_registry
+from dagster_project.defs.checks import sources_crawled_recently
+from dagster_project.defs.partitions import sources_partitions
+from dagster_project.instance import WAREHOUSE_WRITER_TAG
+
+sync_source_registry = dg.define_asset_job(
+    "sync_source_registry",
+    selection=dg.AssetSelection.assets(source_registry),
+    description="Load the source registry and add a partition for every new source.",
+)
+
+crawl_source = dg.define_asset_job(
+    "crawl_source",
+    selection=dg.AssetSelection.assets(archived_documents),
+    partitions_def=sources_partitions,
+    description="Crawl one source's portal and archive what it returns; one run per source, so none blocks another.",
+)
+
+parse_and_refresh = dg.define_asset_job(
+    "parse_and_refresh",
+    selection=dg.AssetSelection.groups("reports", "warehouse") | dg.AssetSelection.checks(sources_crawled_recently),
+    tags=WAREHOUSE_WRITER_TAG,
+    description="Parse and validate every archived document not yet parsed, then refresh the warehouse and catalog.",
+)

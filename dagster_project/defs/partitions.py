@@ -1,0 +1,13 @@
+"""Partitions by source: one per registry entry, so one broken portal never blocks the others."""
+
+import dagster as dg
+
+SOURCES_PARTITION = "source"
+
+sources_partitions = dg.DynamicPartitionsDefinition(name=SOURCES_PARTITION)
+
+
+def new_source_ids(instance: dg.DagsterInstance, registry_ids: list[str]) -> list[str]:
+    """Registry ids that are not yet partitions; sources removed from the registry keep their history."""
+    known = set(instance.get_dynamic_partitions(SOURCES_PARTITION))
+    return [source_id for source_id in registry_ids if source_id not in known]

@@ -1,0 +1,58 @@
+"""Resources: where the data lives and how the crawl is launched; every asset does its I/O through these."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.settings import Settings
+from warehouse.catalog import connect
+
+SOURCES_ENV = "GOVREPORTS_SOURCES"
+BUNDLED_SOURCES = Path(__file__).resolve().parents[2] / "sources"
+
+
+class DataDirectory(dg.ConfigurableResource):
+    """The product's data directory (archive, warehouse, catalog); unset means ``GOVREPORTS_DATA`` or ``./data``."""
+
+    data: str | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.resolve(self.data)
+
+
+class SourceRegistry(dg.ConfigurableResource):
+    """The directory of source YAML files; unset means ``GOVREPORTS_SOURCES`` or the bundled ``sources/``."""
+
+    directory: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.directory or os.environ.get(SOURCES_ENV) or BUNDLED_SOURCES).resolve()
+
+
+class WarehouseCatalog(dg.ConfigurableResource):
+    """Read-only SQL over the warehouse's DuckDB catalog, for checks that judge what SQL users see."""
+
+    data_directory: dg.ResourceDependency[DataDirectory]
+
+    def query(self, sql: str, params: list[object] | None = None) -> list[dict[str, object]]:
+        connection = connect(self.data_directory.settings, read_only=True)
+        try:
+            cursor = connection.execute(sql, params or [])
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            connection.close()
+
+
+def govreports_resources(data: str | None = None, sources: str | None = None) -> dict[str, object]:
+    """The resources of the code location; unset arguments mean the embedded default (env, then ./data)."""
+    data_directory = DataDirectory(data=data)
+    return {
+        "data_directory": data_directory,
+        "source_registry": SourceRegistry(directory=sources),
+        "warehouse_catalog": WarehouseCatalog(data_directory=data_directory),
+        "pipes_subprocess_client": dg.PipesSubprocessClient(),
+    }

@@ -1,0 +1,13 @@
+"""Stage 4 in Dagster: the DuckDB catalog, views over the Parquet tables, rebuilt after every write."""
+
+import dagster as dg
+
+from dagster_project.defs.reports import findings, parsed_reports, warehouse_tables
+from dagster_project.defs.resources import DataDirectory
+from warehouse.catalog import refresh
+
+
+@dg.asset(group_name="warehouse", deps=[parsed_reports, findings, warehouse_tables], kinds={"duckdb"})
+def catalog(data_directory: DataDirectory) -> dg.MaterializeResult:
+    """The DuckDB file users query (``govreports sql``): views only, so it is rebuilt from Parquet at will."""
+    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(refresh(data_directory.settings)))})
