@@ -28,7 +28,7 @@ from pipelines.report.validate import validate
 
 PARSER_VERSION = "1.0.0"
 LEGACY_LAST_YEAR = 2018
-_GLUED = re.compile(r"^(?P<label>.*?\D)(?P<digits>\d{3,}(?:\.\d+)?)$")
+_GLUED = re.compile(r"^(?P<label>.*?\D)(?P<digits>\d+(?:\.\d+)?)$")
 _CONFIDENT_LABEL = 0.9
 
 
@@ -258,6 +258,9 @@ def _parse_active_disclosure(
         labels, values = _split_row(row)
         glued = _glued(labels) if not values else None
         item = _item_for(glued[0] if glued else _label_text(labels), template.items)
+        if glued and item is None:
+            glued = None
+            item = _item_for(_label_text(labels), template.items)
         if item is None or item.key in result:
             index += 1
             continue
@@ -379,11 +382,16 @@ def _application_rows(rows: list[PrintedRow], form: Form) -> tuple[list[_DataRow
         labels, values = _split_row(row)
         label = _label_text(labels)
         glued = _glued(labels) if not any(cell.text.strip() for cell in values) else None
-        if glued:
+        if glued and len(glued[1]) >= len(form.columns) - 1:
             data.append(_DataRow(row, glued[0], True, [], glued[1]))
             pending = []
             continue
         numbers = [cell for cell in values if cell.text.strip()]
+        digits = clean(numbers[0].text) if len(numbers) == 1 and not label else ""
+        if digits.isdigit() and len(digits) >= len(form.columns) - 1:
+            data.append(_DataRow(row, "".join(pending), False, [], digits))
+            pending = []
+            continue
         if not numbers or (not label and len(numbers) < 2):
             if any(bare(cell.text) in column_labels for cell in row.cells) or "勾稽" in bare(label):
                 headers.append(row)
@@ -520,7 +528,7 @@ def _split_glued_rows(
 ) -> dict[str, list[Value]]:
     """Split every glued row by its row sum, then narrow the candidates by the column identities."""
     width = len(context.form.columns)
-    candidates = {key: split_summed(row.digits or "", 1, width) for key, row in glued.items()}
+    candidates = {key: _row_candidates(row.digits or "", width) for key, row in glued.items()}
     keys = list(candidates)
     combos: list[tuple[list[int], ...]] = []
     sizes = [max(1, len(candidates[key])) for key in keys]
@@ -539,7 +547,7 @@ def _split_glued_rows(
         where = f"part 三 row {key} (printed row {row.row.position})"
         options = {tuple(combo[position]) for combo in combos} or {tuple(c) for c in candidates[key]}
         if len(options) == 1:
-            numbers = list(next(iter(options)))
+            numbers: list[int | None] = list(next(iter(options)))
             context.note(
                 "parse.split_by_sums",
                 Severity.INFO,
@@ -548,6 +556,16 @@ def _split_glued_rows(
                 digits=row.digits,
                 values=numbers,
             )
+            if len(numbers) < width:
+                context.note(
+                    "parse.cell_count",
+                    Severity.WARNING,
+                    f"{where}: the digits split into {len(numbers)} cells where the form has {width}; first is "
+                    "自然人, last is 总计, the rest fill the legal-person columns from the left",
+                    where,
+                    digits=row.digits,
+                )
+                numbers = [*numbers[:-1], *([None] * (width - len(numbers))), numbers[-1]]
             result[key] = [
                 Value(n, row.digits or "", cell.location, note="split from run-together digits") for n in numbers
             ]
@@ -564,12 +582,22 @@ def _split_glued_rows(
     return result
 
 
+def _row_candidates(digits: str, width: int) -> list[list[int]]:
+    """Splits of a glued part 三 row by its row sum; a row one cell short (as printed) when none fits the form."""
+    return split_summed(digits, 1, width) or split_summed(digits, 1, width - 1)
+
+
 def _columns_hold(trial: dict[str, list[int]], known: dict[str, list[Value]], template: Template, form: Form) -> bool:
     """Whether the column identities of part 三 hold for a trial split (rules with unknown terms pass)."""
 
+    width = len(form.columns)
+
     def cell(key: str, column: int) -> int | float | None:
         if key in trial:
-            return trial[key][column]
+            numbers = trial[key]
+            if len(numbers) < width:
+                numbers = [*numbers[:-1], *[None] * (width - len(numbers)), numbers[-1]]
+            return numbers[column]
         values = known.get(key)
         return values[column].value if values else None
 
@@ -654,6 +682,19 @@ def _split_review(digits: str, cell: Cell, context: _Context) -> list[Value]:
     form = context.form
     blocks, parts = len(form.review_blocks), len(form.review_measures)
     candidates = split_summed(digits, blocks, parts)
+    extra = 0
+    while not candidates and extra < 3 and len(digits) - extra > blocks * parts:
+        extra += 1
+        candidates = split_summed(digits[: len(digits) - extra], blocks, parts)
+    if candidates and extra:
+        context.note(
+            "parse.cell_count",
+            Severity.WARNING,
+            f"part 四: '{digits}' has {extra} digit(s) more than the form's sums take; the first "
+            f"{len(digits) - extra} are read",
+            "part 四",
+            digits=digits,
+        )
     if len(candidates) == 1:
         context.note(
             "parse.split_by_sums",

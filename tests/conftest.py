@@ -1,0 +1,53 @@
+"""Shared test fixtures: the project's shared material (seeds, corpus) read in place, never copied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+CORPUS = SHARED / "corpus"
+
+
+def seed_names() -> list[str]:
+    return sorted(path.name.removesuffix(".expected.json") for path in SEEDS.glob("*.expected.json"))
+
+
+def seed_expected(name: str) -> dict:
+    return json.loads((SEEDS / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+def seed_text(name: str) -> str:
+    return (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def value_mismatches(expected: dict, got: dict) -> list[str]:
+    """Every cell of the expected JSON that the parsed JSON does not reproduce exactly (type-insensitive 1 == 1.0)."""
+    misses = [
+        f"{key}: expected {expected[key]!r}, got {got.get(key)!r}"
+        for key in ("agency", "year", "template")
+        if expected[key] != got.get(key)
+    ]
+    for item, measures in expected["active_disclosure"].items():
+        for measure, value in measures.items():
+            actual = got["active_disclosure"].get(item, {}).get(measure, "<missing>")
+            if actual != value:
+                misses.append(f"active_disclosure.{item}.{measure}: expected {value!r}, got {actual!r}")
+    for row, values in expected["applications"].items():
+        actual = got["applications"].get(row)
+        if actual != values:
+            misses.append(f"applications.{row}: expected {values}, got {actual}")
+    if got["review_litigation"] != expected["review_litigation"]:
+        misses.append(f"review_litigation: expected {expected['review_litigation']}, got {got['review_litigation']}")
+    return misses
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"shared material not found at {SHARED}")
+    return SHARED
