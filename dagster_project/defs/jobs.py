@@ -4,7 +4,6 @@ import dagster as dg
 
 from dagster_project.defs.archive import archived_documents, source_registry
 from dagster_project.defs.checks import sources_crawled_recently
-from dagster_project.defs.partitions import sources_partitions
 from dagster_project.instance import WAREHOUSE_WRITER_TAG
 
 sync_source_registry = dg.define_asset_job(
@@ -16,7 +15,6 @@ sync_source_registry = dg.define_asset_job(
 crawl_source = dg.define_asset_job(
     "crawl_source",
     selection=dg.AssetSelection.assets(archived_documents),
-    partitions_def=sources_partitions,
     description="Crawl one source's portal and archive what it returns; one run per source, so none blocks another.",
 )
 
