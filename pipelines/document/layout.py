@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 from pipelines.document.model import Block, Cell, Location, Paragraph, Table
 from pipelines.findings import Finding, Severity
@@ -32,8 +33,9 @@ _ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[
 _NUMBER = re.compile(r"^[\s\d,，.．%-]+$")
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
+class Glyph(NamedTuple):
+    """One printed character and its box (a tuple: readers make thousands per page)."""
+
     text: str
     x0: float
     y0: float
@@ -166,7 +168,13 @@ def build_blocks(pages: list[PageContent], findings: list[Finding], source: str)
 
 def _page_items(page: PageContent) -> list[_Grid | Paragraph | list[Cell]]:
     grids = _grids(page)
-    free = [glyph for glyph in page.glyphs if not any(grid.take(glyph) for grid in grids)]
+    free = []
+    for glyph in page.glyphs:
+        for grid in grids:
+            if grid.take(glyph):
+                break
+        else:
+            free.append(glyph)
     placed: list[tuple[float, _Grid | Paragraph | list[Cell]]] = []
     for grid_cells in grids:
         grid = grid_cells.finish(page)
@@ -313,10 +321,10 @@ def _cluster(values: list[float]) -> list[float]:
 def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into text lines (by vertical centre), each sorted left to right, lines top to bottom."""
     lines: list[list[Glyph]] = []
-    centre = 0.0
-    for glyph in sorted(glyphs, key=lambda g: (g.y0 + g.y1) / 2):
+    centre = -1e9
+    for glyph in sorted(glyphs, key=lambda g: g.y0 + g.y1):
         middle = (glyph.y0 + glyph.y1) / 2
-        if lines and abs(middle - centre) <= max(glyph.height, 1.0) * 0.45:
+        if abs(middle - centre) <= max(glyph.y1 - glyph.y0, 1.0) * 0.45:
             lines[-1].append(glyph)
             continue
         lines.append([glyph])
@@ -330,7 +338,8 @@ def _runs(line: list[Glyph]) -> list[list[Glyph]]:
     """A line cut where the gap between glyphs is wider than about two characters (column gaps)."""
     runs = [[line[0]]]
     for previous, glyph in pairwise(line):
-        if glyph.x0 - previous.x1 > 2.0 * max(previous.height, glyph.height):
+        size = max(previous.y1 - previous.y0, glyph.y1 - glyph.y0)
+        if glyph.x0 - previous.x1 > 2.0 * size:
             runs.append([glyph])
         else:
             runs[-1].append(glyph)
@@ -340,7 +349,7 @@ def _runs(line: list[Glyph]) -> list[list[Glyph]]:
 def _text(glyphs: list[Glyph]) -> str:
     parts = [glyphs[0].text]
     for previous, glyph in pairwise(glyphs):
-        if glyph.x0 - previous.x1 > 0.6 * max(previous.height, glyph.height):
+        if glyph.x0 - previous.x1 > 0.6 * max(previous.y1 - previous.y0, glyph.y1 - glyph.y0):
             parts.append(" ")
         parts.append(glyph.text)
     return "".join(parts)

@@ -115,31 +115,42 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyph], int]:
-    """Printed characters with their font boxes (top-down), and how many had no Unicode mapping."""
+    """Printed characters with their font boxes (top-down), and how many map to no character (private use,
+    U+FFFD, unmapped codes). The text comes in one call; only printable characters cost a box call."""
     handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    if count <= 0:
+        return [], 0
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    raw.FPDFText_GetText(handle, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    text = buffer.raw[: 2 * count].decode("utf-16-le", errors="replace")
+    if len(text) != count:  # characters outside the BMP: ask one by one
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, index)) for index in range(count))
     box = raw.FS_RECTF()
+    loose_box = raw.FPDFText_GetLooseCharBox
     glyphs = []
     garbage = 0
-    for index in range(raw.FPDFText_CountChars(handle)):
-        code = raw.FPDFText_GetUnicode(handle, index)
-        if code <= 32 or code in (0xA0, 0x3000, 0xFEFF) or raw.FPDFText_IsGenerated(handle, index) == 1:
+    for index, char in enumerate(text):
+        if char.isspace() or char <= " " or char == "\ufeff":
             continue
-        if 0xE000 <= code <= 0xF8FF or code == 0xFFFD or raw.FPDFText_HasUnicodeMapError(handle, index) == 1:
+        if "\ue000" <= char <= "\uf8ff" or char == "\ufffd" or raw.FPDFText_HasUnicodeMapError(handle, index) == 1:
             garbage += 1
             continue
-        if not raw.FPDFText_GetLooseCharBox(handle, index, box):
+        if not loose_box(handle, index, box) or box.right <= box.left or box.top <= box.bottom:
             continue
-        if box.right <= box.left or box.top <= box.bottom:
-            continue
-        glyphs.append(Glyph(chr(code), box.left, height - box.top, box.right, height - box.bottom))
+        glyphs.append(Glyph(char, box.left, height - box.top, box.right, height - box.bottom))
     return glyphs, garbage
 
 
 def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule]) -> float:
     """Collect the page's rules into ``rules``; return the page area images cover."""
     handle = page.raw
-    count = raw.FPDFPage_CountObjects(handle)
-    objects = [raw.FPDFPage_GetObject(handle, index) for index in range(count)]
+    get_object, get_type, text = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_TEXT
+    objects = []
+    for index in range(raw.FPDFPage_CountObjects(handle)):
+        obj = get_object(handle, index)
+        if get_type(obj) != text:
+            objects.append(obj)
     return _objects(objects, _IDENTITY, height, rules)
 
 

@@ -1,0 +1,97 @@
+"""PDF → report speed: ms per page for the whole parse (reader + parser, all three tables) beside a pdfplumber
+`extract_tables()` baseline on the same files in the same run, medians of several runs, and how far the cells agree.
+
+    .venv/bin/python benchmarks/pdf_speed.py [PDF ...]      (default: every PDF in ../shared/corpus)
+
+Agreement: every non-empty cell text (whitespace removed) pdfplumber finds in a table, per page, looked up among
+our cells on that page; a cell cut by a page break, which we join ('（四）无' + '法提供'), counts as a miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+
+from pipelines.document.model import Table
+from pipelines.document.read import read_document
+from pipelines.report.parse import parse_bytes
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def _median_ms(function, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def _plumber_tables(path: Path) -> list[list[list[list[str | None]]]]:
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_tables() for page in pdf.pages]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _agreement(path: Path, data: bytes) -> tuple[int, int]:
+    theirs: dict[int, Counter[str]] = {}
+    for number, tables in enumerate(_plumber_tables(path), start=1):
+        theirs[number] = Counter(_squash(cell) for table in tables for row in table for cell in row if cell)
+    ours: dict[int, Counter[str]] = {}
+    for block in read_document(data, str(path)).blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    if cell.text.strip() and cell.location.page:
+                        ours.setdefault(cell.location.page, Counter())[_squash(cell.text)] += 1
+    total = sum(sum(counter.values()) for counter in theirs.values())
+    same = sum(sum((counter & ours.get(page, Counter())).values()) for page, counter in theirs.items())
+    return same, total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    paths = args.pdfs or sorted(CORPUS.glob("*.pdf"))
+    if not paths:
+        print("no PDF to measure", file=sys.stderr)
+        return 2
+    total_pages = 0
+    ours_total = theirs_total = 0.0
+    print(f"{'file':40} {'pages':>5} {'ours ms/page':>13} {'pdfplumber ms/page':>19} {'ratio':>6} {'cells agree':>12}")
+    for path in paths:
+        data = path.read_bytes()
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+        parse_bytes(data, str(path))  # warm-up: imports, form model, PDFium
+        ours = _median_ms(lambda data=data, path=path: parse_bytes(data, str(path)), args.runs)
+        theirs = _median_ms(lambda path=path: _plumber_tables(path), max(3, args.runs // 2))
+        same, cells = _agreement(path, data)
+        total_pages += pages
+        ours_total += ours
+        theirs_total += theirs
+        print(
+            f"{path.name:40} {pages:5d} {ours / pages:13.2f} {theirs / pages:19.2f} {theirs / ours:5.1f}× "
+            f"{same:5d}/{cells:<5d}"
+        )
+    print(
+        f"{'all':40} {total_pages:5d} {ours_total / total_pages:13.2f} {theirs_total / total_pages:19.2f} "
+        f"{theirs_total / ours_total:5.1f}×"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
