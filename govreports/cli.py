@@ -27,7 +27,7 @@ def main(ctx: click.Context, data: str | None) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--pretty", is_flag=True, help="Indented JSON for people.")
 def parse(files: tuple[Path, ...], pretty: bool) -> None:
     """Parse report FILES; print one JSON object per document per line."""
@@ -136,3 +136,37 @@ def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...]) -> N
         raise click.ClickException(str(error)) from error
     for path in files:
         click.echo(str(path))
+
+
+@main.command("main")
+@click.pass_obj
+def main_job(settings: Settings) -> None:
+    """Run the main job on the embedded default: parse the bundled sample reports and summarise them."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipelines.report.parse import parse_file
+
+    samples = sorted(p for p in (Path(__file__).resolve().parents[1] / "samples").iterdir() if p.suffix != ".md")
+    table = Table(title=f"Sample reports parsed (data directory {settings.data})")
+    for column in ("document", "agency", "year", "template", "new", "total handled", "errors", "warnings"):
+        table.add_column(column)
+    for path in samples:
+        report = parse_file(path).to_json()
+        severities = [finding["severity"] for finding in report["findings"]]
+        applications = report["applications"]
+        table.add_row(
+            path.name,
+            report["agency"] or "?",
+            str(report["year"]),
+            str(report["template"]),
+            str(applications.get("new_received", [None])[-1]),
+            str(applications.get("total", [None])[-1]),
+            str(severities.count("error")),
+            str(severities.count("warning")),
+        )
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
