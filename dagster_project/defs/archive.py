@@ -6,15 +6,16 @@ orchestrator process (see shared/design/engineering-notes.md), and the child rep
 
 import sys
 import warnings
+from collections.abc import Iterator
 
 import dagster as dg
 
 from crawler.sources import load_sources
 from dagster_project.defs.partitions import SOURCES_PARTITION, new_source_ids, sources_partitions
-from dagster_project.defs.resources import DataDirectory, SourceRegistry
+from dagster_project.defs.resources import DataDirectory, PipesCrawler, SourceRegistry
 
-PORTAL_REACHED = "portal_reached"
-"""The check the crawler reports from its child process: did the portal answer and list anything?"""
+CRAWL_HEALTHY = "crawl_healthy"
+"""The check the crawler reports from its child process: a portal that answered nothing fails it."""
 
 transient_failure_retry = dg.RetryPolicy(
     max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
@@ -42,11 +43,11 @@ def source_registry(context: dg.AssetExecutionContext, source_registry: SourceRe
 with warnings.catch_warnings():
     # Partitioned checks are a preview in Dagster 1.13; they are what makes health per source, so we accept it.
     warnings.simplefilter("ignore", dg.PreviewWarning)
-    portal_reached = dg.AssetCheckSpec(
-        PORTAL_REACHED,
+    crawl_healthy = dg.AssetCheckSpec(
+        CRAWL_HEALTHY,
         asset="archived_documents",
         partitions_def=sources_partitions,
-        description="The portal answered and its report column was walked (reported by the crawler).",
+        description="The portal answered: a crawl with no successful response is a failed crawl (from the crawler).",
     )
 
 
@@ -54,7 +55,7 @@ with warnings.catch_warnings():
     group_name="archive",
     deps=[source_registry],
     partitions_def=sources_partitions,
-    check_specs=[portal_reached],
+    check_specs=[crawl_healthy],
     retry_policy=transient_failure_retry,
     kinds={"scrapy", "warc", "parquet"},
 )
@@ -62,8 +63,8 @@ def archived_documents(
     context: dg.AssetExecutionContext,
     data_directory: DataDirectory,
     source_registry: SourceRegistry,
-    pipes_subprocess_client: dg.PipesSubprocessClient,
-):
+    pipes_crawler: PipesCrawler,
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Every response of one source's portal, archived untouched; the crawl reports pages and new reports."""
     command = [
         sys.executable, "-m", "crawler.run",
@@ -71,4 +72,4 @@ def archived_documents(
         "--source", context.partition_key,
         "--data", data_directory.settings.data,
     ]  # fmt: skip
-    return pipes_subprocess_client.run(context=context, command=command).get_results()
+    yield from pipes_crawler.run(context, command)

@@ -19,7 +19,7 @@ ASSET_KEYS = [
     "warehouse_tables",
 ]
 CHECK_KEYS = [
-    "archived_documents:portal_reached",
+    "archived_documents:crawl_healthy",
     "archived_documents:sources_crawled_recently",
     "findings:arithmetic_pass_rate",
     "parsed_reports:no_duplicate_reports",
