@@ -16,7 +16,7 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Cell, Document, Location
 from pipelines.document.read import read_document
 from pipelines.findings import Finding, Severity
-from pipelines.report.align import align, label_score, segments
+from pipelines.report.align import Segment, align, label_score, segments
 from pipelines.report.cells import clean, read_cell
 from pipelines.report.form import ApplicationRow, Form, Item, Template, load_form
 from pipelines.report.identify import identify, not_a_report_reason
@@ -370,6 +370,12 @@ class _DataRow:
     own_label: bool
     values: list[Cell]
     digits: str | None = None
+    above: str = ""  # label lines printed above a labelled row: a wrapped label's first half, or a group label
+
+    def segments(self) -> list[Segment]:
+        """The row's own label, and the same joined to the lines above it (the better reading wins in align)."""
+        own = segments(self.label)
+        return own + segments(self.above + self.label) if self.above else own
 
 
 def _application_rows(rows: list[PrintedRow], form: Form) -> tuple[list[_DataRow], list[PrintedRow]]:
@@ -400,7 +406,9 @@ def _application_rows(rows: list[PrintedRow], form: Form) -> tuple[list[_DataRow
                 pending.append(label or _label_text(values))
             continue
         own = bool(bare(label))
-        data.append(_DataRow(row, label if own else "".join(pending), own, values))
+        data.append(
+            _DataRow(row, label if own else "".join(pending), own, values, above="".join(pending) if own else "")
+        )
         pending = []
     return data, headers
 
@@ -418,7 +426,7 @@ def _parse_applications(rows: list[PrintedRow], template: Template, context: _Co
         return {}
     data, headers = _application_rows(rows, form)
     _check_column_headers(headers, context)
-    assignment, _ = align([segments(row.label) for row in data], template.rows)
+    assignment, _ = align([row.segments() for row in data], template.rows)
     result: dict[str, list[Value]] = {}
     glued: dict[str, _DataRow] = {}
     for printed, index in zip(data, assignment, strict=True):
@@ -453,7 +461,7 @@ def _parse_applications(rows: list[PrintedRow], template: Template, context: _Co
 
 
 def _check_row_label(printed: _DataRow, form_row: ApplicationRow, context: _Context) -> None:
-    score = label_score(segments(printed.label), form_row)
+    score = label_score(printed.segments(), form_row)
     if score < _CONFIDENT_LABEL:
         context.note(
             "label.mangled",
