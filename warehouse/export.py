@@ -33,7 +33,7 @@ def _relation(connection: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
     known = {row[0] for row in connection.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     if name not in known:
         raise ExportError(f"no table or view named {name!r}; choose from {sorted(known)}")
-    return connection.sql(f"SELECT * FROM \"{name}\"").to_arrow_table()
+    return connection.sql(f'SELECT * FROM "{name}"').to_arrow_table()
 
 
 def export(settings: Settings, fmt: str, out: Path | str, names: tuple[str, ...] = ()) -> list[Path]:

@@ -113,13 +113,11 @@ def summary_view() -> str:
             terms = [_quote(application_column(m.key, total)) for m in members]
             columns.append(f"{_sum(terms)} AS {_quote(group.key)}")
     columns.append(f"{result_sum(total)} AS results")
-    review = [f"r.{_quote(key)}" for key, _, _ in review_cells()]
     return (
-        "-- One row per report with part 三 in its 总计 column (each row, each group's sum, all results) and part 四:\n"
-        "-- the inputs of every ratio and total view.\n"
+        "-- One row per report with part 三 in its 总计 column: each row, each group's sum and all results (the\n"
+        "-- inputs of every ratio and total view). Only reports printed with tables have rows here.\n"
         "CREATE OR REPLACE VIEW application_summary AS\n"
-        f"SELECT a.report_id, a.organ_id, a.year, {', '.join(columns)}, {', '.join(review)}\n"
-        "FROM applications a LEFT JOIN review_litigation r ON r.report_id = a.report_id AND r.year = a.year;"
+        f"SELECT report_id, organ_id, year, {', '.join(columns)}\nFROM applications;"
     )
 
 

@@ -1,5 +1,5 @@
--- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only reports with
--- tables (status parsed) take part; a blank term makes a pair uncheckable, not broken.
+-- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only reports
+-- printed with tables take part; a blank term makes a pair uncheckable, not broken.
 
 -- carried_over(N) = carried_forward(N−1) of the same organ, in the 总计 column.
 CREATE OR REPLACE VIEW check_carry_over AS
@@ -11,9 +11,7 @@ SELECT cur.report_id, cur.organ_id, cur.year, 'cross.carry_over' AS rule, 'error
                    'previous_report_id', prev.report_id) AS "values"
 FROM application_summary cur
 JOIN application_summary prev ON prev.organ_id = cur.organ_id AND prev.year = cur.year - 1
-WHERE cur.carried_over <> prev.carried_forward
-  AND cur.report_id IN (SELECT report_id FROM reports WHERE status = 'parsed')
-  AND prev.report_id IN (SELECT report_id FROM reports WHERE status = 'parsed');
+WHERE cur.carried_over <> prev.carried_forward;
 
 -- in_force(N) = in_force(N−1) + issued(N) − repealed(N) for every item of part 二 that prints all three.
 CREATE OR REPLACE VIEW check_in_force AS
@@ -40,8 +38,7 @@ WHERE cur.in_force <> prev.in_force + cur.issued - cur.repealed;
 -- 新收, 上年结转, 总计 and 结转下年度 totals; checked only when every registered unit filed a report that year.
 CREATE OR REPLACE VIEW check_aggregate AS
 WITH parsed AS (
-    SELECT s.* FROM application_summary s JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
-    WHERE r.status = 'parsed'
+    SELECT * FROM application_summary
 ), units AS (
     SELECT o.part_of AS aggregate_id, p.year, count(DISTINCT o.organ_id) AS filed,
            sum(p.new_received) AS new_received, sum(p.carried_over) AS carried_over,
