@@ -394,8 +394,8 @@ def _continues(previous: _Grid, following: _Grid) -> bool:
 def _join(previous: _Grid, following: _Grid) -> None:
     """Append a continuation. Its first row either finishes a row the page break cut (every text in it goes on a
     label above, every cell under a number is empty) and is folded into that row, or starts new rows; then an
-    empty cell under a cell open at the page foot extends it, and a merged label cell without an ordinal under
-    an open label joins it ('（四）无' + '法提供')."""
+    empty cell under a label open at the page foot extends it (a group label not printed again), and a merged
+    label cell without an ordinal under an open label joins it ('（四）无' + '法提供')."""
     offset = previous.nrows
     open_cells = [cell for row in previous.rows for cell in row if cell.row + cell.rowspan == offset]
     first = following.rows[0] if following.rows else []
@@ -416,7 +416,7 @@ def _join(previous: _Grid, following: _Grid) -> None:
             kept.append(cell)
             continue
         grow = cell.rowspan - 1 if split_row else cell.rowspan
-        if not cell.text:
+        if not cell.text and (split_row or label(top)):
             top.rowspan += grow
         elif split_row or (cell.rowspan > 1 and label(top) and label(cell) and not _ORDINAL.match(cell.text)):
             previous.joined.append(

@@ -1,8 +1,9 @@
-"""Spreadsheets (XLSX with openpyxl, XLS with xlrd) → Document: each sheet one table, merged ranges printed once.
+"""Spreadsheets (XLSX with openpyxl, XLS with xlrd) → Document: a sheet's rows in order, merged ranges printed once.
 
 A cell is kept as the text a reader sees: integers without '.0', decimals as stored (96171.6), blanks empty
-(blank is not zero). Rows with nothing in them are dropped; a row whose only text is in one cell (a title, a
-heading written into the sheet) stays a row of the table, which the parser reads like a paragraph.
+(blank is not zero), lines inside a cell joined. Rows with nothing in them are dropped. A row whose only text is
+one cell spanning the sheet's width, or a long sentence, is a paragraph (a title, a heading or narrative typed
+into the sheet); the rows between paragraphs make a table, as a printed sheet would show them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import warnings
 from datetime import date, datetime
 
 from pipelines.document.errors import UnreadableDocument
-from pipelines.document.model import Cell, Document, Location, Table
+from pipelines.document.layout import join_lines
+from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
 from pipelines.document.zipsafe import SafeZip
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,23 +73,32 @@ def read_xls(data: bytes, source: str, sha256: str, declared_encoding: str | Non
 def _document(source: str, sha256: str, media_type: str, sheets: list[tuple[Grid, list[Merge]]], title: str | None):
     document = Document(source=source, sha256=sha256, media_type=media_type, title=title)
     for grid, merges in sheets:
-        table = _table(grid, merges, len(document.blocks))
-        if table.rows:
-            document.blocks.append(table)
+        document.blocks.extend(_blocks(grid, merges, document.blocks))
     return document
 
 
-def _table(grid: Grid, merges: list[Merge], index: int) -> Table:
+def _blocks(grid: Grid, merges: list[Merge], before: list[Block]) -> list[Block]:
     covered: set[tuple[int, int]] = set()
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     for r0, c0, r1, c1 in merges:
         spans[r0, c0] = (r1 - r0 + 1, c1 - c0 + 1)
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
-    rows: list[list[Cell]] = []
+    sheet_width = max((len(values) for values in grid), default=0)
+    blocks: list[Block] = []
+    pending: list[list[Cell]] = []
+    tables = sum(isinstance(block, Table) for block in before)
+
+    def flush() -> None:
+        nonlocal tables
+        if pending:
+            blocks.append(Table(rows=list(pending), index=tables, location=Location(table=tables)))
+            tables += 1
+            pending.clear()
+
     for r, values in enumerate(grid):
-        if all(_text(value) == "" for value in values):
-            continue
         width = max((c + 1 for c, value in enumerate(values) if _text(value)), default=0)
+        if not width:
+            continue
         width = max([width] + [c + spans[r, c][1] for c in range(len(values)) if (r, c) in spans])
         row = []
         for c in range(width):
@@ -95,9 +106,16 @@ def _table(grid: Grid, merges: list[Merge], index: int) -> Table:
                 continue
             rowspan, colspan = spans.get((r, c), (1, 1))
             value = values[c] if c < len(values) else None
-            row.append(Cell(_text(value), Location(table=index, row=r, col=c), rowspan=rowspan, colspan=colspan))
-        rows.append(row)
-    return Table(rows=rows, index=index, location=Location(table=index))
+            row.append(Cell(_text(value), Location(table=tables, row=r, col=c), rowspan=rowspan, colspan=colspan))
+        filled = [cell for cell in row if cell.text]
+        lone = len(filled) == 1 and filled[0].rowspan == 1
+        if lone and (filled[0].location.col + filled[0].colspan >= sheet_width or len(filled[0].text) > 40):
+            flush()
+            blocks.append(Paragraph(filled[0].text, Location(line=r)))
+            continue
+        pending.append(row)
+    flush()
+    return blocks
 
 
 def _text(value: object) -> str:
@@ -109,4 +127,4 @@ def _text(value: object) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return join_lines(str(value).splitlines())
