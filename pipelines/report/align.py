@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipelines.report.form import Label
 from pipelines.report.normalize import fold, similarity
@@ -28,7 +29,8 @@ class Segment:
     text: str
 
 
-def segments(label: str) -> list[Segment]:
+@lru_cache(maxsize=16384)
+def segments(label: str) -> tuple[Segment, ...]:
     """Split a (possibly wrapped, group-prefixed) label at its ordinals: '三、…结果（一）予以公开' → two segments."""
     text = fold(label)
     cuts = [match.start() for match in _ORDINAL.finditer(text)]
@@ -42,10 +44,11 @@ def segments(label: str) -> list[Segment]:
         body = part[match.end() :] if match else part
         if body or ordinal:
             result.append(Segment(ordinal, body))
-    return result
+    return tuple(result)
 
 
-def label_score(printed: list[Segment], row: Label) -> float:
+@lru_cache(maxsize=65536)
+def label_score(printed: tuple[Segment, ...], row: Label) -> float:
     best = 0.0
     ordinal = fold(row.ordinal).strip("()") if row.ordinal else None
     for segment in printed:
@@ -58,7 +61,7 @@ def label_score(printed: list[Segment], row: Label) -> float:
     return best
 
 
-def align(printed: list[list[Segment]], rows: tuple[Label, ...]) -> tuple[list[int | None], float]:
+def align(printed: list[tuple[Segment, ...]], rows: tuple[Label, ...]) -> tuple[list[int | None], float]:
     """For each printed row, the index of the form row it is (None: not a form row), and the alignment score."""
     n, m = len(printed), len(rows)
     scores = [[_pair(printed[i], rows[j]) for j in range(m)] for i in range(n)]
@@ -90,7 +93,7 @@ def align(printed: list[list[Segment]], rows: tuple[Label, ...]) -> tuple[list[i
     return assignment, best[n][m]
 
 
-def _pair(printed: list[Segment], row: Label) -> float:
+def _pair(printed: tuple[Segment, ...], row: Label) -> float:
     if not any(segment.text for segment in printed):
         return UNLABELLED
     score = label_score(printed, row)

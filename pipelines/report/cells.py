@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 NULL_MARKS = frozenset(
     {"", "/", "／", "\\", "-", "－", "—", "——", "–", "―", "一一", "无", "不适用", "空", "×", "*", "…"}
@@ -39,6 +40,7 @@ def clean(raw: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", raw))
 
 
+@lru_cache(maxsize=65536)
 def read_cell(raw: str) -> CellValue:
     text = clean(raw)
     if text in NULL_MARKS:

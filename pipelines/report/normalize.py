@@ -141,6 +141,7 @@ def bare(text: str) -> str:
     return _PUNCT.sub("", fold(text))
 
 
+@lru_cache(maxsize=65536)
 def bigrams(text: str) -> frozenset[str]:
     text = bare(text)
     if len(text) < 2:
@@ -148,6 +149,7 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
+@lru_cache(maxsize=65536)
 def similarity(printed: str, label: str) -> float:
     """Dice coefficient of character bigrams: 1.0 for the same label, ~0.7 for a mangled one."""
     a, b = bigrams(printed), bigrams(label)

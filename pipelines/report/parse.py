@@ -372,7 +372,7 @@ class _DataRow:
     digits: str | None = None
     above: str = ""  # label lines printed above a labelled row: a wrapped label's first half, or a group label
 
-    def segments(self) -> list[Segment]:
+    def segments(self) -> tuple[Segment, ...]:
         """The row's own label, and the same joined to the lines above it (the better reading wins in align)."""
         own = segments(self.label)
         return own + segments(self.above + self.label) if self.above else own

@@ -61,7 +61,8 @@ def _unchecked(rule: Rule, where: str) -> Finding:
 def _check(report: Report, form: Form) -> list[Finding]:
     findings: list[Finding] = []
     applications = {key: [v.value for v in values] for key, values in report.applications.items()}
-    result_rows = [key for key in applications if _is_result(key, form)]
+    result_roles = {row.key for row in form.all_application_rows() if row.role == "result"}
+    result_rows = [key for key in applications if key in result_roles]
     columns = form.column_keys
     review = [v.value for v in report.review_litigation]
     for rule in form.rules:
@@ -95,6 +96,3 @@ def _check(report: Report, form: Form) -> list[Finding]:
                     findings.append(_finding(rule, f"review_litigation block {block.key}", left, right))
     return findings
 
-
-def _is_result(key: str, form: Form) -> bool:
-    return any(row.key == key and row.role == "result" for row in form.all_application_rows())
