@@ -12,7 +12,7 @@ import dagster as dg
 
 from crawler.sources import load_sources
 from dagster_project.defs.partitions import SOURCES_PARTITION, new_source_ids, sources_partitions
-from dagster_project.defs.resources import DataDirectory, PipesCrawler, SourceRegistry
+from dagster_project.defs.resources import DataDirectory, PipesCrawler, SourceFiles
 
 CRAWL_HEALTHY = "crawl_healthy"
 """The check the crawler reports from its child process: a portal that answered nothing fails it."""
@@ -24,9 +24,9 @@ transient_failure_retry = dg.RetryPolicy(
 
 
 @dg.asset(group_name="archive", kinds={"yaml"})
-def source_registry(context: dg.AssetExecutionContext, source_registry: SourceRegistry) -> dg.MaterializeResult:
+def source_registry(context: dg.AssetExecutionContext, source_files: SourceFiles) -> dg.MaterializeResult:
     """The registered sources; each new one becomes a partition of the archive (old ones keep their history)."""
-    sources = load_sources(source_registry.path)
+    sources = load_sources(source_files.path)
     ids = [source.id for source in sources]
     added = new_source_ids(context.instance, ids)
     if added:
@@ -35,7 +35,7 @@ def source_registry(context: dg.AssetExecutionContext, source_registry: SourceRe
         metadata={
             "sources": len(ids),
             "added_partitions": dg.MetadataValue.json(added),
-            "directory": dg.MetadataValue.path(str(source_registry.path)),
+            "directory": dg.MetadataValue.path(str(source_files.path)),
         }
     )
 
@@ -62,13 +62,13 @@ with warnings.catch_warnings():
 def archived_documents(
     context: dg.AssetExecutionContext,
     data_directory: DataDirectory,
-    source_registry: SourceRegistry,
+    source_files: SourceFiles,
     pipes_crawler: PipesCrawler,
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Every response of one source's portal, archived untouched; the crawl reports pages and new reports."""
     command = [
         sys.executable, "-m", "crawler.run",
-        "--sources", str(source_registry.path),
+        "--sources", str(source_files.path),
         "--source", context.partition_key,
         "--data", data_directory.settings.data,
     ]  # fmt: skip

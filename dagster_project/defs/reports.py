@@ -8,7 +8,7 @@ import dagster as dg
 
 from dagster_project.defs.archive import archived_documents, transient_failure_retry
 from dagster_project.defs.metadata import as_metadata
-from dagster_project.defs.resources import DataDirectory, SourceRegistry
+from dagster_project.defs.resources import DataDirectory, SourceFiles
 from warehouse.build import build
 
 parsed_reports = dg.AssetSpec(
@@ -36,10 +36,10 @@ warehouse_tables = dg.AssetSpec(
 
 @dg.multi_asset(specs=[parsed_reports, findings, warehouse_tables], retry_policy=transient_failure_retry)
 def parse_archived_documents(
-    context: dg.AssetExecutionContext, data_directory: DataDirectory, source_registry: SourceRegistry
+    context: dg.AssetExecutionContext, data_directory: DataDirectory, source_files: SourceFiles
 ):
     """Parse the documents archived since the last run; re-running parses nothing twice."""
-    summary = as_metadata(build(data_directory.settings, sources_dir=source_registry.path))
+    summary = as_metadata(build(data_directory.settings, sources_dir=source_files.path))
     context.log.info(f"warehouse build: {summary}")
     for spec in (parsed_reports, findings, warehouse_tables):
         yield dg.MaterializeResult(asset_key=spec.key, metadata=summary)

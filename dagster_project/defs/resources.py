@@ -23,7 +23,7 @@ class DataDirectory(dg.ConfigurableResource):
         return Settings.resolve(self.data)
 
 
-class SourceRegistry(dg.ConfigurableResource):
+class SourceFiles(dg.ConfigurableResource):
     """The directory of source YAML files; unset means ``GOVREPORTS_SOURCES`` or the bundled ``sources/``."""
 
     directory: str | None = None
@@ -80,7 +80,7 @@ def govreports_resources(data: str | None = None, sources: str | None = None) ->
     data_directory = DataDirectory(data=data)
     return {
         "data_directory": data_directory,
-        "source_registry": SourceRegistry(directory=sources),
+        "source_files": SourceFiles(directory=sources),
         "warehouse_catalog": WarehouseCatalog(data_directory=data_directory),
         "pipes_crawler": PipesCrawler(),
     }

@@ -6,16 +6,16 @@ from crawler.sources import load_sources
 from dagster_project.defs.archive import archived_documents
 from dagster_project.defs.jobs import parse_and_refresh, sync_source_registry
 from dagster_project.defs.partitions import SOURCES_PARTITION, new_source_ids
-from dagster_project.defs.resources import SourceRegistry
+from dagster_project.defs.resources import SourceFiles
 
 NEW_REPORTS = "new_reports"
 """The crawler's materialization metadata key: reports archived for the first time in that crawl."""
 
 
 @dg.sensor(job=sync_source_registry, minimum_interval_seconds=600, default_status=dg.DefaultSensorStatus.RUNNING)
-def source_registry_changes(context: dg.SensorEvaluationContext, source_registry: SourceRegistry) -> dg.SensorResult:
+def source_registry_changes(context: dg.SensorEvaluationContext, source_files: SourceFiles) -> dg.SensorResult:
     """A source file added under sources/ becomes a partition (and is crawled from the next night on)."""
-    added = new_source_ids(context.instance, [source.id for source in load_sources(source_registry.path)])
+    added = new_source_ids(context.instance, [source.id for source in load_sources(source_files.path)])
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=",".join(added))] if added else [],
         dynamic_partitions_requests=[dg.AddDynamicPartitionsRequest(SOURCES_PARTITION, added)] if added else [],
