@@ -1,1 +1,71 @@
-"""Local replica portal sites (CMS families with their faults), served on 127.0.0.1 for tests and the demo."""
+"""Local replica portal sites (CMS families with their faults), served on 127.0.0.1 for tests and the demo.
+
+    with replicas.serve_all() as urls:          # {source_id: base_url}
+        replicas.write_sources(tmp / "sources", urls)
+
+Each site module (``replicas.sites.<family>``) holds the site, its ``SOURCE`` fields and ``EXPECTED_REPORTS``:
+the titles of exactly the reports it lists and serves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import yaml
+
+from replicas.server import ReplicaServer, Site
+from replicas.sites import hanweb, json_api, plain, trs
+
+MODULES: dict[str, ModuleType] = {module.SOURCE["id"]: module for module in (trs, hanweb, json_api, plain)}
+"""Source id → site module."""
+
+START_PATHS = {
+    "replica-trs": f"{trs.COLUMN}index.html",
+    "replica-hanweb": hanweb.COLUMN,
+    "replica-json": json_api.LIST_PAGE,
+    "replica-plain": f"{plain.COLUMN}index.html",
+}
+_SITES = {"replica-trs": trs.TrsSite, "replica-hanweb": hanweb.HanwebSite, "replica-json": json_api.JsonApiSite,
+          "replica-plain": plain.PlainSite}
+
+
+def site(source_id: str) -> Site:
+    """A fresh site (fault counters reset)."""
+    return _SITES[source_id]()
+
+
+@contextmanager
+def serve_all(ids: list[str] | None = None) -> Iterator[dict[str, ReplicaServer]]:
+    """Start every replica (or ``ids``) on a free port; yield {source_id: server} (``server.base_url``)."""
+    with ExitStack() as stack:
+        servers = {source_id: stack.enter_context(ReplicaServer(site(source_id))) for source_id in ids or _SITES}
+        yield servers
+
+
+def source_data(source_id: str, base_url: str) -> dict[str, Any]:
+    """The source fields of a replica served at ``base_url``."""
+    data = dict(MODULES[source_id].SOURCE)
+    data.update(start_urls=[base_url.rstrip("/") + START_PATHS[source_id]], local=True, verified=True,
+                notes="replica portal on this machine (replicas package)")
+    return data
+
+
+def write_sources(directory: Path, urls: dict[str, str | ReplicaServer]) -> list[Path]:
+    """Write one source YAML per replica into ``directory``; ``urls`` maps source id to base URL or server."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source_id, where in urls.items():
+        base_url = where.base_url if isinstance(where, ReplicaServer) else where
+        path = directory / f"{source_id}.yaml"
+        path.write_text(yaml.safe_dump(source_data(source_id, base_url), allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def expected_reports(source_id: str) -> set[str]:
+    return set(MODULES[source_id].EXPECTED_REPORTS)

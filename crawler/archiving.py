@@ -1,0 +1,166 @@
+"""Every response into the archive: the exchange as received into the run's WARC, the decoded body as a blob,
+and a documents-manifest row with what the listing said about it.
+
+WARC records are written at ``response_downloaded`` — before decompression, retries and redirects, so 3xx, 503s
+and gzip bodies are kept exactly as they came. Blobs and manifest rows are written at ``response_received`` from
+the decoded body, so a blob's sha256 matches the file a user downloads. Manifest rows are flushed in small
+batches (append-only parts), so a killed run loses at most the last batch, whose blobs are already safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from crawler import filenames, pages
+from crawler.incremental import UNCHANGED
+from pipelines.archive.manifest import append_records
+from pipelines.archive.media import media_type
+from pipelines.archive.store import BlobStore, sha256_hex
+from pipelines.archive.warc import RunWarc
+
+logger = logging.getLogger(__name__)
+
+_STORED_IN_RUN: dict[str, set[str]] = {}
+"""Run id → sha256s first stored by this run (crawlers of one process share it), so that a report is "new" only
+when its bytes were not in the archive before the run began, whichever source stored them first."""
+
+
+def _headers(headers: Any) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values
+    ]
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class ArchiveExtension:
+    """Needs ``GOVREPORTS_ARCHIVE_DIR`` and ``GOVREPORTS_RUN_ID``; ``GOVREPORTS_WARC = False`` skips the WARC."""
+
+    def __init__(self, crawler: Crawler, archive_dir: Path, run_id: str) -> None:
+        self.crawler = crawler
+        self.archive_dir = archive_dir
+        self.run_id = run_id
+        self.store = BlobStore(archive_dir)
+        self.write_warc = crawler.settings.getbool("GOVREPORTS_WARC", True)
+        self.batch_size = crawler.settings.getint("GOVREPORTS_MANIFEST_BATCH", 20)
+        self.batch_seconds = crawler.settings.getfloat("GOVREPORTS_MANIFEST_SECONDS", 5.0)
+        self.warc: RunWarc | None = None
+        self.pending: list[dict[str, Any]] = []
+        self.last_flush = time.monotonic()
+        self.reports: dict[str, bool] = {}
+        """Report key → whether this run stored a new blob for it (health: reports found / new reports)."""
+        self.new_blobs = 0
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
+        archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
+        run_id = crawler.settings.get("GOVREPORTS_RUN_ID")
+        if not archive_dir or not run_id:
+            raise NotConfigured("GOVREPORTS_ARCHIVE_DIR and GOVREPORTS_RUN_ID are needed to archive")
+        extension = cls(crawler, Path(archive_dir), run_id)
+        crawler.archive = extension  # type: ignore[attr-defined]  # read by the health extension
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.write_warc:
+            self.warc = RunWarc(self.archive_dir, f"{self.run_id}.{spider.source.id}")
+
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        if self.warc is None:
+            return
+        self.warc.write(
+            url=request.url,
+            method=request.method,
+            request_headers=_headers(request.headers),
+            request_body=request.body,
+            protocol=response.protocol or "HTTP/1.1",
+            status=response.status,
+            reason="",
+            response_headers=_headers(response.headers),
+            body=response.body,
+            ip_address=str(response.ip_address) if response.ip_address else None,
+        )
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        meta = request.meta
+        role = meta.get("role")
+        if role is None:  # robots.txt and other framework requests
+            return
+        report = spider.report_for(response) if hasattr(spider, "report_for") else meta.get("report")
+        deleted = pages.is_deleted_stub(response.body)
+        if UNCHANGED in response.flags:
+            if report and not deleted:
+                self.reports.setdefault(report["key"], False)
+            return
+        stats = self.crawler.stats
+        stats.inc_value("govreports/fetched")
+        if 200 <= response.status < 300 and not deleted:
+            stats.inc_value("govreports/ok")
+        stored_in_run = _STORED_IN_RUN.setdefault(self.run_id, set())
+        digest = sha256_hex(response.body)
+        if not self.store.exists(digest):
+            sha256 = self.store.put(response.body)
+            stored_in_run.add(sha256)
+            self.new_blobs += 1
+            stats.inc_value("govreports/new_blobs")
+        else:
+            sha256 = digest
+        new_to_archive = sha256 in stored_in_run
+        is_report = bool(report) and not deleted and 200 <= response.status < 300
+        if is_report:
+            self.reports[report["key"]] = self.reports.get(report["key"], False) or new_to_archive
+        self.pending.append(
+            {
+                "source_id": spider.source.id,
+                "url": (meta.get("redirect_urls") or [request.url])[0],
+                "final_url": response.url,
+                "http_status": response.status,
+                "sha256": sha256,
+                "media_type": media_type(response.body),
+                "size": len(response.body),
+                "fetched_at": datetime.now(UTC),
+                "role": role,
+                "parent_url": meta.get("parent_url"),
+                "link_text": meta.get("link_text"),
+                "title": meta.get("title"),
+                "is_report": is_report,
+                "agency": report["agency"] if report else None,
+                "year": report["year"] if report else None,
+                "region_code": spider.source.region_code,
+                "content_type": _header(response, b"Content-Type"),
+                "etag": _header(response, b"ETag"),
+                "last_modified": _header(response, b"Last-Modified"),
+                "filename": filenames.from_content_disposition(response.headers.get(b"Content-Disposition")),
+            }
+        )
+        if len(self.pending) >= self.batch_size or time.monotonic() - self.last_flush >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write pending manifest rows as a new part."""
+        if self.pending:
+            append_records(self.archive_dir, self.run_id, self.pending)
+            self.pending = []
+        self.last_flush = time.monotonic()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.flush()
+        if self.warc is not None:
+            path = self.warc.close()
+            logger.info("WARC of %s: %s (%d records)", spider.source.id, path, self.warc.records)

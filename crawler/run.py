@@ -1,0 +1,173 @@
+"""The crawl as its own process: ``python -m crawler.run --sources DIR --source ID … --data DIR``.
+
+Scrapy's reactor cannot restart inside one process, so every caller (the CLI, Dagster) starts this module as a
+child. Launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it reports through dagster-pipes: a materialization
+with pages / reports_found / new_reports / errors and a ``crawl_healthy`` check. Any caller gets the run summary
+as JSON on the last stdout line, and the health record under ``{archive}/health/<run_id>.json``.
+Exit status: 0 when every source crawled, 1 when any source failed, 2 for bad arguments or sources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.health import health_dir, write_json
+from crawler.settings import scrapy_settings
+from crawler.sources import Source, SourceError, load_sources
+from pipelines.archive import warc
+from pipelines.archive.store import BlobStore
+from pipelines.settings import Settings
+
+PIPES_ENV = "DAGSTER_PIPES_CONTEXT"
+
+
+def new_run_id() -> str:
+    """Sortable and unique: UTC time plus a random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def prepare(archive_dir: Path) -> dict[str, int]:
+    """Clean up after a killed run: drop half-written blob temporaries, close torn WARC files."""
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    removed = BlobStore(archive_dir).sweep()
+    recovered = warc.recover(archive_dir)
+    return {"temporaries_removed": len(removed), "warcs_recovered": len(recovered)}
+
+
+def crawl(sources: list[Source], archive_dir: Path, run_id: str, **overrides: Any) -> dict[str, Any]:
+    """Crawl ``sources`` in this process (once per process); return the run summary."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.generic import GenericSpider
+
+    recovery = prepare(archive_dir)
+    local = all(source.local for source in sources)
+    settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
+    settings["LOG_INSTALL_ROOT_HANDLER"] = True
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for source in sources:
+        crawler = process.create_crawler(GenericSpider)
+        crawlers.append((source, crawler))
+        process.crawl(crawler, source=source)
+    process.start()
+    records = []
+    for source, crawler in crawlers:
+        health = getattr(crawler, "health", None)
+        record = health.record if health is not None and health.record else {
+            "run_id": run_id, "source_id": source.id, "status": "failed", "finish_reason": "not_started",
+            "pages_fetched": 0, "reports_found": 0, "new_reports": 0, "errors": {"not_started": 1}, "error_count": 1,
+        }
+        records.append(record)
+    summary = {
+        "run_id": run_id,
+        "archive_dir": str(archive_dir),
+        "status": "failed" if any(r["status"] == "failed" for r in records) else
+        ("degraded" if any(r["status"] == "degraded" for r in records) else "ok"),
+        "recovery": recovery,
+        "sources": records,
+        "pages_fetched": sum(r["pages_fetched"] for r in records),
+        "reports_found": sum(r["reports_found"] for r in records),
+        "new_reports": sum(r["new_reports"] for r in records),
+        "errors": sum(r["error_count"] for r in records),
+    }
+    write_json(health_dir(archive_dir) / f"{run_id}.json", summary)
+    return summary
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=Path, default=None, help="directory of source YAML files")
+    parser.add_argument("--source", action="append", default=[], help="source id (repeatable); default all")
+    parser.add_argument("--data", default=None, help="data directory (default GOVREPORTS_DATA or ./data)")
+    parser.add_argument("--run-id", default=None, help="run identifier (default: time + random)")
+    parser.add_argument("--no-warc", action="store_true", help="skip the WARC (benchmarks only)")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    if PIPES_ENV in os.environ:
+        return _main_pipes(args)
+    return _run(args)[0]
+
+
+def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
+    try:
+        sources = load_sources(args.sources, args.source)
+    except SourceError as error:
+        print(f"crawler.run: {error}", file=sys.stderr)
+        return 2, None
+    if not sources:
+        print(f"crawler.run: no sources in {args.sources}", file=sys.stderr)
+        return 2, None
+    archive_dir = Settings.resolve(args.data).archive_dir
+    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
+    if args.no_warc:
+        overrides["GOVREPORTS_WARC"] = False
+    logging.getLogger("scrapy").setLevel(args.log_level)
+    summary = crawl(sources, archive_dir, args.run_id or new_run_id(), **overrides)
+    sys.stdout.flush()
+    print(json.dumps(summary, ensure_ascii=False), flush=True)
+    return (1 if summary["status"] == "failed" else 0), summary
+
+
+def _main_pipes(args: argparse.Namespace) -> int:
+    """Under Dagster: extras may name ``sources_dir``, ``source_ids`` and ``data``; the partition key, when there
+    is one and no source was named, is the source id."""
+    from dagster_pipes import open_dagster_pipes
+
+    with open_dagster_pipes() as pipes:
+        extras = pipes.extras or {}
+        if extras.get("sources_dir"):
+            args.sources = Path(extras["sources_dir"])
+        if extras.get("source_ids"):
+            args.source = list(extras["source_ids"])
+        if extras.get("data"):
+            args.data = extras["data"]
+        if not args.source and pipes.is_partition_step:
+            args.source = [pipes.partition_key]
+        code, summary = _run(args)
+        if summary is None:
+            pipes.report_asset_check(check_name="crawl_healthy", passed=False, severity="ERROR",
+                                     metadata={"error": "bad arguments or sources"})
+            return code
+        errors: dict[str, int] = {}
+        for record in summary["sources"]:
+            for kind, count in record["errors"].items():
+                errors[kind] = errors.get(kind, 0) + count
+        pipes.report_asset_materialization(
+            metadata={
+                "run_id": summary["run_id"],
+                "pages": summary["pages_fetched"],
+                "reports_found": summary["reports_found"],
+                "new_reports": summary["new_reports"],
+                "errors": summary["errors"],
+                "errors_by_kind": {"raw_value": errors, "type": "json"},
+                "status": summary["status"],
+            }
+        )
+        pipes.report_asset_check(
+            check_name="crawl_healthy",
+            passed=summary["status"] != "failed",
+            severity="ERROR",
+            metadata={
+                "failed_sources": [r["source_id"] for r in summary["sources"] if r["status"] == "failed"],
+                "status": summary["status"],
+            },
+        )
+        pipes.log.info(f"crawl {summary['run_id']}: {summary['status']}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One generic spider; the CMS family modules in ``families/`` know how each kind of column lists its items."""

@@ -1,0 +1,11 @@
+"""One module per CMS family; each offers ``start_requests(spider)`` and ``parse_list(spider, response)``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+
+def load(family: str) -> ModuleType:
+    """The module of a family name (``trs``, ``hanweb``, ``json_api``, ``plain``)."""
+    return import_module(f"{__name__}.{family}")

@@ -1,0 +1,1 @@
+"""One replica portal per CMS family of portals.md, each with the faults real portals show."""
