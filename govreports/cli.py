@@ -138,6 +138,19 @@ def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...]) -> N
         click.echo(str(path))
 
 
+@main.command()
+@click.option("--write", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+def form(write: Path | None) -> None:
+    """Print the report form (templates, rows, columns, rules) as Markdown, from the form model."""
+    from pipelines.report.docs import render_form
+
+    text = render_form()
+    if write:
+        write.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command("main")
 @click.pass_obj
 def main_job(settings: Settings) -> None:
