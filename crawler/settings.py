@@ -5,6 +5,7 @@ Small components wired here by name, as Scrapy's own defaults are; each can be s
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,11 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         "EXTENSIONS": {
             "crawler.archiving.ArchiveExtension": 100,
             "crawler.health.HealthExtension": 200,
+            "crawler.progress.ProgressExtension": 300,
         },
         "GOVREPORTS_ARCHIVE_DIR": str(archive_dir),
         "GOVREPORTS_RUN_ID": run_id,
+        "GOVREPORTS_PROGRESS": os.environ.get("GOVREPORTS_PROGRESS", ""),
     }
     settings.update(overrides)
     return settings

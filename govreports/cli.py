@@ -46,6 +46,18 @@ def parse(files: tuple[Path, ...], pretty: bool) -> None:
 
 
 @main.command()
+@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Directory of source YAML files (default: the shipped sources/).")
+@click.option("--source", "ids", multiple=True, help="Crawl only this source id (repeatable).")
+@click.pass_obj
+def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...]) -> None:
+    """Crawl the portals' report columns into the archive (Scrapy in a child process), then show their health."""
+    from crawler.console import crawl as run_crawl
+
+    sys.exit(run_crawl(settings, sources, ids))
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--name", default="files", show_default=True, help="Names the source: local:<name>.")
 @click.pass_obj

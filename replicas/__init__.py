@@ -1,6 +1,6 @@
 """Local replica portal sites (CMS families with their faults), served on 127.0.0.1 for tests and the demo.
 
-    with replicas.serve_all() as urls:          # {source_id: base_url}
+    with replicas.serve_all() as urls:          # {source_id: base_url}; urls.servers[source_id].log
         replicas.write_sources(tmp / "sources", urls)
 
 Each site module (``replicas.sites.<family>``) holds the site, its ``SOURCE`` fields and ``EXPECTED_REPORTS``:
@@ -38,12 +38,23 @@ def site(source_id: str) -> Site:
     return _SITES[source_id]()
 
 
+class Served(dict[str, str]):
+    """{source_id: base_url} of running replicas; ``servers`` holds the servers themselves (request logs)."""
+
+    servers: dict[str, ReplicaServer]
+
+
 @contextmanager
-def serve_all(ids: list[str] | None = None) -> Iterator[dict[str, ReplicaServer]]:
-    """Start every replica (or ``ids``) on a free port; yield {source_id: server} (``server.base_url``)."""
+def serve_all(ids: list[str] | None = None) -> Iterator[Served]:
+    """Start every replica (or ``ids``) on a free port of 127.0.0.1 until the block ends."""
     with ExitStack() as stack:
-        servers = {source_id: stack.enter_context(ReplicaServer(site(source_id))) for source_id in ids or _SITES}
-        yield servers
+        served = Served()
+        served.servers = {}
+        for source_id in ids or _SITES:
+            server = stack.enter_context(ReplicaServer(site(source_id)))
+            served.servers[source_id] = server
+            served[source_id] = server.base_url
+        yield served
 
 
 def source_data(source_id: str, base_url: str) -> dict[str, Any]:

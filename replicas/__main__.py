@@ -17,11 +17,11 @@ def main() -> None:
     args = parser.parse_args()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with serve_all() as servers:
-        for source_id, server in servers.items():
-            print(f"{source_id}\t{server.base_url}", flush=True)
+    with serve_all() as urls:
+        for source_id, base_url in urls.items():
+            print(f"{source_id}\t{base_url}", flush=True)
         if args.sources:
-            write_sources(args.sources, dict(servers))
+            write_sources(args.sources, urls)
             print(f"sources written to {args.sources}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
