@@ -23,7 +23,7 @@ from fsspec.implementations.local import LocalFileSystem
 from warehouse.schema import UNKNOWN_YEAR, TableSpec, spec, tables
 
 DATA_FILE = "data.parquet"
-ROW_GROUP_SIZE = 32_768
+ROW_GROUP_SIZE = 8_192
 COMPRESSION = "zstd"
 
 
