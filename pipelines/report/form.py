@@ -95,6 +95,7 @@ class Form:
     review_blocks: tuple[Label, ...]
     review_measures: tuple[Label, ...]
     rules: tuple[Rule, ...]
+    headers: dict[str, str]
 
     @property
     def review_keys(self) -> tuple[str, ...]:
@@ -182,6 +183,7 @@ def load_form() -> Form:
         ),
         review_blocks=tuple(_label(Label, b) for b in parts["review_litigation"]["blocks"]),
         review_measures=tuple(_label(Label, m) for m in parts["review_litigation"]["measures"]),
+        headers=dict(parts["headers"]),
         rules=tuple(
             Rule(r["id"], r["part"], r["kind"], tuple(r["left"]), tuple(r["right"]), r["description"])
             for r in _read("rules.yaml")

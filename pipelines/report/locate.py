@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pipelines.document.model import Cell, Document, Paragraph
 from pipelines.findings import Finding, Severity
 from pipelines.report.form import Form, Label
-from pipelines.report.normalize import bare, fold
+from pipelines.report.normalize import bare, fold, similarity
 
 _HEADING_ORDINAL = re.compile(
     r"^[#\s]*(?:(?P<numeral>[一二三四五六七八九十]+)[、.]|(?P<paren>\([一二三四五六七八九十]+\)))?"
 )
 _MAX_HEADING = 48
+_HEADING_SIMILARITY = (
+    0.8  # '…行政复议、提起行政诉讼情况' for '…行政复议和提起行政诉讼情况'; narrative titles stay below
+)
 
 
 @dataclass
@@ -57,21 +60,26 @@ def flatten(document: Document) -> list[PrintedRow]:
         if isinstance(block, Paragraph):
             rows.append(PrintedRow(len(rows), [Cell(block.text, block.location)]))
         else:
-            rows.extend(PrintedRow(len(rows) + i, list(row)) for i, row in enumerate(block.rows) if row)
+            for row in block.rows:
+                if row:
+                    rows.append(PrintedRow(len(rows), list(row)))
     return rows
 
 
 def _heading(row: PrintedRow, sections: tuple[Label, ...]) -> tuple[Label, str | None] | None:
     text = fold(row.text)
-    if len(text) > _MAX_HEADING:
-        return None
+    if len(text) > _MAX_HEADING or sum(1 for cell in row.cells if cell.text.strip()) != 1:
+        return None  # a heading is printed alone on its line, not as a cell of a table row
     match = _HEADING_ORDINAL.match(text)
     if match and match["paren"]:
         return None  # （一）… is a subsection of the narrative, never a part heading
     rest = bare(text[match.end() :] if match else text)
     for section in sections:
-        if any(rest == bare(printing) for printing in section.printings):
-            return section, match["numeral"] if match else None
+        for printing in section.printings:
+            wanted = bare(printing)
+            close = abs(len(rest) - len(wanted)) <= max(2, len(wanted) // 5)
+            if rest == wanted or (close and similarity(rest, wanted) >= _HEADING_SIMILARITY):
+                return section, match["numeral"] if match else None
     return None
 
 
@@ -94,7 +102,62 @@ def locate(document: Document, form: Form) -> Layout:
         end = found[index + 1].position if index + 1 < len(found) else len(rows)
         layout.regions[heading.section.key] = rows[heading.position + 1 : end]
         _check_ordinal(heading, layout.findings)
+    _find_by_content(layout, form)
     return layout
+
+
+def _first(rows: list[PrintedRow], text: str, start: int = 0) -> int | None:
+    """Position of the first row at or after ``start`` whose text contains ``text`` (compared bare)."""
+    wanted = bare(text)
+    return next((row.position for row in rows[start:] if wanted in bare(row.text)), None)
+
+
+def _find_by_content(layout: Layout, form: Form) -> None:
+    """Where a table part's heading is missing, find the table by what it prints, and say so.
+
+    Part 三 by its first row label; part 四 by its first block label (行政复议) after part 三, cutting part 三
+    short there; part 二 by its header text or first band before part 三.
+    """
+    rows, regions = layout.rows, layout.regions
+    missing = []
+    if not regions.get("applications"):
+        start = _first(rows, form.templates["2021"].rows[0].label)
+        if start is not None:
+            after = [h.position for h in layout.headings.values() if h.position > start]
+            begin = start
+            while begin > max(0, start - 8) and not any(ch.isdigit() for ch in rows[begin - 1].text):
+                begin -= 1  # the table's header rows, up to the last row with numbers (part 二's)
+            regions["applications"] = rows[begin : min(after, default=len(rows))]
+            missing.append("applications")
+    applications = regions.get("applications")
+    if applications and not regions.get("review_litigation"):
+        last_row = _first(applications, form.templates["2021"].rows[-1].label, 0)
+        begin = applications[0].position
+        cut = _first(rows, form.review_blocks[0].label, (last_row or begin) + 1)
+        end = applications[-1].position + 1
+        if cut is not None and cut < end:
+            regions["applications"] = rows[begin:cut]
+            regions["review_litigation"] = rows[cut:end]
+        else:
+            after = [h.position for h in layout.headings.values() if h.position >= end]
+            regions["review_litigation"] = rows[end : min(after, default=min(len(rows), end + 12))]
+        missing.append("review_litigation")
+    if applications and not regions.get("active_disclosure"):
+        begin = regions["applications"][0].position
+        start = _first(rows[:begin], form.headers["active_disclosure"])
+        if start is not None:
+            regions["active_disclosure"] = rows[max(0, start - 2) : begin]
+            missing.append("active_disclosure")
+    for key in missing:
+        section = next(s for s in form.sections if s.key == key)
+        layout.findings.append(
+            Finding(
+                "layout.part_heading_missing",
+                Severity.WARNING,
+                f"part {section.ordinal} heading ({section.label}) not found; its table was found by its content",
+                form_key=key,
+            )
+        )
 
 
 def _check_ordinal(heading: Heading, findings: list[Finding]) -> None:

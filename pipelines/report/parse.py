@@ -72,7 +72,6 @@ def parse_document(document: Document) -> Report:
                 f"year {identity.year} taken from the {identity.year_from}",
             )
         )
-    _fill_regions(layout, form)
     parts_found = any(layout.regions.get(key) for key in ("active_disclosure", "applications", "review_litigation"))
     reason = not_a_report_reason(identity)
     if reason or not (identity.title_says_report or parts_found):
@@ -123,31 +122,6 @@ class _Context:
 
 
 # --- finding the parts ---------------------------------------------------------------------------------
-
-
-def _fill_regions(layout: Layout, form: Form) -> None:
-    """Where a table part has no heading, find it by its content (its first row label) and say so."""
-    rows = layout.rows
-    first_row = bare(form.templates["2021"].rows[0].label)
-    if not layout.regions.get("applications"):
-        start = next((row.position for row in rows if first_row in bare(row.text)), None)
-        if start is not None:
-            end = next(
-                (h.position for k, h in layout.headings.items() if k == "review_litigation" and h.position > start),
-                min(len(rows), start + 80),
-            )
-            layout.regions["applications"] = rows[max(0, start - 6) : end]
-            layout.findings.append(
-                Finding(
-                    "layout.part_heading_missing",
-                    Severity.WARNING,
-                    "part 三 heading not found; table found by its rows",
-                    form_key="applications",
-                )
-            )
-    if not layout.regions.get("review_litigation") and layout.regions.get("applications"):
-        last = layout.regions["applications"][-1].position
-        layout.regions["review_litigation"] = rows[last + 1 : last + 12]
 
 
 def _choose_template(layout: Layout, form: Form, year: int | None) -> Template | None:
@@ -338,7 +312,7 @@ def _check_measure_headers(rows: list[PrintedRow], template: Template, context: 
     """
     measures = template.measures
     printings = sorted({bare(p) for m in measures for p in m.printings}, key=len, reverse=True)
-    header = bare("信息内容")
+    header = bare(context.form.headers["active_disclosure"])
     for row in rows:
         text = bare(row.text)
         if not text.startswith(header):
@@ -381,6 +355,8 @@ class _DataRow:
 def _application_rows(rows: list[PrintedRow], form: Form) -> tuple[list[_DataRow], list[PrintedRow]]:
     """Printed rows with numbers, each with its label (wrapped label lines above it joined); and header rows."""
     column_labels = {bare(p) for column in form.columns for p in column.printings}
+    column_labels.add(bare(form.headers["applicants"]))
+    note = form.headers["applications_note"]
     data: list[_DataRow] = []
     headers: list[PrintedRow] = []
     pending: list[str] = []
@@ -399,7 +375,7 @@ def _application_rows(rows: list[PrintedRow], form: Form) -> tuple[list[_DataRow
             pending = []
             continue
         if not numbers or (not label and len(numbers) < 2):
-            if any(bare(cell.text) in column_labels for cell in row.cells) or "勾稽" in bare(label):
+            if any(bare(cell.text) in column_labels for cell in row.cells) or similarity(label, note) > 0.6:
                 headers.append(row)
                 pending = []
             else:

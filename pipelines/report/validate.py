@@ -95,4 +95,3 @@ def _check(report: Report, form: Form) -> list[Finding]:
                 elif not _equal(list(left.values()), list(right.values())):
                     findings.append(_finding(rule, f"review_litigation block {block.key}", left, right))
     return findings
-
