@@ -251,6 +251,15 @@ def _grids(page: PageContent) -> list[_GridCells]:
         for j, v in enumerate(vertical):
             if h.x0 - t <= v.x0 <= h.x1 + t and v.y0 - t <= h.y0 <= v.y1 + t:
                 parent[find(i)] = find(len(horizontal) + j)
+    # A border drawn in pieces (one per cell) has pieces that cross no rule of their own; they belong with the
+    # collinear piece they touch.
+    for offset, rules, along, across in ((0, horizontal, "x0", "y0"), (len(horizontal), vertical, "y0", "x0")):
+        order = sorted(range(len(rules)), key=lambda k: (getattr(rules[k], across), getattr(rules[k], along)))
+        for a, b in pairwise(order):
+            first, second = rules[a], rules[b]
+            same_line = abs(getattr(first, across) - getattr(second, across)) <= t
+            if same_line and getattr(second, along) <= getattr(first, along.replace("0", "1")) + t:
+                parent[find(offset + b)] = find(offset + a)
     clusters: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(horizontal):
         clusters.setdefault(find(i), ([], []))[0].append(h)
@@ -267,11 +276,19 @@ def _grids(page: PageContent) -> list[_GridCells]:
 
 
 def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:
+    """The grid of one cluster. Where the page cut the table (a continuation has no top rule, a table running
+    off the page foot no bottom rule), the ends of the vertical rules close it."""
+    t = _TOLERANCE
+    left, right = min(v.x0 for v in vs), max(v.x0 for v in vs)
+    top, bottom = min(v.y0 for v in vs), max(v.y1 for v in vs)
+    if top < min(h.y0 for h in hs) - t:
+        hs = [*hs, Rule(left, top, right, top)]
+    if bottom > max(h.y0 for h in hs) + t:
+        hs = [*hs, Rule(left, bottom, right, bottom)]
     xs = _cluster([v.x0 for v in vs])
     ys = _cluster([h.y0 for h in hs])
     if len(xs) < 2 or len(ys) < 2:
         return None
-    t = _TOLERANCE
 
     def vertical_rule_at(x: float, y_from: float, y_to: float) -> bool:
         middle = (y_from + y_to) / 2
