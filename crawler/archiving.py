@@ -71,7 +71,7 @@ class ArchiveExtension:
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
         archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
         run_id = crawler.settings.get("GOVREPORTS_RUN_ID")
-        if not archive_dir or not run_id:
+        if not archive_dir or not run_id or not crawler.settings.getbool("GOVREPORTS_ARCHIVE", True):
             raise NotConfigured("GOVREPORTS_ARCHIVE_DIR and GOVREPORTS_RUN_ID are needed to archive")
         extension = cls(crawler, Path(archive_dir), run_id)
         crawler.archive = extension  # type: ignore[attr-defined]  # read by the health extension
@@ -138,7 +138,7 @@ class ArchiveExtension:
                 "role": role,
                 "parent_url": meta.get("parent_url"),
                 "link_text": meta.get("link_text"),
-                "title": meta.get("title"),
+                "title": report["title"] if report else meta.get("title"),
                 "is_report": is_report,
                 "agency": report["agency"] if report else None,
                 "year": report["year"] if report else None,

@@ -32,7 +32,8 @@ def summary_table(summary: dict[str, Any]) -> Table:
     """One row per source: status, pages, reports found / new, errors by kind, finish reason."""
     table = Table(title=f"crawl {summary['run_id']}: {summary['status']}")
     for column in ("source", "status", "pages", "unchanged", "reports", "new", "errors", "finish"):
-        table.add_column(column, justify="right" if column in ("pages", "unchanged", "reports", "new") else "left")
+        table.add_column(column, justify="right" if column in ("pages", "unchanged", "reports", "new") else "left",
+                         no_wrap=column == "source")
     colours = {"ok": "green", "degraded": "yellow", "failed": "red"}
     for record in summary["sources"]:
         errors = ", ".join(f"{kind} {count}" for kind, count in record["errors"].items()) or "-"

@@ -37,7 +37,9 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
-        if not archive_dir or not crawler.settings.getbool("GOVREPORTS_INCREMENTAL", True):
+        settings = crawler.settings
+        if not archive_dir or not settings.getbool("GOVREPORTS_INCREMENTAL", True) \
+                or not settings.getbool("GOVREPORTS_ARCHIVE", True):
             raise NotConfigured
         return cls(crawler, Path(archive_dir))
 

@@ -90,6 +90,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", default=None, help="data directory (default GOVREPORTS_DATA or ./data)")
     parser.add_argument("--run-id", default=None, help="run identifier (default: time + random)")
     parser.add_argument("--no-warc", action="store_true", help="skip the WARC (benchmarks only)")
+    parser.add_argument("--no-archive", action="store_true", help="archive nothing at all (benchmarks only)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (repeatable), e.g. GOVREPORTS_MANIFEST_BATCH=1")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -114,6 +117,15 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
     if args.no_warc:
         overrides["GOVREPORTS_WARC"] = False
+    if args.no_archive:
+        overrides["GOVREPORTS_WARC"] = False
+        overrides["GOVREPORTS_ARCHIVE"] = False
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep:
+            print(f"crawler.run: --set needs NAME=VALUE, got {item!r}", file=sys.stderr)
+            return 2, None
+        overrides[name] = value
     logging.getLogger("scrapy").setLevel(args.log_level)
     summary = crawl(sources, archive_dir, args.run_id or new_run_id(), **overrides)
     sys.stdout.flush()

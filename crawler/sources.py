@@ -100,7 +100,7 @@ class Source(BaseModel):
             raise ValueError("id must be lowercase ASCII letters, digits and dashes")
         return value
 
-    @field_validator("region_code")
+    @field_validator("region_code", mode="before")
     @classmethod
     def _region(cls, value: str | int) -> str:
         value = str(value)

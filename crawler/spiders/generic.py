@@ -110,7 +110,7 @@ class GenericSpider(Spider):
             page_title = pages.title(response.selector)
             guess = recognise(page_title, self.source.organ)
             if guess.is_report:
-                meta["report"] = self._report(meta.get("title") or page_title, guess)
+                meta["report"] = self._report(page_title, guess)
             if not meta.get("title"):
                 meta["title"] = page_title
         return meta.get("report")

@@ -3,11 +3,12 @@
 ``POST /module/web/jpage/dataproxy.jsp?startrecord=…&endrecord=…&perpage=…`` (XML). Articles
 ``/art/YYYY/M/D/art_78506_N.html`` (body in ``#Zoom``); attachments through ``downfile.jsp?filename=<hash>`` with
 an RFC 5987 Content-Disposition name and the wrong Content-Type, one of them ``302 → /attach/0/…`` (the same
-file at two URLs). UTF-8 with charset header, ETag validators. Faults: a deleted-content stub, a 503 on the proxy
-that succeeds on retry."""
+file at two URLs). UTF-8 with charset header, ETag validators, article pages gzip-encoded.
+Faults: a deleted-content stub, a 503 on the proxy that succeeds on retry."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 from dataclasses import dataclass
@@ -60,6 +61,16 @@ def _etag(data: bytes) -> str:
     return '"' + hashlib.md5(data).hexdigest()[:16] + '"'
 
 
+def _gzip(reply: Reply, request: Request) -> Reply:
+    """Article pages go out gzip-encoded to clients that accept it (the WARC must keep them so)."""
+    if "gzip" not in request.headers.get("accept-encoding", "") or reply.status != 200:
+        return reply
+    reply.body = gzip.compress(reply.body, mtime=0)
+    reply.headers.append(("Content-Encoding", "gzip"))
+    reply.headers.append(("Vary", "Accept-Encoding"))
+    return reply
+
+
 def _li(record: Record) -> str:
     return (f'<li><a href="{record.path}" title="{html.escape(record.title)}" target="_blank">'
             f"{html.escape(record.title)}</a><span>{record.date}</span></li>")
@@ -85,7 +96,7 @@ class HanwebSite(Site):
         if path == PROXY:
             return self.proxy(request)
         if path in self.records:
-            return self.article(self.records[path])
+            return _gzip(self.article(self.records[path]), request)
         if path == "/module/download/downfile.jsp":
             if request.arg("filename") == f"{FILE_HASH}.txt":
                 return self.file(request.arg("showname"))
