@@ -205,10 +205,15 @@ def _trim(values: list[Cell], width: int, boundary_blanks: bool) -> list[Cell]:
 
 
 def _item_for(label: str, items: tuple[Item, ...]) -> Item | None:
+    """The part 二 item a row label names: exactly, with a short note after it, or after its band label."""
     text = bare(label)
+    bands = {bare(item.band) for item in items}
     for item in items:
         for printing in item.printings:
-            if text == bare(printing) or (text.startswith(bare(printing)) and len(text) - len(bare(printing)) <= 2):
+            wanted = bare(printing)
+            if text == wanted or (text.startswith(wanted) and len(text) - len(wanted) <= 2):
+                return item
+            if text.endswith(wanted) and text[: -len(wanted)] in bands:
                 return item
     return None
 
@@ -622,9 +627,10 @@ def _parse_review(rows: list[PrintedRow], context: _Context) -> list[Value]:
             glued = ("", clean(values[0].text), values[0])
         if glued and len(glued[1]) >= width and not cells:
             return _split_review(glued[1], glued[2], context)
-        if labels and cells:
+        printed = [cell for cell in values if cell.text.strip()]
+        if labels and cells and len(printed) < block:
             break
-        if not labels:
+        if not labels or len(printed) >= block:  # header text and numbers can share a flattened line
             cells.extend(values)
         if len(cells) >= width:
             break
