@@ -49,7 +49,9 @@ def run_nightly(instance: dg.DagsterInstance, defs: dg.Definitions, now: datetim
     """Sync the registry, crawl every source, parse and refresh; return what each step reported."""
     registry = defs.resolve_job_def("sync_source_registry").execute_in_process(instance=instance, run_config=QUIET)
     crawl_job = defs.resolve_job_def("crawl_source")
-    schedule_context = dg.build_schedule_context(instance=instance, scheduled_execution_time=now)
+    schedule_context = dg.build_schedule_context(
+        instance=instance, scheduled_execution_time=now, repository_def=defs.get_repository_def()
+    )
     sources = []
     for request in defs.resolve_schedule_def("nightly_crawl").evaluate_tick(schedule_context).run_requests or []:
         sources.append(_crawl(crawl_job, instance, request))
@@ -66,5 +68,8 @@ def run_nightly(instance: dg.DagsterInstance, defs: dg.Definitions, now: datetim
         )
         checks = {check.check_name: check.passed for check in result.get_asset_check_evaluations()}
         parse_runs.append({"run_id": result.run_id, "succeeded": result.success, "checks": checks, **_metadata(result)})
-        print(f"parse and refresh: {'ok' if result.success else 'FAILED'}; checks {checks}", flush=True)
+        failed = ", ".join(sorted(name for name, passed in checks.items() if not passed)) or "none"
+        figures = parse_runs[-1]
+        state = "ok" if result.success else "FAILED"
+        print(f"parse and refresh: {state}, {figures.get('parsed')} parsed; failed checks: {failed}", flush=True)
     return {"registry_run_succeeded": registry.success, "sources": sources, "parse_runs": parse_runs}

@@ -163,34 +163,130 @@ def form(write: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+REPLICA_PORTS = 18731
+"""The replicas of ``govreports main`` listen here and up (one port each, a free one when taken): the same URLs
+every run, so a second run is incremental like a real night (conditional requests, nothing downloaded again)."""
+
+MAIN_SQL = {
+    "reports": "SELECT count(*) FROM reports WHERE status IN ('parsed', 'legacy')",
+    "findings": "SELECT count(*) FROM findings",
+    "errors": "SELECT count(*) FROM findings WHERE severity = 'error'",
+    "warnings": "SELECT count(*) FROM findings WHERE severity = 'warning'",
+}
+SAMPLE_SQL = (
+    "SELECT r.agency, r.year, a.new_received__total AS new_applications, c.errors, c.warnings "
+    "FROM reports r JOIN applications a USING (report_id) JOIN report_checks c USING (report_id) "
+    "WHERE r.status = 'parsed' ORDER BY r.agency, r.year, r.report_id"
+)
+
+
 @main.command("main")
 @click.pass_obj
 def main_job(settings: Settings) -> None:
-    """Run the main job on the embedded default: parse the bundled sample reports and summarise them."""
+    """Run the nightly job end to end on the embedded default, against the bundled replica portals.
+
+    The replica portals (local copies of the CMS families, shipped with the product) are served on 127.0.0.1
+    for the run; Dagster runs tonight's job in process on its sqlite instance under the data directory
+    (``python -m dagster_project nightly``, started as a command: nothing imports dagster_project); then the
+    figures are read back with the same SQL ``govreports sql`` runs.
+    """
+    import subprocess
+    from contextlib import ExitStack
+    from datetime import UTC, datetime
+
+    import replicas
+
+    logs = settings.local_root / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_path, summary_path = logs / f"main-{stamp}.log", logs / f"main-{stamp}.json"
+    sources_dir = settings.local_root / "replica-sources"
+    command = [sys.executable, "-m", "dagster_project", "--data", settings.data, "--sources", str(sources_dir)]
+    command += ["nightly", "--summary", str(summary_path)]
+    with ExitStack() as stack, log_path.open("w", encoding="utf-8") as log:
+        servers = {
+            source_id: stack.enter_context(_replica_server(source_id, REPLICA_PORTS + index))
+            for index, source_id in enumerate(sorted(replicas.MODULES))
+        }
+        replicas.write_sources(sources_dir, servers)
+        click.echo(f"replica portals on 127.0.0.1: {len(servers)}; Dagster's log: {log_path}")
+        code = subprocess.run(command, stderr=log, check=False).returncode
+    if not summary_path.exists():
+        raise click.ClickException(f"the nightly job did not finish (exit status {code}); see {log_path}")
+    _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")))
+    sys.exit(code)
+
+
+def _replica_server(source_id: str, port: int):
+    """The replica on ``port``, or on a free port when that one is taken."""
+    import replicas
+    from replicas.server import ReplicaServer
+
+    try:
+        return ReplicaServer(replicas.site(source_id), port)
+    except OSError:
+        return ReplicaServer(replicas.site(source_id))
+
+
+def _print_main_summary(settings: Settings, summary: dict) -> None:
+    """Per-source crawl health, then the totals and a sample as SQL returns them from the catalog."""
     from rich.console import Console
     from rich.table import Table
 
-    from pipelines.report.parse import parse_file
+    from warehouse import catalog
+    from warehouse.export import query as run_query
 
-    samples = sorted(p for p in (Path(__file__).resolve().parents[1] / "samples").iterdir() if p.suffix != ".md")
-    table = Table(title=f"Sample reports parsed (data directory {settings.data})")
-    for column in ("document", "agency", "year", "template", "new", "total handled", "errors", "warnings"):
-        table.add_column(column)
-    for path in samples:
-        report = parse_file(path).to_json()
-        severities = [finding["severity"] for finding in report["findings"]]
-        applications = report["applications"]
-        table.add_row(
-            path.name,
-            report["agency"] or "?",
-            str(report["year"]),
-            str(report["template"]),
-            str(applications.get("new_received", [None])[-1]),
-            str(applications.get("total", [None])[-1]),
-            str(severities.count("error")),
-            str(severities.count("warning")),
-        )
-    Console().print(table)
+    console = Console()
+    crawls = Table(title="Tonight's crawl, per source")
+    for column in ("source", "health", "pages", "reports found", "new", "errors"):
+        crawls.add_column(column)
+    for row in summary["sources"]:
+        figures = (row.get(key) for key in ("pages", "reports_found", "new_reports", "errors"))
+        health = "ok" if row["healthy"] else "FAILED"
+        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures))
+    console.print(crawls)
+    with catalog.connect(settings) as connection:
+        counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
+        sample = run_query(connection, SAMPLE_SQL, [])
+    healthy = sum(1 for row in summary["sources"] if row["healthy"])
+    new = sum(row.get("new_reports") or 0 for row in summary["sources"])
+    click.echo(
+        f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']}  new tonight: {new}  "
+        f"findings: {counts['findings']} ({counts['errors']} errors, {counts['warnings']} warnings)"
+    )
+    for run in summary["parse_runs"]:
+        failed = sorted(name for name, passed in run["checks"].items() if not passed)
+        passed = f"checks: {len(run['checks']) - len(failed)} passed"
+        click.echo(passed + (f", failed: {', '.join(failed)}" if failed else ""))
+    click.echo(f'\nSample — the same as: govreports --data {settings.data} sql "{SAMPLE_SQL}"')
+    table = Table(*sample.column_names)
+    for values in sample.to_pylist():
+        table.add_row(*("" if v is None else str(v) for v in values.values()))
+    console.print(table)
+    click.echo(f"Open the Dagster UI on this data: govreports --data {settings.data} ui")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=3000, show_default=True, type=int)
+@click.option(
+    "--sources",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Source registry the code location loads (default: the shipped sources/).",
+)
+@click.option("--webserver-only", is_flag=True, help="Only the webserver: schedules and sensors stay idle.")
+@click.pass_obj
+def ui(settings: Settings, host: str, port: int, sources: Path | None, webserver_only: bool) -> None:
+    """Open the Dagster UI on the data directory: ``dagster dev`` (webserver and daemon, so the nightly runs)."""
+    import os
+
+    command = [sys.executable, "-m", "dagster_project", "--data", settings.data]
+    if sources:
+        command += ["--sources", str(sources)]
+    command += ["ui", "--host", host, "--port", str(port)] + (["--webserver-only"] if webserver_only else [])
+    click.echo(f"Dagster UI on http://{host}:{port} (Dagster's storage: {settings.dagster_home})")
+    os.execv(sys.executable, command)
 
 
 if __name__ == "__main__":

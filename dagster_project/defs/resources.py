@@ -6,11 +6,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from crawler.sources import DEFAULT_DIR
 from pipelines.settings import Settings
 from warehouse.catalog import connect
 
 SOURCES_ENV = "GOVREPORTS_SOURCES"
-BUNDLED_SOURCES = Path(__file__).resolve().parents[2] / "sources"
+STDERR = 2
+"""File descriptor 2: the process's stderr whatever wraps ``sys.stderr`` (pytest, Dagster's log capture)."""
 
 
 class DataDirectory(dg.ConfigurableResource):
@@ -30,7 +32,7 @@ class SourceFiles(dg.ConfigurableResource):
 
     @property
     def path(self) -> Path:
-        return Path(self.directory or os.environ.get(SOURCES_ENV) or BUNDLED_SOURCES).resolve()
+        return Path(self.directory or os.environ.get(SOURCES_ENV) or DEFAULT_DIR).resolve()
 
 
 class WarehouseCatalog(dg.ConfigurableResource):
@@ -66,7 +68,10 @@ class PipesCrawler(dg.ConfigurableResource):
             context_injector=dg.PipesTempFileContextInjector(),
             message_reader=dg.PipesTempFileMessageReader(),
         ) as session:
-            process = subprocess.run(command, env={**os.environ, **session.get_bootstrap_env_vars()}, check=False)
+            # The child's stdout carries its JSON summary for hand runs; here Pipes brings the figures, so it joins
+            # the log stream (stderr) instead of the terminal of whoever launched Dagster.
+            env = {**os.environ, **session.get_bootstrap_env_vars()}
+            process = subprocess.run(command, env=env, stdout=STDERR, check=False)
         results = list(session.get_results())
         if not any(isinstance(result, dg.MaterializeResult) for result in results):
             raise dg.Failure(f"the crawl exited with status {process.returncode} without reporting its materialization")
