@@ -53,7 +53,7 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         },
         "GOVREPORTS_ARCHIVE_DIR": str(archive_dir),
         "GOVREPORTS_RUN_ID": run_id,
-        "GOVREPORTS_PROGRESS": os.environ.get("GOVREPORTS_PROGRESS", ""),
+        "GOVREPORTS_PROGRESS": os.environ.get("GOVREPORTS_PROGRESS", "") not in ("", "0"),
     }
     settings.update(overrides)
     return settings
