@@ -252,14 +252,17 @@ def _grids(page: PageContent) -> list[_GridCells]:
             if h.x0 - t <= v.x0 <= h.x1 + t and v.y0 - t <= h.y0 <= v.y1 + t:
                 parent[find(i)] = find(len(horizontal) + j)
     # A border drawn in pieces (one per cell) has pieces that cross no rule of their own; they belong with the
-    # collinear piece they touch.
-    for offset, rules, along, across in ((0, horizontal, "x0", "y0"), (len(horizontal), vertical, "y0", "x0")):
-        order = sorted(range(len(rules)), key=lambda k: (getattr(rules[k], across), getattr(rules[k], along)))
-        for a, b in pairwise(order):
-            first, second = rules[a], rules[b]
-            same_line = abs(getattr(first, across) - getattr(second, across)) <= t
-            if same_line and getattr(second, along) <= getattr(first, along.replace("0", "1")) + t:
-                parent[find(offset + b)] = find(offset + a)
+    # collinear pieces they touch.
+    for offset, rules, horizontal_rules in ((0, horizontal, True), (len(horizontal), vertical, False)):
+        for line in _collinear(rules, horizontal_rules):
+            reach = -1e9
+            previous = -1
+            for k in line:
+                start, end = (rules[k].x0, rules[k].x1) if horizontal_rules else (rules[k].y0, rules[k].y1)
+                if previous >= 0 and start <= reach + t:
+                    parent[find(offset + k)] = find(offset + previous)
+                if end > reach:
+                    reach, previous = end, k
     clusters: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(horizontal):
         clusters.setdefault(find(i), ([], []))[0].append(h)
@@ -273,6 +276,23 @@ def _grids(page: PageContent) -> list[_GridCells]:
         if grid is not None:
             grids.append(grid)
     return grids
+
+
+def _collinear(rules: list[Rule], horizontal: bool) -> list[list[int]]:
+    """Indexes of rules on one line (same y for horizontal rules, same x for vertical), each line sorted along."""
+    def across(k: int) -> float:
+        return rules[k].y0 if horizontal else rules[k].x0
+
+    def along(k: int) -> float:
+        return rules[k].x0 if horizontal else rules[k].y0
+
+    lines: list[list[int]] = []
+    for k in sorted(range(len(rules)), key=across):
+        if lines and across(k) - across(lines[-1][-1]) <= _TOLERANCE:
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    return [sorted(line, key=along) for line in lines]
 
 
 def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:

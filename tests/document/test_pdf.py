@@ -1,0 +1,117 @@
+"""The PDF reader on the real corpus PDF (values checked by eye against its rendered pages), on PDFs made from the
+seeds (LibreOffice and Chromium), on an image-only PDF, on text-layer garbage, and on broken files."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from pipelines.document.errors import UnreadableDocument
+from pipelines.document.model import Paragraph, Table
+from pipelines.document.read import read_document
+from pipelines.report.parse import parse_bytes
+from tests.conftest import CORPUS, seed_expected, seed_names, value_mismatches
+from tests.document import samples
+
+HUAIAN = CORPUS / "huaian-city-2024.pdf"
+
+
+@pytest.fixture(scope="module")
+def huaian(shared):
+    return read_document(HUAIAN.read_bytes(), HUAIAN.name)
+
+
+def tables(document) -> list[Table]:
+    return [block for block in document.blocks if isinstance(block, Table)]
+
+
+def test_huaian_tables_are_rebuilt_from_the_rules(huaian):
+    part2, part3, part4 = tables(huaian)
+    assert [cell.text for cell in part2.rows[2]] == ["规章", "1", "0", "11"]
+    # Table 2 runs over pages 3-4 and is one table; its last row is on page 4.
+    assert part2.rows[-1][1].text == "96171.6" and part2.rows[-1][1].location.page == 4
+    group = part3.rows[5][0]
+    assert (group.text, group.rowspan) == ("三、本年度办理结果", 22)  # printed one character per line
+    header = [cell.text for row in part3.rows[:3] for cell in row]
+    assert "商业企业" in header and "社会公益组织" in header  # '商业\n企业' split over two lines, joined
+    assert [cell.text for cell in part4.rows[-1]] == "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20".split()
+
+
+def test_huaian_group_label_cut_by_the_page_break_is_joined(huaian):
+    part3 = tables(huaian)[1]
+    cell = next(cell for row in part3.rows for cell in row if cell.text.startswith("（四）"))
+    assert (cell.text, cell.rowspan, cell.location.page) == ("（四）无法提供", 3, 4)
+    assert any(f.rule == "document.page_split_table" and "法提供" in f.message for f in huaian.findings)
+
+
+def test_huaian_page_numbers_are_dropped_and_every_cell_has_page_and_bbox(huaian):
+    texts = [block.text for block in huaian.blocks if isinstance(block, Paragraph)]
+    assert not [text for text in texts if text.strip("- ").isdigit()]
+    for table in tables(huaian):
+        for row in table.rows:
+            for cell in row:
+                assert cell.location.page in (3, 4, 5) and cell.location.bbox is not None
+
+
+def test_huaian_parses_to_the_values_printed(shared):
+    """INDEX.md's values, checked by eye on pdftoppm renderings of pages 3-5."""
+    report = parse_bytes(HUAIAN.read_bytes(), HUAIAN.name).to_json()
+    disclosure = report["active_disclosure"]
+    assert disclosure["regulations"] == {"issued": 1, "repealed": 0, "in_force": 11}
+    assert disclosure["normative_documents"] == {"issued": 8, "repealed": 26, "in_force": 66}
+    assert [disclosure[key]["decisions"] for key in ("licensing", "penalty", "coercion")] == [447228, 3985758, 88283]
+    assert disclosure["fees"]["amount_10k_yuan"] == 96171.6
+    totals = {key: values[-1] for key, values in report["applications"].items()}
+    assert [totals[key] for key in ("new_received", "carried_over", "granted", "partially_granted")] == [
+        3119, 34, 1362, 454
+    ]
+    denied = [totals[key] for key in totals if key.startswith("denied_")]
+    assert denied == [2, 31, 5, 6, 8, 12, 9, 105]
+    assert [totals[key] for key in totals if key.startswith("unavailable_")] == [769, 11, 1]
+    assert [totals[key] for key in totals if key.startswith("not_processed_")] == [62, 25, 0, 0, 1]
+    assert [totals[key] for key in totals if key.startswith("other_")] == [71, 6, 110]
+    assert (totals["total"], totals["carried_forward"]) == (3050, 103)
+    assert report["applications"]["new_received"] == [3001, 53, 0, 0, 61, 4, 3119]
+    assert report["review_litigation"] == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    assert [f for f in report["findings"] if f["severity"] == "error"] == []  # the arithmetic holds
+
+
+def test_image_only_pdf_gives_the_finding_and_no_numbers(shared, tmp_path):
+    scan = samples.image_only_pdf(HUAIAN, 4, tmp_path / "scan.pdf")
+    document = read_document(scan.read_bytes(), scan.name)
+    assert document.blocks == []
+    assert [(f.rule, f.values["page"]) for f in document.findings] == [("document.image_page", 1)]
+    assert "tables are images on page 1" in document.findings[0].message
+    report = parse_bytes(scan.read_bytes(), scan.name).to_json()
+    assert report["applications"] == {} and report["review_litigation"] == []
+    assert all(value is None for item in report["active_disclosure"].values() for value in item.values())
+
+
+def test_cid_garbage_text_layer_is_not_read(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    for line in range(12):
+        page.drawString(72, 760 - 20 * line, "(cid:230)(cid:1021)(cid:37) 115 (cid:88)(cid:12)")
+    page.save()
+    document = read_document(buffer.getvalue(), "garbage.pdf")
+    assert [f.rule for f in document.findings] == ["document.broken_font"]
+    assert document.blocks == []
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", b"%PDF-1.4\n" + b"\x00" * 300])
+def test_broken_pdf_is_unreadable_naming_the_file(data):
+    with pytest.raises(UnreadableDocument, match="broken.pdf"):
+        read_document(data, "broken.pdf")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["pdf", "chrome.pdf"])
+def test_seed_pdfs_reproduce_the_expected_values(converted, kind):
+    if kind not in converted:
+        pytest.skip("Chromium is not installed")
+    for name in seed_names():
+        data = converted[kind][name].read_bytes()
+        assert value_mismatches(seed_expected(name), parse_bytes(data, f"{name}.{kind}").to_json()) == [], name
