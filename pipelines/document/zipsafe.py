@@ -1,8 +1,10 @@
 """Zip containers (DOCX, XLSX, OFD) and their XML parts, opened with limits.
 
-A report is a few hundred kilobytes; a zip bomb is a few kilobytes that expands to gigabytes. Every entry is read
-with a cap on the bytes actually inflated (sizes in the directory can lie), the archive with caps on entries and
-on the total, and XML without entity expansion, DTD loading or network access (billion laughs, XXE).
+A report is a few hundred kilobytes; a zip bomb is a few kilobytes that expands to gigabytes. The archive is
+refused when its directory declares too many entries or too many expanded bytes (Python's zipfile, which
+openpyxl uses too, never inflates an entry past its declared size, so the declaration bounds the work), every
+entry is read with a cap on the bytes actually inflated, and XML is parsed without entity expansion, DTD
+loading or network access (billion laughs, XXE).
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ class SafeZip:
             raise UnreadableDocument(source, f"corrupt zip container: {error}") from error
         if len(infos) > MAX_ENTRIES:
             raise UnreadableDocument(source, f"zip has {len(infos)} entries, more than {MAX_ENTRIES}")
+        declared = sum(info.file_size for info in infos)
+        largest = max((info.file_size for info in infos), default=0)
+        if declared > MAX_TOTAL_BYTES or largest > MAX_ENTRY_BYTES:
+            raise UnreadableDocument(
+                source, f"zip expands to {declared} bytes (largest entry {largest}), beyond the limit (a zip bomb?)"
+            )
         self._names = {info.filename for info in infos}
         self._inflated = 0
 
@@ -59,17 +67,18 @@ class SafeZip:
         return data
 
     def xml(self, name: str) -> etree._Element:
-        return parse_xml(self.read(name), f"{self.source}: {name}")
+        return parse_xml(self.read(name), self.source, name)
 
 
-def parse_xml(data: bytes, source: str) -> etree._Element:
+def parse_xml(data: bytes, source: str, part: str = "") -> etree._Element:
     """Parse XML with entities left unexpanded and no DTD or network access."""
+    where = f" in {part}" if part else ""
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
-        raise UnreadableDocument(source, f"malformed XML: {error}") from error
+        raise UnreadableDocument(source, f"malformed XML{where}: {error}") from error
     if root is None:
-        raise UnreadableDocument(source, "empty XML")
+        raise UnreadableDocument(source, f"empty XML{where}")
     return root
 
 
