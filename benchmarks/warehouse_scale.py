@@ -72,10 +72,7 @@ QUERIES = {
     "a national totals by year": "SELECT year, new_received FROM national_totals ORDER BY year",
     "b one organ's history": "SELECT * FROM organ_history WHERE organ_id = ? ORDER BY year",
     "c column balance, all reports": "SELECT count(*) FROM check_applications_balance",
-    "d top 20 by 不予公开 share": (
-        "SELECT report_id, agency, denied, handled, denied_share FROM report_ratios WHERE year = ? "
-        "ORDER BY denied_share DESC NULLS LAST, report_id LIMIT 20"
-    ),
+    "d top 20 by 不予公开 share": "SELECT * FROM top_denied_share(?, 20)",
 }
 TARGETS_MS = {"a": 300, "b": 30, "c": 1000, "d": 75}
 

@@ -38,6 +38,18 @@ def table_views() -> list[str]:
     return out
 
 
+def part_views() -> list[str]:
+    """``applications`` (part 三) and ``review_litigation`` (part 四): the two halves of ``statistics``."""
+    app_cells = ", ".join(_quote(application_column(row, column)) for row, column in _application_cells())
+    review = ", ".join(_quote(key) for key, _, _ in review_cells())
+    return [
+        "-- Part 三 wide: one row per report that printed it, one column per cell <row>__<column>.\n"
+        f"CREATE OR REPLACE VIEW applications AS\nSELECT {KEYS}, {app_cells}\nFROM statistics WHERE has_applications;",
+        "-- Part 四 wide: one row per report that printed it, the 15 cells <block>_<measure>.\n"
+        f"CREATE OR REPLACE VIEW review_litigation AS\nSELECT {KEYS}, {review}\nFROM statistics WHERE has_review;",
+    ]
+
+
 def long_views() -> list[str]:
     """Part 三 and part 四 as one row per printed number (blank cells, null in the wide table, are left out)."""
     app_cells = [application_column(row, column) for row, column in _application_cells()]
@@ -113,11 +125,12 @@ def summary_view() -> str:
             terms = [_quote(application_column(m.key, total)) for m in members]
             columns.append(f"{_sum(terms)} AS {_quote(group.key)}")
     columns.append(f"{result_sum(total)} AS results")
+    columns.extend(_quote(key) for key, _, _ in review_cells())
     return (
-        "-- One row per report with part 三 in its 总计 column: each row, each group's sum and all results (the\n"
-        "-- inputs of every ratio and total view). Only reports printed with tables have rows here.\n"
+        "-- One row per report with tables: part 三 in its 总计 column (each row, each group's sum, all results)\n"
+        "-- and part 四's cells — the inputs of every ratio and total view, read from one table without a join.\n"
         "CREATE OR REPLACE VIEW application_summary AS\n"
-        f"SELECT report_id, organ_id, year, {', '.join(columns)}\nFROM applications;"
+        f"SELECT report_id, organ_id, year, {', '.join(columns)}\nFROM statistics;"
     )
 
 
@@ -129,13 +142,13 @@ def rule_view(rule: Rule) -> str:
     """The breaks of one form rule as rows: report, where (column, row or block), left and right sums."""
     form = load_form()
     if rule.kind == "column_identity":
-        table = "applications"
+        table = "statistics"
         checks = [
             (column, _rule_side(rule, rule.left, column), _rule_side(rule, rule.right, column))
             for column in form.column_keys
         ]
     elif rule.kind == "row_identity":
-        table = "applications"
+        table = "statistics"
         checks = [
             (
                 row.key,
@@ -145,7 +158,7 @@ def rule_view(rule: Rule) -> str:
             for row in form.all_application_rows()
         ]
     elif rule.kind == "block_identity":
-        table = "review_litigation"
+        table = "statistics"
         checks = [
             (
                 block.key,
@@ -182,4 +195,4 @@ def rule_views() -> list[str]:
 
 def generated_sql() -> list[str]:
     """Every generated statement, in dependency order."""
-    return [*table_views(), *long_views(), summary_view(), *rule_views()]
+    return [*table_views(), *part_views(), *long_views(), summary_view(), *rule_views()]

@@ -97,7 +97,7 @@ def batch_tables(outcomes: list[Outcome]) -> dict[str, pa.Table]:
     for outcome in outcomes:
         _add(batch, outcome)
     tables = batch.tables()
-    for name in ("reports", "active_disclosure", "applications", "review_litigation", "cells", "findings"):
+    for name in ("reports", "active_disclosure", "statistics", "cells", "findings"):
         tables.setdefault(name, spec(name).schema.append(pa.field("year", pa.int32())).empty_table())
     return tables
 
@@ -184,9 +184,16 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
             )
     form = load_form()
     applications = report.get("applications") or {}
+    review = report.get("review_litigation") or []
+    statistics: dict[str, Any] = {
+        "report_id": rid,
+        "organ_id": organ,
+        "has_applications": bool(applications),
+        "has_review": bool(review),
+        "year": year,
+    }
     if applications:
         known = {row.key for row in form.all_application_rows()}
-        row_out: dict[str, Any] = {"report_id": rid, "organ_id": organ, "year": year}
         for row, values in applications.items():
             if row not in known:
                 findings.append(
@@ -195,7 +202,7 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
                 continue
             for column, value in zip(form.column_keys, values, strict=False):
                 try:
-                    row_out[application_column(row, column)] = _count(value)
+                    statistics[application_column(row, column)] = _count(value)
                 except ValueError:
                     findings.append(
                         _warehouse_finding(
@@ -205,13 +212,10 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
                             {"value": value},
                         )
                     )
-        batch.add("applications", row_out)
-    review = report.get("review_litigation") or []
     if review:
-        row_out = {"report_id": rid, "organ_id": organ, "year": year}
         for (key, _, _), value in zip(review_cells(), review, strict=False):
             try:
-                row_out[key] = _count(value)
+                statistics[key] = _count(value)
             except ValueError:
                 findings.append(
                     _warehouse_finding(
@@ -221,7 +225,8 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
                         {"value": value},
                     )
                 )
-        batch.add("review_litigation", row_out)
+    if applications or review:
+        batch.add("statistics", statistics)
     for finding in findings:
         batch.add("findings", _finding(rid, outcome, finding, year))
 

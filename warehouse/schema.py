@@ -1,9 +1,11 @@
 """The warehouse tables' Arrow schemas, generated from the form model so a new row or measure needs no code here.
 
-Layout (chosen by ``benchmarks/warehouse_scale.py``): part 三 is stored wide, one row per report with one column
-per form cell (``<row>__<column>``, e.g. ``new_received__total``), because every question users ask reads a few
-cells of many reports; the long ``(row, column, value)`` shape is a view over it. Part 四 is likewise one row per
-report (``review_upheld`` …). Part 二 is small and irregular across templates, so it is long. Raw strings, units
+Layout (chosen by ``benchmarks/warehouse_scale.py``): the statistical tables, parts 三 and 四, are stored wide in
+one table ``statistics``, one row per report with one column per form cell (``<row>__<column>`` such as
+``new_received__total``; ``review_upheld`` …), because every question users ask reads a few cells of many
+reports, and one table means one file per year to open (an organ's history is then one pruned scan, no join).
+The views ``applications`` and ``review_litigation`` are its two parts, and their long ``(row, column, value)``
+shapes are views too. Part 二 is small and irregular across templates, so it is stored long. Raw strings, units
 and notes that differ from the plain number live in ``cells`` (provenance), not beside every zero.
 
 The year is not a column of any file: it is the Hive partition (``year=2023/``), added back on read; year 0 holds
@@ -52,6 +54,7 @@ class TableSpec:
     schema: pa.Schema
     partitioned: bool
     sort_by: tuple[str, ...]
+    """Stable sort of every file: one organ's rows sit together (row groups prune), a report's keep their order."""
     description: str
 
 
@@ -115,38 +118,29 @@ def tables() -> dict[str, TableSpec]:
                 ]
             ),
             partitioned=True,
-            sort_by=("organ_id", "report_id", "item", "measure"),
+            sort_by=("organ_id", "report_id"),
             description="Part 二: one row per (item, measure) printed.",
         ),
         TableSpec(
-            "applications",
+            "statistics",
             pa.schema(
                 [
                     *_strings("report_id", "organ_id"),
+                    pa.field("has_applications", pa.bool_()),
+                    pa.field("has_review", pa.bool_()),
                     *(pa.field(application_column(row, column), pa.int64()) for row, column in application_cells()),
-                ]
-            ),
-            partitioned=True,
-            sort_by=("organ_id", "report_id"),
-            description="Part 三, one row per report, one column per cell <row>__<column>; null = blank or absent.",
-        ),
-        TableSpec(
-            "review_litigation",
-            pa.schema(
-                [
-                    *_strings("report_id", "organ_id"),
                     *(pa.field(key, pa.int64()) for key, _, _ in review_cells()),
                 ]
             ),
             partitioned=True,
             sort_by=("organ_id", "report_id"),
-            description="Part 四, one row per report with its 15 cells <block>_<measure>.",
+            description="Parts 三 and 四, one row per report, one column per cell; null = blank or not printed.",
         ),
         TableSpec(
             "cells",
             pa.schema(_strings("report_id", "part", "row", "column", "raw", "unit", "note", "location")),
             partitioned=True,
-            sort_by=("report_id", "part", "row", "column"),
+            sort_by=("report_id",),
             description="Provenance of cells whose printing is more than the plain number (units, notes, '/', 1,234).",
         ),
         TableSpec(
@@ -157,7 +151,7 @@ def tables() -> dict[str, TableSpec]:
                 )
             ),
             partitioned=True,
-            sort_by=("report_id", "stage", "rule", "location", "message"),
+            sort_by=("report_id",),
             description="Per-document findings of reading, parsing and validation; values is a JSON object.",
         ),
         TableSpec(

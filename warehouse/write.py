@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import fsspec
 import pyarrow as pa
@@ -76,9 +77,7 @@ class Warehouse:
     def write_file(self, name: str, year: int | None, table: pa.Table) -> None:
         """Write one partition (or a whole unpartitioned table) sorted and atomically."""
         table_spec = spec(name)
-        table = _conform(table_spec, table)
-        if len(table):
-            table = table.sort_by([(column, "ascending") for column in table_spec.sort_by])
+        table = _sorted(table_spec, _conform(table_spec, table))
         final = self.partition_file(name, year)
         if not self.local:
             with self.fs.open(final, "wb") as handle:
@@ -125,9 +124,10 @@ class Warehouse:
         wanted = pa.array(sorted(set(report_ids.to_pylist())), pa.string())
         new_years = {UNKNOWN_YEAR if y is None else y for y in pc.unique(batch["reports"].column("year")).to_pylist()}
         affected = sorted(new_years | self.report_years(wanted.to_pylist()))
-        order = [name for name, s in tables().items() if s.partitioned and name != "reports"] + ["reports"]
+        facts = [name for name, s in tables().items() if s.partitioned and name != "reports"]
         written: dict[str, int] = {}
-        for name in order:
+        jobs: list[tuple[str, int, pa.Table]] = []
+        for name in [*facts, "reports"]:
             rows = batch.get(name)
             years = pc.fill_null(rows.column("year"), UNKNOWN_YEAR) if rows is not None else None
             for year in affected:
@@ -139,18 +139,35 @@ class Warehouse:
                     fresh = rows.filter(pc.equal(years, year)).drop_columns(["year"])
                     parts.append(_conform(spec(name), fresh))
                     written[name] = written.get(name, 0) + len(fresh)
-                if not parts:
-                    continue
-                self.write_file(name, year, pa.concat_tables([_conform(spec(name), p) for p in parts]))
+                if parts:
+                    jobs.append((name, year, pa.concat_tables([_conform(spec(name), p) for p in parts])))
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(lambda job: self.write_file(*job), [job for job in jobs if job[0] != "reports"]))
+        for job in jobs:
+            if job[0] == "reports":
+                self.write_file(*job)
         return written
+
+
+def _sorted(table_spec: TableSpec, table: pa.Table) -> pa.Table:
+    """Rows in the spec's order (a stable sort, so rows of one report keep the order they came in)."""
+    if len(table) < 2:
+        return table
+    order = pc.sort_indices(table, sort_keys=[(column, "ascending") for column in table_spec.sort_by])
+    if pc.all(pc.equal(order, pa.array(range(len(table)), order.type))).as_py():
+        return table
+    return table.take(order)
 
 
 def _conform(table_spec: TableSpec, table: pa.Table) -> pa.Table:
     """``table`` with exactly the spec's columns, in order and type; a missing column is all null."""
+    if table.schema.equals(table_spec.schema):
+        return table
     columns = []
     for field in table_spec.schema:
         if field.name in table.column_names:
-            columns.append(table.column(field.name).cast(field.type))
+            column = table.column(field.name)
+            columns.append(column if column.type == field.type else column.cast(field.type))
         else:
             columns.append(pa.nulls(len(table), field.type))
     return pa.Table.from_arrays(columns, schema=table_spec.schema)

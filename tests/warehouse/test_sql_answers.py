@@ -27,12 +27,12 @@ def test_seed_values_come_back_from_sql(built: Settings, seed) -> None:
         report = db.execute("SELECT agency, year, template, status FROM reports WHERE report_id = ?", [rid]).fetchall()
         assert report == [(want["agency"], want["year"], want["template"], "parsed")]
         got: dict[str, list] = {}
-        rows = db.execute(
-            'SELECT "row", "column", value FROM applications_long WHERE report_id = ?', [rid]
-        ).fetchall()
+        rows = db.execute('SELECT "row", "column", value FROM applications_long WHERE report_id = ?', [rid]).fetchall()
         for row, column, value in rows:
             got.setdefault(row, [None] * len(columns))[columns.index(column)] = value
-        assert got == {row: values for row, values in want["applications"].items() if any(v is not None for v in values)}
+        assert got == {
+            row: values for row, values in want["applications"].items() if any(v is not None for v in values)
+        }
         disclosure = db.execute(
             "SELECT item, measure, value, unit FROM active_disclosure WHERE report_id = ?", [rid]
         ).fetchall()
@@ -59,7 +59,8 @@ def test_national_totals_sum_the_seeds(built: Settings) -> None:
         seeds = [_rid(s) for s in seed_files()]
         got = dict(
             db.execute(
-                "SELECT year, sum(new_received) FROM application_summary WHERE list_contains(?, report_id) GROUP BY year",
+                "SELECT year, sum(new_received) FROM application_summary"
+                " WHERE list_contains(?, report_id) GROUP BY year",
                 [seeds],
             ).fetchall()
         )

@@ -1,12 +1,18 @@
--- One row per report printed with tables: who, when, the ratio inputs and the four ratios.
+-- One row per report printed with tables: the ratio inputs and the four ratios (join reports for names).
 CREATE OR REPLACE VIEW report_ratios AS
-SELECT s.report_id, s.organ_id, s.year, r.agency, r.region_code,
-       s.new_received, s.carried_over, s.total AS handled, s.denied, s.unavailable, s.carried_forward,
-       v.review_corrected, v.review_total, v.review_pending,
-       denied_share(s.denied, s.total) AS denied_share,
-       unavailable_share(s.unavailable, s.total) AS unavailable_share,
-       review_correction_rate(v.review_corrected, v.review_total, v.review_pending) AS review_correction_rate,
-       carry_forward_rate(s.carried_forward, s.new_received, s.carried_over) AS carry_forward_rate
-FROM application_summary s
-JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
-LEFT JOIN review_litigation v ON v.report_id = s.report_id AND v.year = s.year AND v.organ_id = s.organ_id;
+SELECT report_id, organ_id, year,
+       new_received, carried_over, total AS handled, denied, unavailable, carried_forward,
+       review_corrected, review_total, review_pending,
+       denied_share(denied, total) AS denied_share,
+       unavailable_share(unavailable, total) AS unavailable_share,
+       review_correction_rate(review_corrected, review_total, review_pending) AS review_correction_rate,
+       carry_forward_rate(carried_forward, new_received, carried_over) AS carry_forward_rate
+FROM application_summary;
+
+-- The n reports of year y with the highest 不予公开 share, with their names: ranked first, named after
+-- (so only n rows are joined). SELECT * FROM top_denied_share(2023, 20);
+CREATE OR REPLACE MACRO top_denied_share(y, n) AS TABLE
+SELECT t.report_id, r.agency, t.organ_id, t.year, t.denied, t.handled, t.denied_share
+FROM (SELECT * FROM report_ratios WHERE year = y ORDER BY denied_share DESC NULLS LAST, report_id LIMIT n) t
+JOIN reports r ON r.report_id = t.report_id AND r.year = t.year
+ORDER BY t.denied_share DESC NULLS LAST, t.report_id;

@@ -1,13 +1,15 @@
 -- Provincial totals by year: reports grouped by the first two digits of their GB/T 2260 region code
 -- (province = 'xx0000'); reports without a region code fall under a NULL province.
 CREATE OR REPLACE VIEW provincial_totals AS
-SELECT year, province, count(*) AS reports,
-       sum(new_received) AS new_received, sum(carried_over) AS carried_over, sum(handled) AS handled,
-       sum(denied) AS denied, sum(unavailable) AS unavailable, sum(carried_forward) AS carried_forward,
-       sum(review_total) AS review_total, sum(review_corrected) AS review_corrected,
-       denied_share(sum(denied), sum(handled)) AS denied_share,
-       unavailable_share(sum(unavailable), sum(handled)) AS unavailable_share,
-       review_correction_rate(sum(review_corrected), sum(review_total), sum(review_pending)) AS review_correction_rate,
-       carry_forward_rate(sum(carried_forward), sum(new_received), sum(carried_over)) AS carry_forward_rate
-FROM (SELECT *, left(region_code, 2) || '0000' AS province FROM report_ratios)
-GROUP BY year, province;
+SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS reports,
+       sum(s.new_received) AS new_received, sum(s.carried_over) AS carried_over, sum(s.total) AS handled,
+       sum(s.denied) AS denied, sum(s.unavailable) AS unavailable, sum(s.carried_forward) AS carried_forward,
+       sum(s.review_total) AS review_total, sum(s.review_corrected) AS review_corrected,
+       denied_share(sum(s.denied), sum(s.total)) AS denied_share,
+       unavailable_share(sum(s.unavailable), sum(s.total)) AS unavailable_share,
+       review_correction_rate(sum(s.review_corrected), sum(s.review_total), sum(s.review_pending))
+           AS review_correction_rate,
+       carry_forward_rate(sum(s.carried_forward), sum(s.new_received), sum(s.carried_over)) AS carry_forward_rate
+FROM application_summary s
+JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
+GROUP BY ALL;
