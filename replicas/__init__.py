@@ -45,13 +45,14 @@ class Served(dict[str, str]):
 
 
 @contextmanager
-def serve_all(ids: list[str] | None = None) -> Iterator[Served]:
-    """Start every replica (or ``ids``) on a free port of 127.0.0.1 until the block ends."""
+def serve_all(ids: list[str] | None = None, delay: float = 0.0) -> Iterator[Served]:
+    """Start every replica (or ``ids``) on a free port of 127.0.0.1 until the block ends; ``delay`` slows every
+    reply by that many seconds."""
     with ExitStack() as stack:
         served = Served()
         served.servers = {}
         for source_id in ids or _SITES:
-            server = stack.enter_context(ReplicaServer(site(source_id)))
+            server = stack.enter_context(ReplicaServer(site(source_id), delay=delay))
             served.servers[source_id] = server
             served[source_id] = server.base_url
         yield served

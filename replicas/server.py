@@ -90,8 +90,10 @@ def _not_modified(request: Request, reply: Reply) -> bool:
 class ReplicaServer:
     """Serves ``site`` on 127.0.0.1 (a free port) in a background thread; ``log`` lists every request."""
 
-    def __init__(self, site: Site, port: int = 0) -> None:
+    def __init__(self, site: Site, port: int = 0, delay: float = 0.0) -> None:
         self.site = site
+        self.delay = delay
+        """Seconds added to every reply (tests that must catch a crawl half-way)."""
         self.log: list[LogEntry] = []
         self._lock = threading.Lock()
         server = self
@@ -120,8 +122,8 @@ class ReplicaServer:
                 if reply.status == 200 and _not_modified(request, reply):
                     reply = Reply(304, b"", [(k, v) for k, v in reply.headers if k.lower() in ("etag",
                                   "last-modified")], kind=reply.kind)
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay or server.delay:
+                    time.sleep(reply.delay + server.delay)
                 payload = b"" if self.command == "HEAD" or reply.status == 304 else reply.body
                 lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Status')}".encode()]
                 for name, value in reply.headers:

@@ -11,7 +11,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -145,10 +152,14 @@ def error_kind(failure: Failure) -> str:
         if "robots" in message.lower():
             return "robots_forbidden"
         return "ignored"
-    if isinstance(error, TimeoutError | TCPTimedOutError):
+    if isinstance(error, TimeoutError | TCPTimedOutError | DownloadTimeoutError):
         return "timeout"
-    if isinstance(error, DNSLookupError):
+    if isinstance(error, DNSLookupError | CannotResolveHostError):
         return "dns"
-    if isinstance(error, ConnectionRefusedError):
+    if isinstance(error, ConnectionRefusedError | DownloadConnectionRefusedError):
         return "connection_refused"
+    if isinstance(error, ResponseDataLossError):
+        return "data_loss"
+    if isinstance(error, DownloadFailedError):
+        return "download_failed"
     return type(error).__name__
