@@ -38,6 +38,7 @@ _BLOCK = (
     "center", "form", "fieldset", "legend", "hr", "figure", "figcaption", "details", "summary",
 )  # fmt: skip
 _CELL_TAGS = frozenset(("td", "th"))
+_CELL = "\ufdd2"  # marks where each cell's text starts when a table is serialized at once
 _LINE = "\ufdd0"  # a noncharacter: never in a real page, so it can mark line breaks in the tree
 _TABLE = "\ufdd1"  # marks where a data table stood in the container's text
 _SOURCE_SPACES = " \t\n\r\f\v"  # HTML's whitespace; U+00A0 and U+3000 are text the author typed
@@ -49,7 +50,16 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--)\s*")
 _TITLE_SEPARATORS_LOOSE = re.compile(r"\s*[-–—_|｜]\s*")
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_DISPLAY_NONE = re.compile(rb"display\s*:\s*none")  # matched in the lowercased page
+_INVISIBLE = re.compile(rb"visibility\s*:\s*hidden")
+_HIDDEN_WORD = re.compile(rb"(?<=[\s])hidden(?=[\s=>/])")
+_HIDDEN_ATTRIBUTE = etree.XPath(".//*[@hidden]")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
+_MULTILINE_CELLS = etree.XPath(
+    ".//br/ancestor::*[self::td or self::th][1] | .//p[2]/ancestor::*[self::td or self::th][1]"
+    " | .//div[2]/ancestor::*[self::td or self::th][1] | .//li[2]/ancestor::*[self::td or self::th][1]"
+)
+
 _LINK_TEXTS = etree.XPath(".//a//text()", smart_strings=False)
 _DOMINANT_TEXT = 0.6
 _DOMINANT_CELLS = 0.8
@@ -85,7 +95,9 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
                 "no content container told apart from the site's chrome; the text of the whole page is kept",
             )
         )
-    blocks = _blocks(container, hidden_styles=b"none" in utf8 or b"hidden" in utf8)
+    lowered = utf8.lower()
+    hidden_styles = _in_a_tag(lowered, b"display", _DISPLAY_NONE) or _in_a_tag(lowered, b"visibility", _INVISIBLE)
+    blocks = _blocks(container, hidden_styles, _in_a_tag(lowered, b"hidden", _HIDDEN_WORD))
     if not blocks:
         findings.append(_finding("html.no_content", Severity.WARNING, "the page holds no text"))
     return Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=findings)
@@ -108,6 +120,17 @@ def _parse(utf8: bytes, source: str) -> etree._Element:
     return root
 
 
+def _in_a_tag(page: bytes, word: bytes, pattern: re.Pattern[bytes]) -> bool:
+    """Whether ``pattern`` (starting with ``word``) occurs inside a tag — an inline style or an attribute, not CSS
+    or text: only then can an element be hidden, and only then is every block's style worth checking."""
+    start = page.find(word)
+    while start != -1:
+        if pattern.match(page, start) and page.rfind(b"<", 0, start) > page.rfind(b">", 0, start):
+            return True
+        start = page.find(word, start + 1)
+    return False
+
+
 def _drop(element: etree._Element) -> None:
     """Remove an element and its content, keeping its tail text in place."""
     parent = element.getparent()
@@ -128,9 +151,13 @@ def _text(element: etree._Element) -> str:
 
 
 def _clean(text: str) -> str:
+    """Collapse the HTML source's whitespace as a browser does (a line wrap between CJK characters is no space)."""
+    text = text.strip(_SOURCE_SPACES)
     if "\n" in text or "\r" in text:
-        text = _CJK_WRAP.sub("", text)
-    return _SOURCE_SPACE.sub(" ", text).strip(" ")
+        text = _SOURCE_SPACE.sub(" ", _CJK_WRAP.sub("", text))
+    elif "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        text = _SOURCE_SPACE.sub(" ", text)
+    return text
 
 
 # --- title -------------------------------------------------------------------------------------------------------
@@ -139,13 +166,16 @@ def _clean(text: str) -> str:
 def _title(root: etree._Element) -> str | None:
     """The report's title: <meta name=ArticleTitle>, else the first <h1> that the <title> repeats, else the longest
     part of <title> (pages title themselves 'report title_site name'), else the first <h1>."""
-    for meta in root.iter("meta"):
-        if (meta.get("name") or "").strip().lower() == "articletitle":
-            content = _clean(meta.get("content") or "")
-            if content:
-                return content
-    titles = [text for text in (_clean(_text(t)) for t in root.iter("title")) if text]
-    headings = [text for text in (_clean(_text(h)) for h in root.iter("h1")) if text]
+    titles: list[str] = []
+    headings: list[str] = []
+    for element in root.iter("meta", "title", "h1"):
+        if element.tag == "meta":
+            if (element.get("name") or "").lower() == "articletitle" and _clean(element.get("content") or ""):
+                return _clean(element.get("content") or "")
+            continue
+        text = _clean(_text(element))
+        if text:
+            (titles if element.tag == "title" else headings).append(text)
     for heading in headings:
         if any(heading in title for title in titles):
             return heading
@@ -220,33 +250,30 @@ def _is_data_table(element: etree._Element) -> bool:
 # --- reading the container ---------------------------------------------------------------------------------------
 
 
-def _blocks(container: etree._Element, hidden_styles: bool) -> list[Block]:
+def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: bool) -> list[Block]:
     """Paragraphs and data tables of the container, in reading order.
 
-    Hidden blocks (display:none, the hidden attribute) are dropped; ``hidden_styles`` says whether the page can
-    hold any, which spares checking every block's style on the many pages that cannot.
+    Data tables are read first and replaced by a placeholder line, so that only the narrative's blocks need line
+    marks. Hidden blocks (display:none, the hidden attribute) are dropped; ``hidden_styles`` says whether the page
+    can hold any (``hidden_attributes`` likewise), which spares checking every block on pages that cannot.
     """
     for block in _link_heavy(container):
         _drop(block)
-    hidden = []
-    for element in container.iter(*_BLOCK):
-        element.text = _LINE + element.text if element.text else _LINE
-        element.tail = _LINE + element.tail if element.tail else _LINE
-        if hidden_styles and _is_hidden(element):
-            hidden.append(element)
-    for element in hidden:
-        if not any(ancestor in hidden for ancestor in element.iterancestors()):
-            _drop(element)
-    for br in container.iter("br"):
-        br.tail = _LINE + br.tail if br.tail else _LINE
+    hidden = [element for element in container.iter(*_BLOCK) if _is_hidden(element)] if hidden_styles else []
+    if hidden_attributes:
+        hidden += _HIDDEN_ATTRIBUTE(container)
+    if hidden:
+        for element in hidden:
+            if not any(ancestor in hidden for ancestor in element.iterancestors()):
+                _drop(element)
     tables: list[Table] = []
-    for element in list(container.iter("table")):
-        if _is_data_table(element):
-            tables.append(_table(element, len(tables)))
-            placeholder = etree.Element("p")
-            placeholder.text = f"{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}{_LINE}"
-            placeholder.tail = element.tail
-            element.getparent().replace(element, placeholder)
+    for element in [table for table in container.iter("table") if _is_data_table(table)]:
+        tables.append(_table(element, len(tables)))
+        placeholder = etree.Element("p")
+        placeholder.text = f"{_TABLE}{len(tables) - 1}{_TABLE}"
+        placeholder.tail = element.tail
+        element.getparent().replace(element, placeholder)
+    _mark_lines(container)
     blocks: list[Block] = []
     line_number = 0
     for raw in _text(container).split(_LINE):
@@ -261,13 +288,22 @@ def _blocks(container: etree._Element, hidden_styles: bool) -> list[Block]:
     return blocks
 
 
+def _mark_lines(element: etree._Element) -> None:
+    """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep."""
+    for block in element.iter(*_BLOCK):
+        block.text = _LINE + block.text if block.text else _LINE
+        block.tail = _LINE + block.tail if block.tail else _LINE
+    for br in element.iter("br"):
+        br.tail = _LINE + br.tail if br.tail else _LINE
+
+
 def _is_hidden(element: etree._Element) -> bool:
     style = element.get("style")
-    return bool(style and _may_hide(style) and _HIDDEN_STYLE.search(style)) or element.get("hidden") is not None
-
-
-def _may_hide(style: str) -> bool:
-    return "one" in style or "idden" in style or "ONE" in style or "IDDEN" in style
+    return (
+        style is not None
+        and ("isplay" in style or "ISPLAY" in style or "isibility" in style or "ISIBILITY" in style)
+        and _HIDDEN_STYLE.search(style) is not None
+    )
 
 
 def _link_heavy(container: etree._Element) -> list[etree._Element]:
@@ -298,32 +334,43 @@ def _span(value: str | None) -> int:
     return span if span > 0 else 1
 
 
-def _cell_text(cell: etree._Element) -> str:
-    """A cell's text: its lines (paragraphs, <br>) joined by newlines, runs within a line joined as they are."""
-    lines = [_clean(part) for part in _text(cell).split(_LINE) if part.strip(_SOURCE_SPACES)]
-    return lines[0] if len(lines) == 1 else "\n".join(line for line in lines if line)
+def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
+    """Every cell's text, from one serialization of the table: a mark starts each cell's text, and cells with more
+    than one block or a <br> get line marks inside (their lines join with newlines); runs within a line join as
+    they are. Most cells (one Word <p>) need no line marks."""
+    for cell in _MULTILINE_CELLS(table):
+        for child in cell:
+            _mark_lines(child)
+    for cell in cells:
+        cell.text = _CELL + cell.text if cell.text else _CELL
+    texts = []
+    for raw in _text(table).split(_CELL)[1:]:
+        if _LINE in raw:
+            parts = [_clean(part) for part in raw.split(_LINE) if part.strip(_SOURCE_SPACES)]
+            texts.append("\n".join(part for part in parts if part))
+        else:
+            texts.append(_clean(raw))
+    return texts
 
 
 def _table(element: etree._Element, index: int) -> Table:
     """Printed rows with each cell's grid position: a merged cell occupies the slots its spans cover."""
+    printed = [[td for td in tr if td.tag in _CELL_TAGS] for tr in element.iter("tr")]
+    texts = iter(_cell_texts(element, [td for tds in printed for td in tds]))
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}
-    row = 0
-    for tr in element.iter("tr"):
+    for row, tds in enumerate(printed):
         taken = occupied.pop(row, ())
         col = 0
         cells: list[Cell] = []
-        for td in tr:
-            if td.tag not in _CELL_TAGS:
-                continue
+        for td in tds:
             while col in taken:
                 col += 1
             rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
-            cells.append(Cell(_cell_text(td), Location(table=index, row=row, col=col), rowspan, colspan))
+            cells.append(Cell(next(texts), Location(table=index, row=row, col=col), rowspan, colspan))
             for below in range(row + 1, row + rowspan):
                 occupied.setdefault(below, set()).update(range(col, col + colspan))
             col += colspan
         if cells:
             rows.append(cells)
-        row += 1
     return Table(rows=rows, index=index, location=Location(table=index))
