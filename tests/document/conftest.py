@@ -14,4 +14,4 @@ def converted(shared, tmp_path_factory) -> dict[str, dict[str, Path]]:
     """format → seed name → file, made by LibreOffice and Chromium from the seeds' renderings (slow: ~45 s)."""
     if samples.soffice() is None:
         pytest.skip("LibreOffice is not installed (bash run.sh setup installs it)")
-    return samples.make_all(tmp_path_factory.mktemp("seed-formats"))
+    return samples.session_samples(tmp_path_factory)

@@ -18,6 +18,7 @@ from pathlib import Path
 from replicas.render import render_html
 from tests.conftest import seed_expected, seed_names, seed_text
 
+_MADE: dict[str, dict[str, Path]] = {}
 PAGE_TEXT_WIDTH = 10205  # twips: A4 width less LibreOffice's default margins (what a Word author's table fits)
 
 
@@ -124,3 +125,10 @@ def make_all(folder: Path) -> dict[str, dict[str, Path]]:
             )  # fmt: skip
             made["chrome.pdf"][path.stem] = out
     return made
+
+
+def session_samples(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """make_all once per test process, whichever test module asks first (document and report tests share it)."""
+    if not _MADE:
+        _MADE.update(make_all(tmp_path_factory.mktemp("seed-formats")))
+    return _MADE

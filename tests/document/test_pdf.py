@@ -1,5 +1,5 @@
-"""The PDF reader on the real corpus PDF (values checked by eye against its rendered pages), on PDFs made from the
-seeds (LibreOffice and Chromium), on an image-only PDF, on text-layer garbage, and on broken files."""
+"""The PDF reader on the real corpus PDF (values checked by eye against its rendered pages), on an image-only PDF,
+on text-layer garbage and on broken files. PDFs made from the seeds are in tests/report/test_formats.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Paragraph, Table
 from pipelines.document.read import read_document
 from pipelines.report.parse import parse_bytes
-from tests.conftest import CORPUS, seed_expected, seed_names, value_mismatches
+from tests.conftest import CORPUS
 from tests.document import samples
 
 HUAIAN = CORPUS / "huaian-city-2024.pdf"
@@ -106,13 +106,3 @@ def test_cid_garbage_text_layer_is_not_read(tmp_path):
 def test_broken_pdf_is_unreadable_naming_the_file(data):
     with pytest.raises(UnreadableDocument, match=r"broken\.pdf"):
         read_document(data, "broken.pdf")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("kind", ["pdf", "chrome.pdf"])
-def test_seed_pdfs_reproduce_the_expected_values(converted, kind):
-    if kind not in converted:
-        pytest.skip("Chromium is not installed")
-    for name in seed_names():
-        data = converted[kind][name].read_bytes()
-        assert value_mismatches(seed_expected(name), parse_bytes(data, f"{name}.{kind}").to_json()) == [], name
