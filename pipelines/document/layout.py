@@ -280,6 +280,7 @@ def _grids(page: PageContent) -> list[_GridCells]:
 
 def _collinear(rules: list[Rule], horizontal: bool) -> list[list[int]]:
     """Indexes of rules on one line (same y for horizontal rules, same x for vertical), each line sorted along."""
+
     def across(k: int) -> float:
         return rules[k].y0 if horizontal else rules[k].x0
 

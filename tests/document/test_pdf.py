@@ -65,7 +65,10 @@ def test_huaian_parses_to_the_values_printed(shared):
     assert disclosure["fees"]["amount_10k_yuan"] == 96171.6
     totals = {key: values[-1] for key, values in report["applications"].items()}
     assert [totals[key] for key in ("new_received", "carried_over", "granted", "partially_granted")] == [
-        3119, 34, 1362, 454
+        3119,
+        34,
+        1362,
+        454,
     ]
     denied = [totals[key] for key in totals if key.startswith("denied_")]
     assert denied == [2, 31, 5, 6, 8, 12, 9, 105]
