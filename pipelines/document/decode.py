@@ -2,10 +2,11 @@
 then detection with charset-normalizer.
 
 GBK and GB2312 are read as GB18030, their superset, since portals declare the narrower name for pages that use
-characters outside it. Chinese portals that declare nothing are almost always GBK (spec/portals.md §5), and
-charset-normalizer can mistake short GBK pages for Big5 or Shift-JIS, so GB18030 is tried before detection and
-kept when what it reads is overwhelmingly common Chinese text. A Latin-1 family declaration is a server default
-on these portals, not a statement about the page: it is tried only after everything else.
+characters outside it. A page that declares a legacy charset but whose bytes are valid UTF-8 is read as UTF-8
+(templates copied from old sites keep their GBK declaration). Chinese portals that declare nothing are almost
+always GBK (spec/portals.md §5), and charset-normalizer can mistake short GBK pages for Big5 or Shift-JIS, so
+GB18030 is tried before detection and kept when what it reads is overwhelmingly common Chinese text. A Latin-1
+family declaration is a server default on these portals, not a statement about the page: it is tried last.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-]+)""", re.I)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030"}
 _WEAK = {"latin_1", "iso8859-1", "ascii", "cp1252"}
+_LEGACY = _WEAK | {"gb18030", "big5", "shift_jis", "euc_jp", "euc_kr"}
 _HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2000-\u206f]")
 _HAN_SHARE = 0.9
 
@@ -34,7 +36,8 @@ _HAN_SHARE = 0.9
 class Decoded(NamedTuple):
     text: str
     encoding: str
-    origin: str  # bom | declared | meta | utf-8 | gb18030 | detected | weak-declared
+    origin: str  # bom | declared | meta | utf-8 | utf-8-over-declared | gb18030 | detected | weak-declared
+    declared: str | None = None
 
 
 def canonical(encoding: str) -> str | None:
@@ -68,6 +71,11 @@ def decode_with_origin(data: bytes, source: str, declared: str | None = None, *,
                 raise UnreadableDocument(source, f"undecodable as {encoding} (BOM): {error.reason}") from error
     weak: list[str] = []
     candidates = ((declared, "declared"), (declared_in_html(data) if html else None, "meta"), ("utf-8", "utf-8"))
+    legacy = [name for name, _ in candidates[:2] if name and canonical(name) in _LEGACY]
+    if legacy:
+        utf8 = _as_utf8(data)
+        if utf8 is not None:
+            return Decoded(utf8, "utf-8", "utf-8-over-declared", legacy[0])
     for candidate, origin in candidates:
         encoding = canonical(candidate) if candidate else None
         if not encoding:
@@ -92,6 +100,17 @@ def decode_with_origin(data: bytes, source: str, declared: str | None = None, *,
         return Decoded(data.decode(encoding), encoding, "detected")
     except UnicodeDecodeError as error:
         raise UnreadableDocument(source, f"undecodable as {encoding}: {error.reason}") from error
+
+
+def _as_utf8(data: bytes) -> str | None:
+    """The bytes as UTF-8 if they hold non-ASCII text that is valid UTF-8: GBK text of any length almost never is,
+    so a page declared GBK (or Latin-1) whose bytes are valid UTF-8 was saved as UTF-8 under an old template."""
+    if data.isascii():
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _as_chinese(data: bytes) -> str | None:

@@ -70,7 +70,16 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     """Read an HTML page into a Document (reader findings for guessed encodings and missing content)."""
     decoded = decode_with_origin(data, source, declared_encoding, html=True)
     findings: list[Finding] = []
-    if decoded.origin in ("gb18030", "detected", "weak-declared"):
+    if decoded.origin == "utf-8-over-declared":
+        findings.append(
+            _finding(
+                "html.encoding_mislabelled",
+                Severity.INFO,
+                f"declared {decoded.declared} but the bytes are UTF-8; read as UTF-8",
+                {"declared": decoded.declared},
+            )
+        )
+    elif decoded.origin in ("gb18030", "detected", "weak-declared"):
         findings.append(
             _finding(
                 "html.encoding_guessed",
@@ -353,9 +362,14 @@ def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]
     return texts
 
 
+def _spacer(tr: etree._Element) -> bool:
+    """Word's zero-height row of empty cells that fixes column widths (<tr height=0>): not a printed row."""
+    return tr.get("height") == "0" and not _text(tr).strip(_SOURCE_SPACES)
+
+
 def _table(element: etree._Element, index: int) -> Table:
     """Printed rows with each cell's grid position: a merged cell occupies the slots its spans cover."""
-    printed = [[td for td in tr if td.tag in _CELL_TAGS] for tr in element.iter("tr")]
+    printed = [[td for td in tr if td.tag in _CELL_TAGS] for tr in element.iter("tr") if not _spacer(tr)]
     texts = iter(_cell_texts(element, [td for tds in printed for td in tds]))
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}

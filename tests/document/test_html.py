@@ -171,6 +171,24 @@ def test_http_header_charset_wins_over_wrong_meta() -> None:
     assert document.title == TITLE
 
 
+def test_utf8_page_declared_gbk_reads_as_utf8() -> None:
+    data = page(NARRATIVE).replace(b"<head>", b'<head><meta charset="gbk">')
+    document = read_document(data, "mislabelled.html", declared_encoding="GB2312")
+    assert document.title == TITLE
+    assert [finding.rule for finding in document.findings] == ["html.encoding_mislabelled"]
+
+
+def test_word_spacer_row_is_not_printed() -> None:
+    html = (
+        NARRATIVE
+        + '<table border="1"><tr><td>行政许可</td><td>5</td></tr>'
+        + '<![if !supportMisalignedColumns]><tr height=0><td width=113 style="border:none"></td>'
+        + '<td width=50 style="border:none"></td></tr><![endif]></table>'
+    )
+    [table] = tables(read_document(page(html), "spacer.html"))
+    assert [[cell.text for cell in row] for row in table.rows] == [["行政许可", "5"]]
+
+
 def test_utf8_bom() -> None:
     data = b"\xef\xbb\xbf" + page(NARRATIVE)
     document = read_document(data, "bom.html")
