@@ -1,7 +1,6 @@
 """Under Dagster the crawl child reports through dagster-pipes: a materialization with its figures and a check."""
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -17,10 +16,11 @@ def test_crawl_reports_through_dagster_pipes(tmp_path: Path) -> None:
     @dg.asset(check_specs=[dg.AssetCheckSpec("crawl_healthy", asset="archived")])
     def archived(
         context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient
-    ) -> Sequence[dg.MaterializeResult | dg.AssetCheckResult]:
+    ) -> dg.MaterializeResult:
         command = [sys.executable, "-m", "crawler.run", "--sources", str(sources), "--data", str(data),
                    "--log-level", "WARNING"]
-        return pipes.run(command=command, context=context, extras={"source_ids": ["replica-json"]}).get_results()
+        invocation = pipes.run(command=command, context=context, extras={"source_ids": ["replica-json"]})
+        return invocation.get_materialize_result()
 
     with replicas.serve_all(["replica-json", "replica-plain"]) as urls:
         replicas.write_sources(sources, urls)
