@@ -10,6 +10,7 @@ our cells on that page; a cell cut by a page break, which we join ('（四）无
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its font warnings are not ours to print
     paths = args.pdfs or sorted(CORPUS.glob("*.pdf"))
     if not paths:
         print("no PDF to measure", file=sys.stderr)
@@ -80,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         theirs = _median_ms(lambda path=path: _plumber_tables(path), max(3, args.runs // 2))
         same, cells = _agreement(path, data)
         total_pages += pages
+        label = f"{path.parent.name}/{path.name}"
         ours_total += ours
         theirs_total += theirs
         print(
-            f"{path.name:40} {pages:5d} {ours / pages:13.2f} {theirs / pages:19.2f} {theirs / ours:5.1f}× "
+            f"{label:40} {pages:5d} {ours / pages:13.2f} {theirs / pages:19.2f} {theirs / ours:5.1f}× "
             f"{same:5d}/{cells:<5d}"
         )
     print(

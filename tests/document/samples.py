@@ -94,6 +94,52 @@ def image_only_pdf(pdf: Path, page: int, out: Path) -> Path:
     return out
 
 
+def unruled_pdf(name: str) -> bytes:
+    """The seed's report as a PDF whose tables have no rules: each printed row one line of text runs set apart by
+    wide gaps (landscape A4, CJK CID font), as reports typeset without borders print them."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from replicas.render import printed_tables, read_seed_text
+
+    font, size, gap = "STSong-Light", 7.0, 18.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    expected = seed_expected(name)
+    seed = read_seed_text(seed_text(name), expected)
+    width, height = landscape(A4)
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(width, height))
+    y = height - 50
+
+    def line(cells: list[str], points: float = size) -> None:
+        nonlocal y
+        if y < 50:
+            page.showPage()
+            y = height - 50
+        x = 40.0
+        for text in cells:
+            page.setFont(font, points)
+            page.drawString(x, y, text)
+            x += pdfmetrics.stringWidth(text, font, points) + gap
+        y -= points * 2.2
+
+    line([seed.title], 14)
+    for text in seed.before:
+        for start in range(0, len(text), 90):
+            line([text[start : start + 90]])
+    for table in printed_tables(expected, seed):
+        line([seed.headings.get(table.part, "")])
+        for row in table.rows:
+            line([cell.text for cell in row if cell.text])
+    for text in seed.after:
+        for start in range(0, len(text), 90):
+            line([text[start : start + 90]])
+    page.save()
+    return buffer.getvalue()
+
+
 def make_all(folder: Path) -> dict[str, dict[str, Path]]:
     """format → seed name → file. Formats: html, docx, doc, xlsx, xls, pdf (LibreOffice), chrome.pdf (Chromium)."""
     html = render_seeds(folder / "html")

@@ -11,7 +11,7 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Paragraph, Table
 from pipelines.document.read import read_document
 from pipelines.report.parse import parse_bytes
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, seed_expected, seed_names, value_mismatches
 from tests.document import samples
 
 HUAIAN = CORPUS / "huaian-city-2024.pdf"
@@ -79,6 +79,14 @@ def test_huaian_parses_to_the_values_printed(shared):
     assert report["applications"]["new_received"] == [3001, 53, 0, 0, 61, 4, 3119]
     assert report["review_litigation"] == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
     assert [f for f in report["findings"] if f["severity"] == "error"] == []  # the arithmetic holds
+
+
+@pytest.mark.parametrize("name", seed_names())
+def test_unruled_tables_are_read_by_column_gaps(shared, name):
+    data = samples.unruled_pdf(name)
+    document = read_document(data, f"{name}.pdf")
+    assert not any(finding.rule.startswith("document.") for finding in document.findings)
+    assert value_mismatches(seed_expected(name), parse_bytes(data, f"{name}.pdf").to_json()) == []
 
 
 def test_image_only_pdf_gives_the_finding_and_no_numbers(shared, tmp_path):
