@@ -39,6 +39,7 @@ def summarise(stats: dict[str, Any], source_id: str, reports: dict[str, bool], r
         "status": status,
         "finish_reason": finish_reason,
         "pages_fetched": fetched,
+        "responses": stats.get("response_received_count", 0),
         "responses_ok": ok,
         "unchanged": unchanged,
         "not_modified": stats.get("govreports/not_modified", 0),
