@@ -54,6 +54,9 @@ _DISPLAY_NONE = re.compile(rb"display\s*:\s*none")  # matched in the lowercased 
 _INVISIBLE = re.compile(rb"visibility\s*:\s*hidden")
 _HIDDEN_WORD = re.compile(rb"(?<=[\s])hidden(?=[\s=>/])")
 _HIDDEN_ATTRIBUTE = etree.XPath(".//*[@hidden]")
+_TITLE_CANDIDATES = etree.XPath("//meta[@name] | //title | //h1")
+_CELL_COUNT = etree.XPath("count(.//td | .//th)")
+_TABLES = etree.XPath(".//table")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _MULTILINE_CELLS = etree.XPath(
     ".//br/ancestor::*[self::td or self::th][1] | .//p[2]/ancestor::*[self::td or self::th][1]"
@@ -105,6 +108,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
             )
         )
     lowered = utf8.lower()
+    lowered = lowered[max(lowered.find(b"<body"), 0) :]
     hidden_styles = _in_a_tag(lowered, b"display", _DISPLAY_NONE) or _in_a_tag(lowered, b"visibility", _INVISIBLE)
     blocks = _blocks(container, hidden_styles, _in_a_tag(lowered, b"hidden", _HIDDEN_WORD))
     if not blocks:
@@ -177,7 +181,7 @@ def _title(root: etree._Element) -> str | None:
     part of <title> (pages title themselves 'report title_site name'), else the first <h1>."""
     titles: list[str] = []
     headings: list[str] = []
-    for element in root.iter("meta", "title", "h1"):
+    for element in _TITLE_CANDIDATES(root):
         if element.tag == "meta":
             if (element.get("name") or "").lower() == "articletitle" and _clean(element.get("content") or ""):
                 return _clean(element.get("content") or "")
@@ -209,7 +213,7 @@ def _container(body: etree._Element) -> tuple[etree._Element, bool]:
     body_weight = _weight(body)
     if body_weight == 0:
         return body, False
-    cells = {table: _count_cells(table) for table in body.iter("table") if _is_data_table(table)}
+    cells = {table: _CELL_COUNT(table) for table in _TABLES(body) if _is_data_table(table)}
     node = max(cells, key=cells.__getitem__).getparent() if cells else None
     if node is not None:
         total = sum(cells.values())
@@ -241,19 +245,15 @@ def _weight(element: etree._Element) -> float:
     return max(total - sum(len(text.strip()) for text in _LINK_TEXTS(element)), 0.0)
 
 
-def _count_cells(table: etree._Element) -> int:
-    return sum(1 for _ in table.iter("td", "th"))
-
-
 def _has_blocks(element: etree._Element) -> bool:
     return next(element.iterdescendants(*_BLOCK, "br"), None) is not None
 
 
 def _is_data_table(element: etree._Element) -> bool:
     """A table with no table inside and a row of two or more cells holds data; anything else is layout."""
-    if element.tag != "table" or next(element.iterdescendants("table"), None) is not None:
+    if element.tag != "table" or element.find(".//table") is not None:
         return False
-    return any(sum(1 for cell in row if cell.tag in _CELL_TAGS) >= 2 for row in element.iter("tr"))
+    return any(len(row) >= 2 for row in element.iter("tr"))
 
 
 # --- reading the container ---------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: b
             if not any(ancestor in hidden for ancestor in element.iterancestors()):
                 _drop(element)
     tables: list[Table] = []
-    for element in [table for table in container.iter("table") if _is_data_table(table)]:
+    for element in [table for table in _TABLES(container) if _is_data_table(table)]:
         tables.append(_table(element, len(tables)))
         placeholder = etree.Element("p")
         placeholder.text = f"{_TABLE}{len(tables) - 1}{_TABLE}"
@@ -343,11 +343,22 @@ def _span(value: str | None) -> int:
     return span if span > 0 else 1
 
 
+def _multiline(table: etree._Element, cells: list[etree._Element]) -> list[etree._Element]:
+    """Cells that may print more than one line: several child elements (Word's one <p> per cell is one line), or a
+    <br> anywhere inside. Marking lines in a cell of inline runs changes nothing, so a loose test is enough."""
+    multiline = [cell for cell in cells if len(cell) > 1]
+    for br in table.iter("br"):
+        cell = next((ancestor for ancestor in br.iterancestors("td", "th")), None)
+        if cell is not None and cell not in multiline:
+            multiline.append(cell)
+    return multiline
+
+
 def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
     """Every cell's text, from one serialization of the table: a mark starts each cell's text, and cells with more
     than one block or a <br> get line marks inside (their lines join with newlines); runs within a line join as
     they are. Most cells (one Word <p>) need no line marks."""
-    for cell in _MULTILINE_CELLS(table):
+    for cell in _multiline(table, cells):
         for child in cell:
             _mark_lines(child)
     for cell in cells:
