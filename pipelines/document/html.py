@@ -177,8 +177,9 @@ def _clean(text: str) -> str:
 
 
 def _title(root: etree._Element) -> str | None:
-    """The report's title: <meta name=ArticleTitle>, else the first <h1> that the <title> repeats, else the longest
-    part of <title> (pages title themselves 'report title_site name'), else the first <h1>."""
+    """The report's title: <meta name=ArticleTitle>; else the longest <h1> that a <title> repeats (or that extends
+    the title), unless it is much shorter than the title (a site-name logo); else the longest part of <title>
+    (pages title themselves 'report title_site name'); else the first <h1>."""
     titles: list[str] = []
     headings: list[str] = []
     for element in _TITLE_CANDIDATES(root):
@@ -189,15 +190,15 @@ def _title(root: etree._Element) -> str | None:
         text = _clean(_text(element))
         if text:
             (titles if element.tag == "title" else headings).append(text)
-    for heading in headings:
-        if any(heading in title for title in titles):
-            return heading
-    if titles:
-        parts = [part for part in _TITLE_SEPARATORS.split(titles[0]) if part]
-        if len(parts) == 1:
-            parts = [part for part in _TITLE_SEPARATORS_LOOSE.split(titles[0]) if part]
-        return max(parts, key=len) if parts else titles[0]
-    return headings[0] if headings else None
+    if not titles:
+        return headings[0] if headings else None
+    parts = [part for part in _TITLE_SEPARATORS.split(titles[0]) if part]
+    if len(parts) == 1:
+        parts = [part for part in _TITLE_SEPARATORS_LOOSE.split(titles[0]) if part]
+    longest = max(parts, key=len) if parts else titles[0]
+    repeated = [heading for heading in headings if longest in heading or any(heading in title for title in titles)]
+    best = max(repeated, key=len, default="")
+    return best if len(best) * 2 >= len(longest) else longest
 
 
 # --- the content container ---------------------------------------------------------------------------------------

@@ -133,6 +133,16 @@ def test_title_from_title_tag_when_no_meta() -> None:
     assert read_document(html.encode(), "t.html").title == TITLE
 
 
+def test_title_is_not_the_site_logo_heading() -> None:
+    html = (
+        f"<html><head><title>{TITLE}_某某县人民政府</title></head><body><h1 class=logo>某某县人民政府</h1>"
+        f"<div><h1>{TITLE}</h1><p>正文</p></div></body></html>"
+    )
+    assert read_document(html.encode(), "logo.html").title == TITLE
+    only_site = "<html><head><title>某某县人民政府</title></head><body><h1>某某县人民政府</h1><p>正文</p></body></html>"
+    assert read_document(only_site.encode(), "site.html").title == "某某县人民政府"
+
+
 def test_hidden_blocks_and_link_lists_inside_content_dropped() -> None:
     html = (
         NARRATIVE
