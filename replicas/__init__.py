@@ -18,19 +18,20 @@ from typing import Any
 import yaml
 
 from replicas.server import ReplicaServer, Site
-from replicas.sites import hanweb, json_api, plain, trs
+from replicas.sites import gkmlpt, hanweb, json_api, plain, trs
 
-MODULES: dict[str, ModuleType] = {module.SOURCE["id"]: module for module in (trs, hanweb, json_api, plain)}
+MODULES: dict[str, ModuleType] = {module.SOURCE["id"]: module for module in (trs, hanweb, json_api, gkmlpt, plain)}
 """Source id → site module."""
 
 START_PATHS = {
     "replica-trs": f"{trs.COLUMN}index.html",
     "replica-hanweb": hanweb.COLUMN,
     "replica-json": json_api.LIST_PAGE,
+    "replica-gkmlpt": f"/gkmlpt/index#{gkmlpt.CATEGORY}",
     "replica-plain": f"{plain.COLUMN}index.html",
 }
 _SITES = {"replica-trs": trs.TrsSite, "replica-hanweb": hanweb.HanwebSite, "replica-json": json_api.JsonApiSite,
-          "replica-plain": plain.PlainSite}
+          "replica-gkmlpt": gkmlpt.GkmlptSite, "replica-plain": plain.PlainSite}
 
 
 def site(source_id: str) -> Site:

@@ -5,6 +5,7 @@ with ``docpuburl``/``chnldocurl``) and gkmlpt-like GET APIs (``articles`` with `
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
@@ -13,6 +14,8 @@ from scrapy import FormRequest, Request
 from scrapy.http import Response
 
 from crawler.spiders.families.listing import items, list_request
+
+PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
 
 if TYPE_CHECKING:
     from crawler.spiders.generic import GenericSpider
@@ -75,9 +78,14 @@ def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
         yield api_request(spider, column_url, page + 1)
 
 
+def unescape_percent_u(text: str) -> str:
+    """Titles some gkmlpt deployments send as JavaScript ``escape()`` output (``%u90D1%u5DDE``)."""
+    return PERCENT_U.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
 def _record(spider: GenericSpider, record: dict[str, Any], column_url: str, api_url: str) -> Iterator[Request]:
     hints = spider.source.hints
-    title = next((str(record[field]) for field in hints.title_fields if record.get(field)), "")
+    title = unescape_percent_u(next((str(record[field]) for field in hints.title_fields if record.get(field)), ""))
     urls = [urljoin(column_url, str(record[field])) for field in hints.url_fields if record.get(field)]
     for url in dict.fromkeys(urls):
         yield spider.item(url, title, api_url)
