@@ -1,16 +1,18 @@
 """HTML → Document: the report's own text and tables, without the portal's chrome.
 
 Portal pages wrap a Word-pasted report in navigation, menus, breadcrumbs, sidebars and footers. The reader finds
-the report's content container generically (no portal selectors): starting at <body>, it descends into the child
-that holds most of the page's non-link text and nearly all of its numeric table cells, and stops where the text
-splits among children. Inside the container, block elements start new lines and inline elements join with no
+the report's content container generically (no portal selectors): the nearest ancestor of the page's largest data
+table (part 三 of a report) that holds most of the page's non-link text and nearly all its table cells; on a page
+without data tables, the child of <body> holding most of the non-link text, descended into until the text splits.
+Scripts, styles, forms and <nav>/<header>/<footer>/<aside> never count, nor do hidden blocks or link lists inside
+the container. Inside the container, block elements start new lines and inline elements join with no
 separator, so a number Word split across runs (`20</span><span>23`) reads "2023". Whitespace the author typed
 (U+00A0, U+3000) is kept; whitespace of the HTML source collapses as a browser collapses it. A table that holds
 tables is layout and is read through; every other table with two or more columns is a data Table, each printed
 cell once with its rowspan/colspan and its grid row and column, empty cells kept (blank is not zero).
 
-Speed matters (a crawl reads hundreds of thousands of pages), so text is taken with lxml's C serializer: block
-boundaries are first marked in the tree with a noncharacter, then whole cells and the whole container are
+Speed matters (a crawl reads hundreds of thousands of pages), so text is taken with lxml's C serializer: cell
+starts and block boundaries are marked in the tree with noncharacters, then each table and the container are
 serialized as text once and split at the marks, instead of visiting every Word <span> from Python.
 """
 
@@ -58,11 +60,6 @@ _TITLE_CANDIDATES = etree.XPath("//meta[@name] | //title | //h1")
 _CELL_COUNT = etree.XPath("count(.//td | .//th)")
 _TABLES = etree.XPath(".//table")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
-_MULTILINE_CELLS = etree.XPath(
-    ".//br/ancestor::*[self::td or self::th][1] | .//p[2]/ancestor::*[self::td or self::th][1]"
-    " | .//div[2]/ancestor::*[self::td or self::th][1] | .//li[2]/ancestor::*[self::td or self::th][1]"
-)
-
 _LINK_TEXTS = etree.XPath(".//a//text()", smart_strings=False)
 _DOMINANT_TEXT = 0.6
 _DOMINANT_CELLS = 0.8
