@@ -120,6 +120,9 @@ class Warehouse:
 
         ``batch`` maps table name to rows with a ``year`` column; ``batch["reports"]`` names the reports replaced.
         """
+        for name in batch:
+            if not spec(name).partitioned:
+                raise ValueError(f"table {name!r} is not partitioned by report; write it with write_file")
         report_ids = batch["reports"].column("report_id")
         wanted = pa.array(sorted(set(report_ids.to_pylist())), pa.string())
         new_years = {UNKNOWN_YEAR if y is None else y for y in pc.unique(batch["reports"].column("year")).to_pylist()}

@@ -13,6 +13,7 @@ FROM application_summary;
 -- (so only n rows are joined). SELECT * FROM top_denied_share(2023, 20);
 CREATE OR REPLACE MACRO top_denied_share(y, n) AS TABLE
 SELECT t.report_id, r.agency, t.organ_id, t.year, t.denied, t.handled, t.denied_share
-FROM (SELECT * FROM report_ratios WHERE year = y ORDER BY denied_share DESC NULLS LAST, report_id LIMIT n) t
+FROM (SELECT report_id, organ_id, year, denied, handled, denied_share FROM report_ratios
+      WHERE year = y ORDER BY denied_share DESC NULLS LAST, report_id LIMIT n) t
 JOIN reports r ON r.report_id = t.report_id AND r.year = t.year
 ORDER BY t.denied_share DESC NULLS LAST, t.report_id;
