@@ -39,6 +39,7 @@ _BLOCK = (
     "thead", "tfoot", "tr", "td", "th", "caption", "section", "article", "main", "blockquote", "pre", "address",
     "center", "form", "fieldset", "legend", "hr", "figure", "figcaption", "details", "summary",
 )  # fmt: skip
+_BLOCKS = frozenset(_BLOCK)
 _CELL_TAGS = frozenset(("td", "th"))
 _CELL = "\ufdd2"  # marks where each cell's text starts when a table is serialized at once
 _LINE = "\ufdd0"  # a noncharacter: never in a real page, so it can mark line breaks in the tree
@@ -56,7 +57,6 @@ _DISPLAY_NONE = re.compile(rb"display\s*:\s*none")  # matched in the lowercased 
 _INVISIBLE = re.compile(rb"visibility\s*:\s*hidden")
 _HIDDEN_WORD = re.compile(rb"(?<=[\s])hidden(?=[\s=>/])")
 _HIDDEN_ATTRIBUTE = etree.XPath(".//*[@hidden]")
-_TITLE_CANDIDATES = etree.XPath("//meta[@name] | //title | //h1")
 _CELL_COUNT = etree.XPath("count(.//td | .//th)")
 _TABLES = etree.XPath(".//table")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
@@ -179,7 +179,7 @@ def _title(root: etree._Element) -> str | None:
     (pages title themselves 'report title_site name'); else the first <h1>."""
     titles: list[str] = []
     headings: list[str] = []
-    for element in _TITLE_CANDIDATES(root):
+    for element in root.iter("meta", "title", "h1"):
         if element.tag == "meta":
             if (element.get("name") or "").lower() == "articletitle" and _clean(element.get("content") or ""):
                 return _clean(element.get("content") or "")
@@ -266,7 +266,7 @@ def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: b
     """
     for block in _link_heavy(container):
         _drop(block)
-    hidden = [element for element in container.iter(*_BLOCK) if _is_hidden(element)] if hidden_styles else []
+    hidden = [node for node in container.iter(*_BLOCK) if _is_hidden(node)] if hidden_styles else []
     if hidden_attributes:
         hidden += _HIDDEN_ATTRIBUTE(container)
     if hidden:
@@ -297,11 +297,10 @@ def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: b
 
 def _mark_lines(element: etree._Element) -> None:
     """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep."""
-    for block in element.iter(*_BLOCK):
-        block.text = _LINE + block.text if block.text else _LINE
-        block.tail = _LINE + block.tail if block.tail else _LINE
-    for br in element.iter("br"):
-        br.tail = _LINE + br.tail if br.tail else _LINE
+    for node in element.iter(*_BLOCK, "br"):
+        if node.tag != "br":
+            node.text = _LINE + node.text if node.text else _LINE
+        node.tail = _LINE + node.tail if node.tail else _LINE
 
 
 def _is_hidden(element: etree._Element) -> bool:
@@ -323,7 +322,7 @@ def _link_heavy(container: etree._Element) -> list[etree._Element]:
             parent = parent.getparent()
     heavy = []
     for element, count in counts.items():
-        if count < 2 or element.tag not in _BLOCK or _is_data_table(element):
+        if count < 2 or element.tag not in _BLOCKS or _is_data_table(element):
             continue
         total = _TEXT_LENGTH(element)
         if total and sum(len(text.strip()) for text in _LINK_TEXTS(element)) >= _LINK_HEAVY * total:
