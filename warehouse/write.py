@@ -115,6 +115,20 @@ class Warehouse:
                 years.add(year)
         return years
 
+    def _kept(self, name: str, year: int, replaced: pa.Array) -> pa.Table | None:
+        """The partition's rows that stay (not of a replaced report); None when the partition has no file.
+
+        Only the report_id column is read to decide, so a partition the batch replaces whole is never read."""
+        if not self.exists(name, year):
+            return None
+        ids = self.read(name, year, ["report_id"]).column("report_id")
+        keep = pc.invert(pc.is_in(ids, value_set=replaced))
+        kept_count = pc.sum(keep).as_py() or 0
+        if kept_count == 0:
+            return spec(name).schema.empty_table()
+        table = self.read(name, year)
+        return table if kept_count == len(ids) else table.filter(keep)
+
     def replace_reports(self, batch: dict[str, pa.Table]) -> dict[str, int]:
         """Replace the rows of the batch's reports in every partitioned table; return rows written per table.
 
@@ -134,9 +148,7 @@ class Warehouse:
             rows = batch.get(name)
             years = pc.fill_null(rows.column("year"), UNKNOWN_YEAR) if rows is not None else None
             for year in affected:
-                kept = self.read(name, year) if self.exists(name, year) else None
-                if kept is not None and len(kept):
-                    kept = kept.filter(pc.invert(pc.is_in(kept.column("report_id"), value_set=wanted)))
+                kept = self._kept(name, year, wanted)
                 parts = [kept] if kept is not None else []
                 if rows is not None:
                     fresh = rows.filter(pc.equal(years, year)).drop_columns(["year"])
@@ -159,7 +171,7 @@ def _sorted(table_spec: TableSpec, table: pa.Table) -> pa.Table:
     order = pc.sort_indices(table, sort_keys=[(column, "ascending") for column in table_spec.sort_by])
     if pc.all(pc.equal(order, pa.array(range(len(table)), order.type))).as_py():
         return table
-    return table.take(order)
+    return table.combine_chunks().take(order)
 
 
 def _conform(table_spec: TableSpec, table: pa.Table) -> pa.Table:
@@ -177,6 +189,7 @@ def _conform(table_spec: TableSpec, table: pa.Table) -> pa.Table:
 
 
 def _write_parquet(table: pa.Table, sink) -> None:
+    """zstd with dictionary pages for every column: small counts read ~2× faster in DuckDB that way."""
     pq.write_table(
         table,
         sink,
