@@ -80,6 +80,7 @@ def build(settings: Settings, rebuild: bool) -> None:
     from rich.progress import Progress
 
     from warehouse.build import build as build_warehouse
+    from warehouse.identity import RegistryError
 
     with Progress(transient=True) as bar:
         task = bar.add_task("parsing", total=None)
@@ -87,7 +88,10 @@ def build(settings: Settings, rebuild: bool) -> None:
         def progress(done: int, total: int, source: str) -> None:
             bar.update(task, completed=done, total=total, description=source[-50:])
 
-        result = build_warehouse(settings, progress, rebuild=rebuild)
+        try:
+            result = build_warehouse(settings, progress, rebuild=rebuild)
+        except RegistryError as error:
+            raise click.ClickException(f"source registry: {error}") from error
     click.echo(
         f"{result.documents} document(s) archived, {result.parsed} parsed now ({result.new} new), "
         f"{result.skipped} already parsed; status {result.statuses}; findings {result.findings}"

@@ -8,6 +8,8 @@ An ``s3://`` warehouse is read through the same fsspec filesystem the writer use
 
 from __future__ import annotations
 
+import os
+import uuid
 from importlib import resources
 from pathlib import Path
 
@@ -57,14 +59,25 @@ def register(connection: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> Non
 
 
 def refresh(settings: Settings) -> Path:
-    """(Re)create every view and macro in the catalog file; return its path. The catalog's only writer."""
+    """Build the catalog file afresh beside the old one and rename it into place; return its path.
+
+    The catalog's only writer. Building a new file (rather than opening the old one for writing) means readers
+    holding the old catalog open never block a refresh and never see half of one.
+    """
     warehouse = Warehouse(settings.warehouse)
     warehouse.ensure_tables()
     path = Path(settings.catalog_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(path)) as connection:
-        register(connection, warehouse)
-        connection.execute(bound_sql(warehouse.uri))
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}")
+    try:
+        with duckdb.connect(str(temp)) as connection:
+            register(connection, warehouse)
+            connection.execute(bound_sql(warehouse.uri))
+            connection.execute("CHECKPOINT")
+        os.replace(temp, path)
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
     return path
 
 
