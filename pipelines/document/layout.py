@@ -178,20 +178,24 @@ def _page_items(page: PageContent) -> list[_Grid | Paragraph | list[Cell]]:
     placed: list[tuple[float, _Grid | Paragraph | list[Cell]]] = []
     for grid_cells in grids:
         grid = grid_cells.finish(page)
-        if grid is not None:
+        if grid is None:  # a ruled box that is no table (a framed paragraph): its text is plain text
+            free.extend(glyph for glyphs in grid_cells.glyphs.values() for glyph in glyphs)
+        else:
             placed.append((grid.bbox[1], grid))
+    band_top, band_bottom = page.height * _FOOTER_BAND, page.height * (1 - _FOOTER_BAND)
     for line in _lines(free):
-        top = min(glyph.y0 for glyph in line)
         runs = _runs(line)
-        text = "".join(_text(run) for run in runs)
-        in_band = top < page.height * _FOOTER_BAND or top > page.height * (1 - _FOOTER_BAND)
-        if in_band and _PAGE_NUMBER.match(text):
+        texts = [_text(run) for run in runs]
+        bbox = _bbox(line)
+        top = bbox[1]
+        if (top < band_top or top > band_bottom) and _PAGE_NUMBER.match("".join(texts)):
             continue
         if len(runs) == 1:
-            placed.append((top, Paragraph(_text(runs[0]), Location(page=page.number, bbox=_bbox(line)))))
+            placed.append((top, Paragraph(texts[0], Location(page=page.number, bbox=bbox))))
         else:
             cells = [
-                Cell(_text(run), Location(col=col, page=page.number, bbox=_bbox(run))) for col, run in enumerate(runs)
+                Cell(text, Location(col=col, page=page.number, bbox=_bbox(run)))
+                for col, (text, run) in enumerate(zip(texts, runs, strict=True))
             ]
             placed.append((top, cells))
     placed.sort(key=lambda pair: pair[0])
@@ -362,7 +366,8 @@ def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     centre = -1e9
     for glyph in sorted(glyphs, key=lambda g: g.y0 + g.y1):
         middle = (glyph.y0 + glyph.y1) / 2
-        if abs(middle - centre) <= max(glyph.y1 - glyph.y0, 1.0) * 0.45:
+        height = glyph.y1 - glyph.y0
+        if abs(middle - centre) <= (height if height > 1.0 else 1.0) * 0.45:
             lines[-1].append(glyph)
             continue
         lines.append([glyph])
@@ -385,11 +390,16 @@ def _runs(line: list[Glyph]) -> list[list[Glyph]]:
 
 
 def _text(glyphs: list[Glyph]) -> str:
+    """A line's glyphs as text, a space where the gap is wider than about half a character."""
     parts = [glyphs[0].text]
-    for previous, glyph in pairwise(glyphs):
-        if glyph.x0 - previous.x1 > 0.6 * max(previous.y1 - previous.y0, glyph.y1 - glyph.y0):
+    previous = glyphs[0]
+    for glyph in glyphs[1:]:
+        size = previous.y1 - previous.y0
+        other = glyph.y1 - glyph.y0
+        if glyph.x0 - previous.x1 > 0.6 * (size if size > other else other):
             parts.append(" ")
         parts.append(glyph.text)
+        previous = glyph
     return "".join(parts)
 
 
@@ -412,11 +422,12 @@ def join_lines(lines: Iterable[str]) -> str:
 
 
 def _bbox(glyphs: list[Glyph]) -> tuple[float, float, float, float]:
+    """Box of glyphs sorted left to right (a line or a run of one)."""
     return (
-        round(min(g.x0 for g in glyphs), 2),
-        round(min(g.y0 for g in glyphs), 2),
-        round(max(g.x1 for g in glyphs), 2),
-        round(max(g.y1 for g in glyphs), 2),
+        round(glyphs[0].x0, 2),
+        round(min(glyph.y0 for glyph in glyphs), 2),
+        round(max(glyph.x1 for glyph in glyphs), 2),
+        round(max(glyph.y1 for glyph in glyphs), 2),
     )
 
 
