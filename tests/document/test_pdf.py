@@ -100,6 +100,25 @@ def test_image_only_pdf_gives_the_finding_and_no_numbers(shared, tmp_path):
     assert all(value is None for item in report["active_disclosure"].values() for value in item.values())
 
 
+def test_table_pasted_as_an_image_beside_text_is_flagged(shared, tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    scan = samples.image_only_pdf(HUAIAN, 5, tmp_path / "scan.pdf")
+    picture = tmp_path / "scan.png"  # image_only_pdf leaves the rendered page beside the PDF
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 800, "Part 3 follows as a picture.")
+    with Image.open(picture) as image:
+        page.drawImage(ImageReader(image), 72, 100, width=450, height=650)
+    page.save()
+    document = read_document(buffer.getvalue(), "pasted.pdf")
+    assert scan.exists()
+    assert [(f.rule, f.values["page"]) for f in document.findings] == [("document.image_page", 1)]
+    assert "a table in it is not read" in document.findings[0].message
+
+
 def test_cid_garbage_text_layer_is_not_read(tmp_path):
     from reportlab.pdfgen import canvas
 
