@@ -155,6 +155,19 @@ def tables() -> dict[str, TableSpec]:
             description="Per-document findings of reading, parsing and validation; values is a JSON object.",
         ),
         TableSpec(
+            "superseded",
+            pa.schema(
+                [
+                    *_strings("report_id"),
+                    pa.field("year", pa.int32()),
+                    *_strings("organ_id", "primary_report_id", "reason"),
+                ]
+            ),
+            partitioned=False,
+            sort_by=("report_id",),
+            description="Reports another document of the same organ and year supersedes (left out of totals).",
+        ),
+        TableSpec(
             "organs",
             pa.schema(_strings("organ_id", "name", "region_code", "source_id", "role", "part_of")),
             partitioned=False,

@@ -8,7 +8,9 @@ import pytest
 
 from pipelines.settings import Settings
 from warehouse import catalog
+from warehouse.build import build
 from warehouse.identity import Registry
+from warehouse.ingest import ingest
 from warehouse.rows import Outcome, batch_tables
 from warehouse.write import Warehouse
 
@@ -127,3 +129,20 @@ def test_identity_decisions_are_recorded_by_build(built: Settings) -> None:
         organs = db.execute("SELECT DISTINCT organ_id FROM reports WHERE agency = '上海市科委'").fetchall()
     assert decisions["郑州市公安局"] == "unregistered"
     assert organs == [("unregistered:上海市科学技术委员会",)]
+
+
+def test_a_second_document_of_the_same_report_is_counted_once(tmp_path) -> None:
+    seed = seed_files()[0]
+    copy = tmp_path / "downloads" / "zhengzhou-2023-again.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(seed.read_bytes() + "\n（网页版）\n".encode())
+    settings = Settings.resolve(tmp_path / "data")
+    ingest(settings, [seed, copy], name="twice")
+    build(settings, sources_dir=tmp_path)
+    want = expected(seed)["applications"]["new_received"][-1]
+    with catalog.connect(settings) as db:
+        assert db.execute("SELECT count(*) FROM reports WHERE status = 'parsed'").fetchall() == [(2,)]
+        assert db.execute("SELECT reports, new_received FROM national_totals").fetchall() == [(1, want)]
+        (superseded,) = db.execute("SELECT primary_report_id, reason FROM superseded").fetchall()
+        assert "same organ and year" in superseded[1]
+        assert db.execute("SELECT count(*) FROM organ_history").fetchall() == [(2,)]

@@ -1,4 +1,4 @@
--- National totals by year over every report printed with tables: counts summed first, ratios taken of the sums.
+-- National totals by year, each organ-year counted once (primary_summary): counts summed first, ratios taken of the sums.
 CREATE OR REPLACE VIEW national_totals AS
 SELECT year, count(*) AS reports,
        sum(new_received) AS new_received, sum(carried_over) AS carried_over, sum(total) AS handled,
@@ -8,5 +8,5 @@ SELECT year, count(*) AS reports,
        unavailable_share(sum(unavailable), sum(total)) AS unavailable_share,
        review_correction_rate(sum(review_corrected), sum(review_total), sum(review_pending)) AS review_correction_rate,
        carry_forward_rate(sum(carried_forward), sum(new_received), sum(carried_over)) AS carry_forward_rate
-FROM application_summary
+FROM primary_summary
 GROUP BY year;

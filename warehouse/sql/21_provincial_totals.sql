@@ -10,6 +10,6 @@ SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS reports
        review_correction_rate(sum(s.review_corrected), sum(s.review_total), sum(s.review_pending))
            AS review_correction_rate,
        carry_forward_rate(sum(s.carried_forward), sum(s.new_received), sum(s.carried_over)) AS carry_forward_rate
-FROM application_summary s
+FROM primary_summary s
 JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
 GROUP BY ALL;

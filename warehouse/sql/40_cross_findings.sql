@@ -1,5 +1,5 @@
--- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only reports
--- printed with tables take part; a blank term makes a pair uncheckable, not broken.
+-- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only primary
+-- reports printed with tables take part (one per organ and year); a blank term makes a pair uncheckable.
 
 -- carried_over(N) = carried_forward(N−1) of the same organ, in the 总计 column.
 CREATE OR REPLACE VIEW check_carry_over AS
@@ -9,8 +9,8 @@ SELECT cur.report_id, cur.organ_id, cur.year, 'cross.carry_over' AS rule, 'error
        'applications/carried_over/total' AS location,
        json_object('carried_over', cur.carried_over, 'previous_carried_forward', prev.carried_forward,
                    'previous_report_id', prev.report_id) AS "values"
-FROM application_summary cur
-JOIN application_summary prev ON prev.organ_id = cur.organ_id AND prev.year = cur.year - 1
+FROM primary_summary cur
+JOIN primary_summary prev ON prev.organ_id = cur.organ_id AND prev.year = cur.year - 1
 WHERE cur.carried_over <> prev.carried_forward;
 
 -- in_force(N) = in_force(N−1) + issued(N) − repealed(N) for every item of part 二 that prints all three.
@@ -22,6 +22,7 @@ WITH chain AS (
            max(value) FILTER (WHERE measure = 'in_force') AS in_force
     FROM active_disclosure
     WHERE report_id IN (SELECT report_id FROM reports WHERE status = 'parsed')
+      AND report_id NOT IN (SELECT report_id FROM superseded)
     GROUP BY ALL
 )
 SELECT cur.report_id, cur.organ_id, cur.year, 'cross.in_force' AS rule, 'error' AS severity,
@@ -38,7 +39,7 @@ WHERE cur.in_force <> prev.in_force + cur.issued - cur.repealed;
 -- 新收, 上年结转, 总计 and 结转下年度 totals; checked only when every registered unit filed a report that year.
 CREATE OR REPLACE VIEW check_aggregate AS
 WITH parsed AS (
-    SELECT * FROM application_summary
+    SELECT * FROM primary_summary
 ), units AS (
     SELECT o.part_of AS aggregate_id, p.year, count(DISTINCT o.organ_id) AS filed,
            sum(p.new_received) AS new_received, sum(p.carried_over) AS carried_over,

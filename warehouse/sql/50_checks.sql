@@ -1,9 +1,3 @@
--- Two documents that resolve to the same organ and year (the same report as PDF and HTML, or a re-publication).
-CREATE OR REPLACE VIEW duplicate_reports AS
-SELECT organ_id, year, count(*) AS documents, list(report_id ORDER BY report_id) AS report_ids
-FROM reports WHERE status = 'parsed' AND organ_id IS NOT NULL
-GROUP BY ALL HAVING count(*) > 1;
-
 -- Every finding in one shape: per document (read, parse, validate, warehouse) and across reports.
 CREATE OR REPLACE VIEW all_findings AS
 SELECT report_id, year, stage, rule, severity, message, location, "values" FROM findings

@@ -22,6 +22,9 @@ CREATE OR REPLACE VIEW cells AS SELECT * FROM read_parquet(getvariable('warehous
 -- Per-document findings of reading, parsing and validation; values is a JSON object.
 CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(getvariable('warehouse') || '/findings/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
+-- Reports another document of the same organ and year supersedes (left out of totals).
+CREATE OR REPLACE VIEW superseded AS SELECT * FROM read_parquet(getvariable('warehouse') || '/superseded/data.parquet');
+
 -- The organ registry: role is aggregate | unit | null; part_of: the aggregate a unit sums into.
 CREATE OR REPLACE VIEW organs AS SELECT * FROM read_parquet(getvariable('warehouse') || '/organs/data.parquet');
 
@@ -108,6 +111,11 @@ CREATE OR REPLACE MACRO review_correction_rate(corrected, total, pending) AS cor
 CREATE OR REPLACE MACRO carry_forward_rate(carried_forward, new_received, carried_over)
     AS carried_forward / NULLIF(new_received + carried_over, 0);
 
+-- application_summary without the reports another document of the same organ and year supersedes (the
+-- superseded table, chosen at build time): what totals and cross-report checks count, once per organ and year.
+CREATE OR REPLACE VIEW primary_summary AS
+SELECT * FROM application_summary ANTI JOIN superseded USING (report_id);
+
 -- One row per report printed with tables: the ratio inputs and the four ratios (join reports for names).
 CREATE OR REPLACE VIEW report_ratios AS
 SELECT report_id, organ_id, year,
@@ -128,7 +136,7 @@ FROM (SELECT report_id, organ_id, year, denied, handled, denied_share FROM repor
 JOIN reports r ON r.report_id = t.report_id AND r.year = t.year
 ORDER BY t.denied_share DESC NULLS LAST, t.report_id;
 
--- National totals by year over every report printed with tables: counts summed first, ratios taken of the sums.
+-- National totals by year, each organ-year counted once (primary_summary): counts summed first, ratios taken of the sums.
 CREATE OR REPLACE VIEW national_totals AS
 SELECT year, count(*) AS reports,
        sum(new_received) AS new_received, sum(carried_over) AS carried_over, sum(total) AS handled,
@@ -138,7 +146,7 @@ SELECT year, count(*) AS reports,
        unavailable_share(sum(unavailable), sum(total)) AS unavailable_share,
        review_correction_rate(sum(review_corrected), sum(review_total), sum(review_pending)) AS review_correction_rate,
        carry_forward_rate(sum(carried_forward), sum(new_received), sum(carried_over)) AS carry_forward_rate
-FROM application_summary
+FROM primary_summary
 GROUP BY year;
 
 -- Provincial totals by year: reports grouped by the first two digits of their GB/T 2260 region code
@@ -153,19 +161,19 @@ SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS reports
        review_correction_rate(sum(s.review_corrected), sum(s.review_total), sum(s.review_pending))
            AS review_correction_rate,
        carry_forward_rate(sum(s.carried_forward), sum(s.new_received), sum(s.carried_over)) AS carry_forward_rate
-FROM application_summary s
+FROM primary_summary s
 JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
 GROUP BY ALL;
 
 -- Every organ's reports year by year (filter on organ_id for one organ's history): the part 三 totals, part 四
--- and the four ratios. Two documents for the same organ and year both appear (see duplicate_reports).
+-- and the four ratios. Every document appears: a superseded duplicate too (see the superseded table).
 CREATE OR REPLACE VIEW organ_history AS
 SELECT organ_id, year, report_id, new_received, carried_over, handled, denied, unavailable, carried_forward,
        review_total, review_corrected, denied_share, unavailable_share, review_correction_rate, carry_forward_rate
 FROM report_ratios;
 
--- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only reports
--- printed with tables take part; a blank term makes a pair uncheckable, not broken.
+-- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only primary
+-- reports printed with tables take part (one per organ and year); a blank term makes a pair uncheckable.
 
 -- carried_over(N) = carried_forward(N−1) of the same organ, in the 总计 column.
 CREATE OR REPLACE VIEW check_carry_over AS
@@ -175,8 +183,8 @@ SELECT cur.report_id, cur.organ_id, cur.year, 'cross.carry_over' AS rule, 'error
        'applications/carried_over/total' AS location,
        json_object('carried_over', cur.carried_over, 'previous_carried_forward', prev.carried_forward,
                    'previous_report_id', prev.report_id) AS "values"
-FROM application_summary cur
-JOIN application_summary prev ON prev.organ_id = cur.organ_id AND prev.year = cur.year - 1
+FROM primary_summary cur
+JOIN primary_summary prev ON prev.organ_id = cur.organ_id AND prev.year = cur.year - 1
 WHERE cur.carried_over <> prev.carried_forward;
 
 -- in_force(N) = in_force(N−1) + issued(N) − repealed(N) for every item of part 二 that prints all three.
@@ -188,6 +196,7 @@ WITH chain AS (
            max(value) FILTER (WHERE measure = 'in_force') AS in_force
     FROM active_disclosure
     WHERE report_id IN (SELECT report_id FROM reports WHERE status = 'parsed')
+      AND report_id NOT IN (SELECT report_id FROM superseded)
     GROUP BY ALL
 )
 SELECT cur.report_id, cur.organ_id, cur.year, 'cross.in_force' AS rule, 'error' AS severity,
@@ -204,7 +213,7 @@ WHERE cur.in_force <> prev.in_force + cur.issued - cur.repealed;
 -- 新收, 上年结转, 总计 and 结转下年度 totals; checked only when every registered unit filed a report that year.
 CREATE OR REPLACE VIEW check_aggregate AS
 WITH parsed AS (
-    SELECT * FROM application_summary
+    SELECT * FROM primary_summary
 ), units AS (
     SELECT o.part_of AS aggregate_id, p.year, count(DISTINCT o.organ_id) AS filed,
            sum(p.new_received) AS new_received, sum(p.carried_over) AS carried_over,
@@ -239,12 +248,6 @@ CREATE OR REPLACE VIEW cross_findings AS
 SELECT * FROM check_carry_over
 UNION ALL SELECT * FROM check_in_force
 UNION ALL SELECT * FROM check_aggregate;
-
--- Two documents that resolve to the same organ and year (the same report as PDF and HTML, or a re-publication).
-CREATE OR REPLACE VIEW duplicate_reports AS
-SELECT organ_id, year, count(*) AS documents, list(report_id ORDER BY report_id) AS report_ids
-FROM reports WHERE status = 'parsed' AND organ_id IS NOT NULL
-GROUP BY ALL HAVING count(*) > 1;
 
 -- Every finding in one shape: per document (read, parse, validate, warehouse) and across reports.
 CREATE OR REPLACE VIEW all_findings AS
