@@ -125,12 +125,23 @@ def rules_from_box(x0: float, y0: float, x1: float, y1: float) -> list[Rule]:
 def build_blocks(pages: list[PageContent], findings: list[Finding], source: str) -> list[Block]:
     """Reading-order blocks of all pages, tables joined across page breaks."""
     items: list[_Grid | Paragraph | list[Cell]] = []
+    previous_height = 0.0
     for page in pages:
         page_items = _page_items(page)
-        previous, first = (items[-1] if items else None), (page_items[0] if page_items else None)
-        if isinstance(previous, _Grid) and isinstance(first, _Grid) and _continues(previous, first):
-            _join(previous, page_items.pop(0))
+        # Running heads and feet (band lines that are not page numbers) may stand between a table and its
+        # continuation; they stay where they were, after the joined table.
+        last = len(items) - 1
+        while last >= 0 and _in_band(items[last], previous_height):
+            last -= 1
+        first = 0
+        while first < len(page_items) and _in_band(page_items[first], page.height):
+            first += 1
+        previous = items[last] if last >= 0 else None
+        following = page_items[first] if first < len(page_items) else None
+        if isinstance(previous, _Grid) and isinstance(following, _Grid) and _continues(previous, following):
+            _join(previous, page_items.pop(first))
         items.extend(page_items)
+        previous_height = page.height
     blocks: list[Block] = []
     pending_rows: list[list[Cell]] = []
     table_index = 0
@@ -164,6 +175,12 @@ def build_blocks(pages: list[PageContent], findings: list[Finding], source: str)
                     where = cell.location
                     cell.location = Location(block.index, r, where.col, page=where.page, bbox=where.bbox)
     return blocks
+
+
+def _in_band(item: _Grid | Paragraph | list[Cell], height: float) -> bool:
+    """A paragraph in the header or footer band of its page."""
+    bbox = item.location.bbox if isinstance(item, Paragraph) else None
+    return bbox is not None and (bbox[3] < height * _FOOTER_BAND or bbox[1] > height * (1 - _FOOTER_BAND))
 
 
 def _page_items(page: PageContent) -> list[_Grid | Paragraph | list[Cell]]:
@@ -445,6 +462,22 @@ def _join(previous: _Grid, following: _Grid) -> None:
     label above, every cell under a number is empty) and is folded into that row, or starts new rows; then an
     empty cell under a label open at the page foot extends it (a group label not printed again), and a merged
     label cell without an ordinal under an open label joins it ('（四）无' + '法提供')."""
+    repeated = 0
+    while (
+        repeated < min(len(following.rows) - 1, previous.nrows)
+        and following.rows[repeated]
+        and _texts(following.rows[repeated]) == _texts(previous.rows[repeated])
+    ):
+        repeated += 1
+    previous.joined.append(
+        f"table continues from page {previous.last_page} to page {following.page}"
+        + (f" ({repeated} header rows printed again there, left out)" if repeated else "")
+    )
+    if repeated:
+        following.rows = following.rows[repeated:]
+        for row in following.rows:
+            for cell in row:
+                cell.row -= repeated
     offset = previous.nrows
     open_cells = [cell for row in previous.rows for cell in row if cell.row + cell.rowspan == offset]
     first = following.rows[0] if following.rows else []
@@ -488,6 +521,10 @@ def _join(previous: _Grid, following: _Grid) -> None:
     previous.joined.extend(following.joined)
     previous.last_page = following.last_page
     previous.bbox = (previous.bbox[0], previous.bbox[1], previous.bbox[2], following.bbox[3])
+
+
+def _texts(row: list[_Cell]) -> list[str]:
+    return ["".join(cell.text.split()) for cell in row]
 
 
 def _aligned(cell: _Cell, candidates: list[_Cell]) -> _Cell | None:
