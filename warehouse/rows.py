@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyarrow as pa
 
 from pipelines.report.form import load_form
 from warehouse.schema import application_column, review_cells, spec
+from warehouse.schema import tables as all_tables
 
 REPORT_ID_LENGTH = 16
 
@@ -64,6 +65,14 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+def _amount(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    raise ValueError(value)
+
+
 def _count(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
@@ -75,7 +84,7 @@ def _count(value: Any) -> int | None:
 
 
 class _Batch:
-    """Accumulates rows per table as column lists (cheap to append, one conversion at the end)."""
+    """Accumulates row dicts per table; one conversion to Arrow per table at the end."""
 
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -92,12 +101,40 @@ class _Batch:
 
 
 def batch_tables(outcomes: list[Outcome]) -> dict[str, pa.Table]:
-    """Rows of every partitioned table for ``outcomes`` (each with a ``year`` column)."""
+    """Rows of every partitioned table for ``outcomes`` (each with a ``year`` column).
+
+    A report JSON the tables cannot hold (a parser bug: a string where a number belongs) becomes that document's
+    failure finding instead of failing the batch.
+    """
+    try:
+        return _tables(outcomes)
+    except _SHAPE_ERRORS:
+        checked = []
+        for outcome in outcomes:
+            try:
+                _tables([outcome])
+                checked.append(outcome)
+            except _SHAPE_ERRORS as error:
+                checked.append(
+                    replace(
+                        outcome,
+                        report=None,
+                        failure=f"{outcome.source}: report JSON does not fit the tables ({type(error).__name__}: {error})",
+                        failure_rule="build.rows_failed",
+                    )
+                )
+        return _tables(checked)
+
+
+_SHAPE_ERRORS = (pa.ArrowException, TypeError, ValueError, AttributeError, KeyError)
+
+
+def _tables(outcomes: list[Outcome]) -> dict[str, pa.Table]:
     batch = _Batch()
     for outcome in outcomes:
         _add(batch, outcome)
     tables = batch.tables()
-    for name in ("reports", "active_disclosure", "statistics", "cells", "findings"):
+    for name in (name for name, table_spec in all_tables().items() if table_spec.partitioned):
         tables.setdefault(name, spec(name).schema.append(pa.field("year", pa.int32())).empty_table())
     return tables
 
@@ -169,6 +206,18 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
             if measure.endswith("_unit"):
                 continue
             printed = provenance.get(("active_disclosure", item, measure), {})
+            try:
+                amount = _amount(value)
+            except ValueError:
+                amount = None
+                findings.append(
+                    _warehouse_finding(
+                        "warehouse.not_a_number",
+                        f"part 二 {item}/{measure} printed {value!r}, not a number (kept here only)",
+                        f"{item}/{measure}",
+                        {"value": value},
+                    )
+                )
             batch.add(
                 "active_disclosure",
                 {
@@ -176,7 +225,7 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
                     "organ_id": organ,
                     "item": item,
                     "measure": measure,
-                    "value": value,
+                    "value": amount,
                     "unit": measures.get(f"{measure}_unit"),
                     "raw": printed.get("raw"),
                     "year": year,
