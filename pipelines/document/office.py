@@ -1,5 +1,5 @@
-"""Word binary (DOC, and WPS 文字's .wps, which is the same compound-file format) → DOCX with LibreOffice, then the
-DOCX reader; also the conversions the tests use to make DOCX/DOC/XLSX/PDF files from HTML renderings.
+"""Word binary (DOC, and WPS 文字's .wps, which is the same compound-file format) and RTF (many a '.doc' on a
+portal) → DOCX with LibreOffice, then the DOCX reader.
 
 No Python library reads merged cells of Word binary tables correctly; LibreOffice (installed by run.sh) does.
 Each conversion runs headless in its own temporary directory with its own user profile (concurrent runs would
@@ -18,6 +18,7 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
 
 DOC_MEDIA_TYPE = "application/msword"
+RTF_MEDIA_TYPE = "application/rtf"
 TIMEOUT_SECONDS = 120
 
 
@@ -60,3 +61,8 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     """DOC or WPS → DOCX → Document; the document keeps the sha256 and media type of the original bytes."""
     converted = convert(data, source, ".doc", "docx:MS Word 2007 XML")
     return docx.read(converted, source, sha256, media_type=DOC_MEDIA_TYPE)
+
+
+def read_rtf(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:
+    converted = convert(data, source, ".rtf", "docx:MS Word 2007 XML")
+    return docx.read(converted, source, sha256, media_type=RTF_MEDIA_TYPE)

@@ -19,6 +19,7 @@ READERS: dict[str, str] = {
     sniff.PDF: "pipelines.document.pdf",
     sniff.DOCX: "pipelines.document.docx",
     sniff.DOC: "pipelines.document.office",
+    sniff.RTF: "pipelines.document.office:read_rtf",
     sniff.XLSX: "pipelines.document.xlsx",
     sniff.XLS: "pipelines.document.xlsx:read_xls",
     sniff.OFD: "pipelines.document.ofd",

@@ -1,6 +1,6 @@
 """The media type of a document, from its bytes (magic), never from its name or an HTTP header.
 
-Servers send PDFs as application/octet-stream and '.doc' files that are really HTML or MHT; the bytes decide.
+Servers send PDFs as application/octet-stream and '.doc' files that are really HTML, MHT or RTF; the bytes decide.
 Zip containers are told apart by their entries (DOCX, XLSX, OFD), OLE2 compound files by their stream names
 (Word binary — which is also what WPS 文字 writes to .wps — or an Excel workbook).
 """
@@ -19,6 +19,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFD = "application/ofd"
 DOC = "application/msword"
+RTF = "application/rtf"
 XLS = "application/vnd.ms-excel"
 BINARY = "application/octet-stream"
 
@@ -43,6 +44,8 @@ def sniff(data: bytes) -> str:
         return _ole_kind(data)
     if _MHT_START.match(head):
         return MHT
+    if head.startswith(b"{\\rtf"):
+        return RTF
     if _HTML_START.match(head) or re.search(rb"<html[\s>]", head[:1024], re.I):
         return HTML
     if looks_binary(head):

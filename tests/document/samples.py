@@ -141,7 +141,7 @@ def unruled_pdf(name: str) -> bytes:
 
 
 def make_all(folder: Path) -> dict[str, dict[str, Path]]:
-    """format → seed name → file. Formats: html, docx, doc, xlsx, xls, pdf (LibreOffice), chrome.pdf (Chromium)."""
+    """format → seed name → file: html, docx, doc, rtf, xlsx, xls, pdf (LibreOffice), chrome.pdf (Chromium)."""
     html = render_seeds(folder / "html")
     profile = folder / "lo-profile"
     made: dict[str, dict[str, Path]] = {"html": {path.stem: path for path in html}}
@@ -152,10 +152,11 @@ def make_all(folder: Path) -> dict[str, dict[str, Path]]:
         (fitted / path.name).write_bytes(fit_tables(path.read_bytes()))
     docx = sorted(fitted.glob("*.docx"))
     libreoffice(docx, "doc:MS Word 97", folder / "doc", profile)
+    libreoffice(docx, "rtf:Rich Text Format", folder / "rtf", profile)
     libreoffice(docx, "pdf:writer_pdf_Export", folder / "pdf", profile)
     libreoffice(html, "xlsx:Calc MS Excel 2007 XML", folder / "xlsx", profile, infilter="HTML (StarCalc)")
     libreoffice(html, "xls:MS Excel 97", folder / "xls", profile, infilter="HTML (StarCalc)")
-    for kind in ("docx", "doc", "pdf", "xlsx", "xls"):
+    for kind in ("docx", "doc", "rtf", "pdf", "xlsx", "xls"):
         made[kind] = {path.stem: path for path in sorted((folder / kind).glob(f"*.{kind}"))}
     browser = chromium()
     if browser:

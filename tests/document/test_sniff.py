@@ -36,6 +36,7 @@ def zipped(*names: str) -> bytes:
         (b"From: <Saved by Windows Internet Explorer 8>\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
          b"Content-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n\tboundary=\"b\"\r\n\r\n", sniff.MHT),
         (b"<html xmlns:o=\"urn:schemas-microsoft-com:office:office\"><body><p>\xe5\xb9\xb4</p>", sniff.HTML),
+        (b"{\\rtf1\\ansi\\ansicpg936 ", sniff.RTF),
         ("一、总体情况\n本年度……".encode(), sniff.TEXT),
     ],
 )  # fmt: skip

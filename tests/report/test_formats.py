@@ -1,5 +1,5 @@
 """Every format a report is published in reproduces the seeds' expected values exactly through parse_bytes:
-the seed's rendering converted by LibreOffice (DOCX, DOC, XLSX, XLS, PDF), printed by Chromium (PDF), laid out
+the seed's rendering converted by LibreOffice (DOCX, DOC, RTF, XLSX, XLS, PDF), printed by Chromium (PDF), laid out
 to OFD, and saved as MHT ('.doc' files that are web pages). Also the real corpus PDF."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from tests.document.ofd_writer import write_ofd
 MEDIA_TYPES = {
     "docx": sniff.DOCX,
     "doc": sniff.DOC,
+    "rtf": sniff.RTF,
     "xlsx": sniff.XLSX,
     "xls": sniff.XLS,
     "pdf": sniff.PDF,
