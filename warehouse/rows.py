@@ -119,7 +119,7 @@ def batch_tables(outcomes: list[Outcome]) -> dict[str, pa.Table]:
                     replace(
                         outcome,
                         report=None,
-                        failure=f"{outcome.source}: report JSON does not fit the tables ({type(error).__name__}: {error})",
+                        failure=f"{outcome.source}: report JSON does not fit the tables: {error!r}",
                         failure_rule="build.rows_failed",
                     )
                 )

@@ -84,3 +84,22 @@ def test_registry_gives_organ_ids_and_regions(tmp_path) -> None:
     assert provinces["410000"] == 115 + 1
     assert documents == [(5, 5, "local:mine")]
     assert registry == [(3,)]
+
+
+def test_a_report_json_the_tables_cannot_hold_becomes_a_failure_finding(tmp_path) -> None:
+    good = expected(seed_files()[0])
+    odd = expected(seed_files()[1]) | {"applications": {"granted": 5}}
+    fractional = expected(seed_files()[2])
+    fractional["applications"]["granted"][0] = 1.5
+    fractional["active_disclosure"]["fees"]["amount_10k_yuan"] = "17452.83万"
+    outcomes = [
+        Outcome("a" * 64, "good", "test", "text/plain", good, "test", organ_id="o1"),
+        Outcome("b" * 64, "odd", "test", "text/plain", odd, "test", organ_id="o2"),
+        Outcome("d" * 64, "fractional", "test", "text/plain", fractional, "test", organ_id="o3"),
+    ]
+    tables = batch_tables(outcomes)
+    statuses = dict(zip(*tables["reports"].select(["source", "status"]).to_pydict().values(), strict=True))
+    assert statuses == {"good": "parsed", "odd": "failed", "fractional": "parsed"}
+    rules = {(row["report_id"][0], row["rule"]) for row in tables["findings"].to_pylist()}
+    assert ("b", "build.rows_failed") in rules
+    assert {("d", "warehouse.not_a_count"), ("d", "warehouse.not_a_number")} <= rules
