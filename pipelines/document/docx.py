@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from lxml import etree
 
+from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import join_lines
 from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
 from pipelines.document.zipsafe import SafeZip
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA_TYPE = sniff.DOCX
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _TBL, _TR, _TC = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc"

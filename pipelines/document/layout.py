@@ -88,7 +88,6 @@ class _Grid:
     page: int
     bbox: tuple[float, float, float, float]
     rows: list[list[_Cell]]
-    page_height: float
     joined: list[str] = field(default_factory=list)
     last_page: int = 0
 
@@ -252,7 +251,7 @@ class _GridCells:
         if len({cell.col for row in rows for cell in row}) < 2:
             return None
         bbox = (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
-        return _Grid(page.number, bbox, rows, page.height)
+        return _Grid(page.number, bbox, rows)
 
 
 def _grids(page: PageContent) -> list[_GridCells]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import email
 import email.policy
 
-from pipelines.document import html
+from pipelines.document import html, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
 
-MEDIA_TYPE = "multipart/related"
+MEDIA_TYPE = sniff.MHT
 
 
 def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:

@@ -14,13 +14,13 @@ import re
 
 from lxml import etree
 
-from pipelines.document import layout
+from pipelines.document import layout, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.model import Document
 from pipelines.document.zipsafe import SafeZip
 
-MEDIA_TYPE = "application/ofd"
+MEDIA_TYPE = sniff.OFD
 MAX_PAGES = 400
 _POINTS_PER_MM = 72 / 25.4
 _ASCENT, _DESCENT = 0.85, 0.15  # share of the font size above and below the baseline

@@ -13,12 +13,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pipelines.document import docx
+from pipelines.document import docx, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
 
-DOC_MEDIA_TYPE = "application/msword"
-RTF_MEDIA_TYPE = "application/rtf"
+DOC_MEDIA_TYPE = sniff.DOC
+RTF_MEDIA_TYPE = sniff.RTF
 TIMEOUT_SECONDS = 120
 
 

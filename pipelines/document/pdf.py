@@ -18,13 +18,13 @@ import re
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from pipelines.document import layout
+from pipelines.document import layout, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.model import Document
 from pipelines.findings import Finding, Severity
 
-MEDIA_TYPE = "application/pdf"
+MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
 _CID = re.compile(r"\(cid:\d+\)")
 _IMAGE_SHARE = 0.3  # an image covering this share of a page with text may hide a table

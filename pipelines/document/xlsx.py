@@ -12,13 +12,14 @@ import io
 import warnings
 from datetime import date, datetime
 
+from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import join_lines
 from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
 from pipelines.document.zipsafe import SafeZip
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLS_MEDIA_TYPE = "application/vnd.ms-excel"
+XLSX_MEDIA_TYPE = sniff.XLSX
+XLS_MEDIA_TYPE = sniff.XLS
 MAX_CELLS = 200_000
 
 Grid = list[list[object]]
