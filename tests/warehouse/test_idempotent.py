@@ -76,3 +76,24 @@ def test_views_file_is_in_sync_and_runs_in_a_plain_duckdb(built: Settings) -> No
     with catalog.connect(built) as db:
         assert plain.execute(query).fetchall() == db.execute(query).fetchall()
     assert plain.execute("SELECT count(*) FROM report_checks").fetchall()[0][0] > 0
+
+
+def test_every_view_and_macro_runs(built: Settings) -> None:
+    with catalog.connect(built) as db:
+        views = [name for (name,) in db.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        for view in views:
+            db.execute(f'SELECT * FROM "{view}" LIMIT 5').fetchall()
+        top = db.execute("SELECT agency, denied_share FROM top_denied_share(2024, 1)").fetchall()
+    assert {
+        "national_totals",
+        "provincial_totals",
+        "organ_history",
+        "report_ratios",
+        "report_checks",
+        "cross_findings",
+        "all_findings",
+        "form_breaks",
+        "applications_long",
+        "review_litigation_long",
+    } <= set(views)
+    assert len(top) == 1
