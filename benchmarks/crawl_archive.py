@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -43,24 +44,23 @@ FAST = [
 ]
 
 
-def _child_cpu() -> float:
+def _child_cpu() -> tuple[float, float]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime, usage.ru_stime
 
 
 def crawl(sources: Path, flags: list[str]) -> dict[str, Any]:
+    """One crawl in a child process from an empty data directory: wall time, user and system CPU, responses."""
     with tempfile.TemporaryDirectory() as data:
-        cpu, start = _child_cpu(), time.perf_counter()
+        before, start = _child_cpu(), time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "crawler.run", "--sources", str(sources), "--data", data, *FAST, *flags],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=False,
+            capture_output=True, text=True, cwd=ROOT, check=False,
         )
-        wall, cpu = time.perf_counter() - start, _child_cpu() - cpu
+        wall = time.perf_counter() - start
+        user, system = (after - earlier for after, earlier in zip(_child_cpu(), before, strict=True))
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"wall": wall, "cpu": cpu, "responses": summary["sources"][0]["responses"]}
+    return {"wall": wall, "user": user, "sys": system, "responses": summary["sources"][0]["responses"]}
 
 
 def main() -> None:
@@ -74,32 +74,35 @@ def main() -> None:
             folder.mkdir()
             data = {**SOURCE, "start_urls": [server.base_url + path], "local": True}
             (folder / "replica-bench.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        startup = statistics.median(crawl(idle, MODES["none"])["cpu"] for _ in range(args.runs))
-        results = {}
-        for mode, flags in MODES.items():
-            runs = [crawl(sources, flags) for _ in range(args.runs)]
-            responses = runs[0]["responses"]
-            wall = statistics.median(run["wall"] for run in runs)
-            cpu = statistics.median(run["cpu"] for run in runs)
-            results[mode] = {
-                "responses": responses,
-                "responses_per_s": responses / wall,
-                "cpu_ms_per_response": 1000 * (cpu - startup) / responses,
-                "wall_s": wall,
-            }
-    print(f"start-up CPU (one-response crawl): {startup:.2f} s; {args.runs} runs per mode, medians")
-    print(f"{'mode':6} {'responses':>9} {'resp/s':>8} {'CPU ms/resp':>12} {'wall s':>7}")
+        runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in ["startup", *MODES]}
+        for _ in range(args.runs):  # modes interleaved, so that a change of machine load hits them alike
+            runs["startup"].append(crawl(idle, MODES["none"]))
+            for mode, flags in MODES.items():
+                runs[mode].append(crawl(sources, flags))
+    startup = {key: statistics.median(run[key] for run in runs["startup"]) for key in ("user", "sys")}
+    results = {}
+    for mode in MODES:
+        responses = runs[mode][0]["responses"]
+        user = statistics.median(run["user"] for run in runs[mode]) - startup["user"]
+        system = statistics.median(run["sys"] for run in runs[mode]) - startup["sys"]
+        wall = statistics.median(run["wall"] for run in runs[mode])
+        results[mode] = {
+            "responses": responses,
+            "responses_per_s": responses / wall,
+            "cpu_ms_per_response": 1000 * (user + system) / responses,
+            "sys_ms_per_response": 1000 * system / responses,
+            "wall_s": wall,
+        }
+    print(f"start-up CPU (one-response crawl): {startup['user'] + startup['sys']:.2f} s; {args.runs} runs per mode, "
+          f"medians; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'mode':6} {'responses':>9} {'resp/s':>8} {'CPU ms/resp':>12} {'of it sys':>10} {'wall s':>7}")
     for mode, row in results.items():
-        print(
-            f"{mode:6} {row['responses']:>9} {row['responses_per_s']:>8.1f} {row['cpu_ms_per_response']:>12.2f} "
-            f"{row['wall_s']:>7.2f}"
-        )
-    base = results["none"]["cpu_ms_per_response"]
+        print(f"{mode:6} {row['responses']:>9} {row['responses_per_s']:>8.1f} {row['cpu_ms_per_response']:>12.2f} "
+              f"{row['sys_ms_per_response']:>10.2f} {row['wall_s']:>7.2f}")
+    base = results["none"]
     for mode in ("blobs", "full"):
-        print(
-            f"archiving overhead ({mode}): ×{results[mode]['cpu_ms_per_response'] / base:.2f} CPU per response, "
-            f"×{results['none']['responses_per_s'] / results[mode]['responses_per_s']:.2f} wall"
-        )
+        print(f"archiving overhead ({mode}): ×{results[mode]['cpu_ms_per_response'] / base['cpu_ms_per_response']:.2f}"
+              f" CPU per response, ×{base['responses_per_s'] / results[mode]['responses_per_s']:.2f} wall")
     print(json.dumps(results))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ logger = logging.getLogger(__name__)
 _STORED_IN_RUN: dict[str, set[str]] = {}
 """Run id → sha256s first stored by this run (crawlers of one process share it), so that a report is "new" only
 when its bytes were not in the archive before the run began, whichever source stored them first."""
+_WRITER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-writer")
+"""Blob writes (fsync included) run off the reactor thread, shared by the crawlers of the process."""
+_WRITES: dict[str, Future[str]] = {}
+"""sha256 → its write; a manifest row is written only after the write of its blob finished."""
 
 
 def _headers(headers: Any) -> list[tuple[str, str]]:
@@ -54,7 +59,7 @@ class ArchiveExtension:
         self.run_id = run_id
         self.store = BlobStore(archive_dir)
         self.write_warc = crawler.settings.getbool("GOVREPORTS_WARC", True)
-        self.batch_size = crawler.settings.getint("GOVREPORTS_MANIFEST_BATCH", 20)
+        self.batch_size = crawler.settings.getint("GOVREPORTS_MANIFEST_BATCH", 100)
         self.batch_seconds = crawler.settings.getfloat("GOVREPORTS_MANIFEST_SECONDS", 5.0)
         self.warc: RunWarc | None = None
         self.pending: list[dict[str, Any]] = []
@@ -113,14 +118,12 @@ class ArchiveExtension:
         if 200 <= response.status < 300 and not deleted:
             stats.inc_value("govreports/ok")
         stored_in_run = _STORED_IN_RUN.setdefault(self.run_id, set())
-        digest = sha256_hex(response.body)
-        if not self.store.exists(digest):
-            sha256 = self.store.put(response.body)
+        sha256 = sha256_hex(response.body)
+        if sha256 not in stored_in_run and not self.store.exists(sha256):
             stored_in_run.add(sha256)
+            _WRITES[sha256] = _WRITER.submit(self.store.put, response.body, durable=False)
             self.new_blobs += 1
             stats.inc_value("govreports/new_blobs")
-        else:
-            sha256 = digest
         new_to_archive = sha256 in stored_in_run
         is_report = bool(report) and not deleted and 200 <= response.status < 300
         if is_report:
@@ -153,9 +156,21 @@ class ArchiveExtension:
             self.flush()
 
     def flush(self) -> None:
-        """Write pending manifest rows as a new part."""
+        """Write pending manifest rows as a new part, once their blobs are on disk (a row never points at a blob
+        that is not there); a row whose blob could not be written is dropped and counted."""
         if self.pending:
-            append_records(self.archive_dir, self.run_id, self.pending)
+            rows = []
+            for row in self.pending:
+                write = _WRITES.get(row["sha256"])
+                error = write.exception() if write is not None else None
+                if error is not None:
+                    logger.error("blob %s of %s not written: %s", row["sha256"], row["url"], error)
+                    self.crawler.stats.inc_value("govreports/errors/archive_write")
+                    _STORED_IN_RUN.get(self.run_id, set()).discard(row["sha256"])
+                    continue
+                rows.append(row)
+            self.store.sync()
+            append_records(self.archive_dir, self.run_id, rows)
             self.pending = []
         self.last_flush = time.monotonic()
 

@@ -7,6 +7,8 @@ processes are swept by :meth:`BlobStore.sweep`.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import re
@@ -15,6 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    _LIBC.syncfs  # noqa: B018 - probe: syncfs(2) is Linux-only
+except (OSError, AttributeError):
+    _LIBC = None
 
 
 class CorruptBlob(Exception):
@@ -56,27 +63,54 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def put(self, data: bytes) -> str:
-        """Store ``data``; return its sha256. An existing good blob is left alone; a damaged one is restored."""
+    def put(self, data: bytes, *, durable: bool = True) -> str:
+        """Store ``data``; return its sha256. An existing good blob is left alone; a damaged one is restored.
+
+        ``durable=False`` skips the per-blob fsync (the rename is still atomic, so a killed process leaves no
+        partial blob); the caller must then call :meth:`sync` before it records the blob anywhere. A crawl does
+        that once per manifest batch: one filesystem sync instead of two fsyncs per response (~1.3 ms CPU each
+        here)."""
         digest = sha256_hex(data)
         target = self.path(digest)
         if target.is_file() and self.verify(digest):
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp.mkdir(parents=True, exist_ok=True)
         temp = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}"
         try:
-            with open(temp, "wb") as handle:
+            handle = open(temp, "wb")  # noqa: SIM115 - closed below; the retry creates the folder on first use
+        except FileNotFoundError:
+            self.tmp.mkdir(parents=True, exist_ok=True)
+            handle = open(temp, "wb")  # noqa: SIM115
+        try:
+            with handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if sha256_hex(temp.read_bytes()) != digest:
-                raise CorruptBlob(f"blob {digest}: bytes written to {temp} do not read back the same")
-            os.replace(temp, target)
-        finally:
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            with open(temp, "rb") as check:
+                if sha256_hex(check.read()) != digest:
+                    raise CorruptBlob(f"blob {digest}: bytes written to {temp} do not read back the same")
+            try:
+                os.replace(temp, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(temp, target)
+        except BaseException:
             temp.unlink(missing_ok=True)
-        _fsync_dir(target.parent)
+            raise
+        if durable:
+            _fsync_dir(target.parent)
         return digest
+
+    def sync(self) -> None:
+        """Make every blob written with ``durable=False`` durable: syncfs(2) of the archive's filesystem."""
+        self.blobs.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.blobs, os.O_RDONLY)
+        try:
+            if _LIBC is not None and _LIBC.syncfs(fd) == 0:
+                return
+            os.sync()
+        finally:
+            os.close(fd)
 
     def get(self, sha256: str) -> bytes:
         """The blob's bytes; raises FileNotFoundError naming the sha256 when absent, CorruptBlob when damaged."""
