@@ -9,6 +9,7 @@ import email.mime.multipart
 import email.mime.text
 import io
 
+import pypdfium2
 import pytest
 
 from pipelines.document import sniff
@@ -82,3 +83,17 @@ def test_corpus_pdf_parses_with_its_arithmetic_holding(shared):
     assert report["template"] == "2021" and report["year"] == 2024
     assert report["applications"]["total"] == [2932, 53, 0, 0, 61, 4, 3050]
     assert not [finding for finding in report["findings"] if finding["severity"] == "error"]
+
+
+@pytest.mark.slow
+def test_seed_pdf_scanned_to_images_gives_findings_and_no_numbers(converted, tmp_path):
+    """Every page of a seed PDF rendered to an image and wrapped into a PDF of its own: nothing is read."""
+    name = seed_names()[0]
+    pdf = converted["pdf"][name]
+    pages = len(pypdfium2.PdfDocument(pdf))
+    for page in range(1, pages + 1):
+        scan = samples.image_only_pdf(pdf, page, tmp_path / f"scan-{page}.pdf")
+        report = parse_bytes(scan.read_bytes(), scan.name).to_json()
+        assert any(finding["rule"] == "document.image_page" for finding in report["findings"])
+        assert report["applications"] == {} and report["review_litigation"] == []
+        assert all(value is None for item in report["active_disclosure"].values() for value in item.values())
