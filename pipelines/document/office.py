@@ -8,7 +8,9 @@ otherwise fight over one profile lock) and a timeout, so a hostile file costs at
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -46,9 +48,15 @@ def convert(data: bytes, source: str, suffix: str, target: str, *, input_filter:
         if input_filter:
             command.append(f"--infilter={input_filter}")
         command += ["--convert-to", target, "--outdir", str(folder / "out"), str(original)]
+        # Its own process group: soffice starts soffice.bin as a child, and a timeout must end both.
+        process = subprocess.Popen(
+            command, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, cwd=work)
+            process.wait(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as error:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             raise UnreadableDocument(source, f"LibreOffice did not convert it within {TIMEOUT_SECONDS} s") from error
         extension = target.split(":", 1)[0]
         produced = list((folder / "out").glob(f"*.{extension}"))
