@@ -25,6 +25,7 @@ from pipelines.findings import Finding, Severity
 
 _TOLERANCE = 2.5  # points: rules this close are the same rule (stroke widths, rounding)
 _MIN_RULE = 4.0  # points: shorter strokes are ticks or glyph parts, not table rules
+_MAX_CROSSINGS = 1_000_000  # rule pairs a page may have before it counts as a drawing (keeps a page in ~0.5 s)
 _FOOTER_BAND = 0.1  # share of the page height at top and bottom where page numbers live
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－─_·.]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4}\s*页?)?(?:\s*共\s*\d+\s*页)?[\s\-—–－─_·.]*$"
@@ -258,6 +259,8 @@ def _grids(page: PageContent) -> list[_GridCells]:
     """One grid per connected cluster of horizontal and vertical rules."""
     horizontal = [rule for rule in page.rules if rule.horizontal]
     vertical = [rule for rule in page.rules if not rule.horizontal]
+    if len(horizontal) * len(vertical) > _MAX_CROSSINGS:  # a drawing (chart, map, hatching), not a form table
+        return []
     parent = list(range(len(horizontal) + len(vertical)))
 
     def find(i: int) -> int:
