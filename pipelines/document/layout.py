@@ -409,17 +409,18 @@ def _runs(line: list[Glyph]) -> list[list[Glyph]]:
 
 
 def _text(glyphs: list[Glyph]) -> str:
-    """A line's glyphs as text, a space where the gap is wider than about half a character."""
+    """A line's glyphs as text: a space where one was printed (a glyph's text then starts with it) or where the
+    gap is wider than about half a character."""
     parts = [glyphs[0].text]
     previous = glyphs[0]
     for glyph in glyphs[1:]:
         size = previous.y1 - previous.y0
         other = glyph.y1 - glyph.y0
-        if glyph.x0 - previous.x1 > 0.6 * (size if size > other else other):
+        if glyph.x0 - previous.x1 > 0.6 * (size if size > other else other) and glyph.text[0] != " ":
             parts.append(" ")
         parts.append(glyph.text)
         previous = glyph
-    return "".join(parts)
+    return "".join(parts).strip(" ")
 
 
 def _cell_text(glyphs: list[Glyph]) -> str:

@@ -1,9 +1,10 @@
 """PDF → Document: characters with their boxes and the drawn rules, handed to the shared table builder.
 
 Library: pypdfium2 (PDFium, Apache-2.0/BSD). It gives every character with its box and every path with its
-segments, which is all the table builder needs, at about 3 ms a page; pdfplumber (MIT) reads the same but is
-about 20× slower (pdfminer in pure Python), and PyMuPDF is AGPL, which the product path cannot take. Correctness
-comes from the rules, not from the library: both give the same characters on the corpus.
+segments, which is all the table builder needs, in a few ms a page. pdfplumber (MIT, pdfminer in pure Python)
+reads the same cells (benchmarks/pdf_speed.py compares them) but its extract_tables() alone costs 6-12× our
+whole PDF → report; PyMuPDF is as fast but AGPL, which the product path cannot take. Correctness comes from the
+table builder, not from the library.
 
 Pages that cannot give numbers say so instead: a page with images and no text layer ('tables are images on page
 N'), a page whose fonts map to no Unicode (private-use or '(cid:NNN)' garbage). Their text is never read, so no
@@ -28,6 +29,7 @@ MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
 _CID = re.compile(r"\(cid:\d+\)")
 _IMAGE_SHARE = 0.3  # an image covering this share of a page with text may hide a table
+_FEW_GLYPHS = 20  # a scan with no more text than a page number or a stamp has no text layer to speak of
 _GARBAGE_SHARE = 0.2  # this share of unmappable characters makes a page's text untrustworthy
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -72,10 +74,19 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
     finally:
         textpage.close()
     rules: list[Rule] = []
-    image_area = _walk(page, height, rules)
+    images: list[tuple[float, float, float, float]] = []
+    _walk(page, height, rules, images)
     text = "".join(glyph.text for glyph in glyphs)
     cid = len(_CID.findall(text))
     area = width * height
+    # Large images with (almost) no text over them: a table pasted as a picture. An OCR'd scan has its text
+    # layer over the image and is read like any page.
+    bare = sum(
+        (x1 - x0) * (y1 - y0)
+        for x0, y0, x1, y1 in images
+        if (x1 - x0) * (y1 - y0) >= _IMAGE_SHARE / 2 * area
+        and sum(1 for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1) < _FEW_GLYPHS
+    )
     where = f"{source}, page {number}"
     if (garbage and garbage >= _GARBAGE_SHARE * (len(glyphs) + garbage)) or cid >= 3:
         document.findings.append(
@@ -89,25 +100,25 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
             )
         )
         glyphs = []
-    elif not glyphs and image_area > 0:
+    elif images and (not glyphs or (bare >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
         document.findings.append(
             Finding(
                 "document.image_page",
                 Severity.WARNING,
-                f"tables are images on page {number}: the page has no text layer; nothing on it is read",
+                f"tables are images on page {number}: the page is an image without a text layer; nothing on it is read",
                 location=where,
                 values={"page": number},
                 stage="document",
             )
         )
-    elif image_area >= _IMAGE_SHARE * area:
+    elif bare >= _IMAGE_SHARE * area:
         document.findings.append(
             Finding(
                 "document.image_page",
                 Severity.WARNING,
-                f"page {number}: an image covers {image_area / area:.0%} of the page; a table in it is not read",
+                f"page {number}: an image covers {bare / area:.0%} of the page; a table in it is not read",
                 location=where,
-                values={"page": number, "image_share": round(image_area / area, 2)},
+                values={"page": number, "image_share": round(bare / area, 2)},
                 stage="document",
             )
         )
@@ -116,7 +127,8 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyph], int]:
     """Printed characters with their font boxes (top-down), and how many map to no character (private use,
-    U+FFFD, unmapped codes). The text comes in one call; only printable characters cost a box call."""
+    U+FFFD, unmapped codes). The text comes in one call; only printable characters cost a box call. Spaces
+    have no box of their own: a glyph after one carries it (' 7'), so '72 64' never reads '7264'."""
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
     if count <= 0:
@@ -130,20 +142,23 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyph], i
     loose_box = raw.FPDFText_GetLooseCharBox
     glyphs = []
     garbage = 0
+    space = False  # a space (printed, or one PDFium infers from a word gap) before the next glyph
     for index, char in enumerate(text):
         if char.isspace() or char <= " " or char == "\ufeff":
+            space = True
             continue
         if "\ue000" <= char <= "\uf8ff" or char == "\ufffd" or raw.FPDFText_HasUnicodeMapError(handle, index) == 1:
             garbage += 1
             continue
         if not loose_box(handle, index, box) or box.right <= box.left or box.top <= box.bottom:
             continue
-        glyphs.append(Glyph(char, box.left, height - box.top, box.right, height - box.bottom))
+        glyphs.append(Glyph(" " + char if space else char, box.left, height - box.top, box.right, height - box.bottom))
+        space = False
     return glyphs, garbage
 
 
-def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule]) -> float:
-    """Collect the page's rules into ``rules``; return the page area images cover."""
+def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule], images: list[tuple[float, float, float, float]]):
+    """Collect the page's rules and image boxes (top-down)."""
     handle = page.raw
     get_object, get_type, text = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_TEXT
     objects = []
@@ -151,11 +166,10 @@ def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule]) -> float:
         obj = get_object(handle, index)
         if get_type(obj) != text:
             objects.append(obj)
-    return _objects(objects, _IDENTITY, height, rules)
+    _objects(objects, _IDENTITY, height, rules, images)
 
 
-def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule]) -> float:
-    image_area = 0.0
+def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule], images: list) -> None:
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     for obj in objects:
         kind = raw.FPDFPageObj_GetType(obj)
@@ -163,7 +177,7 @@ def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule]) -> 
             inner = _compose(_matrix(obj), outer)
             count = raw.FPDFFormObj_CountObjects(obj)
             children = [raw.FPDFFormObj_GetObject(obj, index) for index in range(count)]
-            image_area += _objects(children, inner, height, rules)
+            _objects(children, inner, height, rules, images)
             continue
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
             continue
@@ -173,7 +187,7 @@ def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule]) -> 
         x1, y1 = _apply(outer, right.value, top.value)
         x0, x1, y0, y1 = min(x0, x1), max(x0, x1), height - max(y0, y1), height - min(y0, y1)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            image_area += (x1 - x0) * (y1 - y0)
+            images.append((x0, y0, x1, y1))
             continue
         thin = layout.rules_from_box(x0, y0, x1, y1)
         if thin:
@@ -183,7 +197,6 @@ def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule]) -> 
         raw.FPDFPath_GetDrawMode(obj, fill, stroke)
         if stroke.value:
             rules.extend(layout.rules_from_segments(_segments(obj, _compose(_matrix(obj), outer), height)))
-    return image_area
 
 
 def _segments(obj, matrix: Matrix, height: float) -> list[tuple[float, float, float, float]]:

@@ -33,7 +33,7 @@ def test_huaian_tables_are_rebuilt_from_the_rules(huaian):
     assert part2.rows[-1][1].text == "96171.6" and part2.rows[-1][1].location.page == 4
     group = part3.rows[5][0]
     assert (group.text, group.rowspan) == ("三、本年度办理结果", 22)  # printed one character per line
-    header = [cell.text for row in part3.rows[:3] for cell in row]
+    header = ["".join(cell.text.split()) for row in part3.rows[:3] for cell in row]  # letter-spaced as printed
     assert "商业企业" in header and "社会公益组织" in header  # '商业\n企业' split over two lines, joined
     printed = [cell.text for cell in part4.rows[-1]]
     assert printed == [str(n) for n in (72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20)]
@@ -117,6 +117,27 @@ def test_table_pasted_as_an_image_beside_text_is_flagged(shared, tmp_path):
     assert scan.exists()
     assert [(f.rule, f.values["page"]) for f in document.findings] == [("document.image_page", 1)]
     assert "a table in it is not read" in document.findings[0].message
+
+
+def test_ocr_scan_with_a_text_layer_over_the_image_is_read(shared, tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    samples.image_only_pdf(HUAIAN, 5, tmp_path / "scan.pdf")
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    with Image.open(tmp_path / "scan.png") as image:
+        page.drawImage(ImageReader(image), 0, 0, width=595, height=842)
+    layer = page.beginText(72, 700)
+    layer.setTextRenderMode(3)  # invisible, as OCR software writes it
+    for line in range(30):
+        layer.textLine(f"recognised line {line} 72 64 178 37 351")
+    page.drawText(layer)
+    page.save()
+    document = read_document(buffer.getvalue(), "ocr.pdf")
+    assert document.findings == []
+    assert "recognised line 29 72 64 178 37 351" in document.text().replace("\t", " ")
 
 
 def test_cid_garbage_text_layer_is_not_read(tmp_path):
