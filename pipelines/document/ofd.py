@@ -136,6 +136,7 @@ def _text_glyphs(element: etree._Element) -> list[Glyph]:
     size = (_numbers(element.get("Size")) or [3.5])[0] * abs(d or 1.0)
     glyphs = []
     x = y = 0.0
+    space = False  # as in the PDF reader: a space rides on the next glyph
     for code in element:
         if _local(code) != "TextCode" or not code.text:
             continue
@@ -145,14 +146,18 @@ def _text_glyphs(element: etree._Element) -> list[Glyph]:
         for index, char in enumerate(code.text):
             step = deltas[index] if index < len(deltas) else None
             px, py = a * x + c * y + e, b * x + d * y + f
-            if not char.isspace():
+            if char.isspace():
+                space = True
+            else:
                 width = step if step else size * (1.0 if ord(char) > 0x2E7F else 0.5)
                 left, baseline = (bounds[0] + px) * _POINTS_PER_MM, (bounds[1] + py) * _POINTS_PER_MM
                 scaled = size * _POINTS_PER_MM
+                text = " " + char if space else char
                 glyphs.append(
-                    Glyph(char, left, baseline - _ASCENT * scaled, left + width * _POINTS_PER_MM,
+                    Glyph(text, left, baseline - _ASCENT * scaled, left + width * _POINTS_PER_MM,
                           baseline + _DESCENT * scaled)
                 )  # fmt: skip
+                space = False
             x += step if step is not None else size * (1.0 if ord(char) > 0x2E7F else 0.5)
     return glyphs
 
