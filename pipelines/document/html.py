@@ -260,9 +260,10 @@ def _is_data_table(element: etree._Element) -> bool:
 def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: bool) -> list[Block]:
     """Paragraphs and data tables of the container, in reading order.
 
-    Data tables are read first and replaced by a placeholder line, so that only the narrative's blocks need line
-    marks. Hidden blocks (display:none, the hidden attribute) are dropped; ``hidden_styles`` says whether the page
-    can hold any (``hidden_attributes`` likewise), which spares checking every block on pages that cannot.
+    Data tables are read first and replaced by a placeholder line (after their <caption>, if any, as a paragraph),
+    so that only the narrative's blocks need line marks. Hidden blocks (display:none, the hidden attribute) are
+    dropped; ``hidden_styles`` says whether the page can hold any (``hidden_attributes`` likewise), which spares
+    checking every block on pages that cannot.
     """
     for block in _link_heavy(container):
         _drop(block)
@@ -275,9 +276,11 @@ def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: b
                 _drop(element)
     tables: list[Table] = []
     for element in [table for table in _TABLES(container) if _is_data_table(table)]:
+        caption = element.find("caption")
+        title = _clean(_text(caption)) if caption is not None else ""
         tables.append(_table(element, len(tables)))
         placeholder = etree.Element("p")
-        placeholder.text = f"{_TABLE}{len(tables) - 1}{_TABLE}"
+        placeholder.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
         placeholder.tail = element.tail
         element.getparent().replace(element, placeholder)
     _mark_lines(container)

@@ -66,6 +66,13 @@ def test_merged_cells_get_grid_positions_and_print_once() -> None:
     assert table.rows[0][0].location.table == 0
 
 
+def test_table_caption_is_a_paragraph_before_its_table() -> None:
+    html = NARRATIVE + '<table border="1"><caption>表一 主动公开</caption><tr><td>规章</td><td>0</td></tr></table>'
+    document = read_document(page(html), "caption.html")
+    assert isinstance(document.blocks[-1], Table) and document.blocks[-2].text == "表一 主动公开"
+    assert [cell.text for cell in document.blocks[-1].rows[0]] == ["规章", "0"]
+
+
 def test_digits_split_across_word_runs_join_and_blocks_start_lines() -> None:
     html = (
         NARRATIVE
