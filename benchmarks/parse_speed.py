@@ -1,4 +1,4 @@
-"""Text and HTML → report speed: documents per second and ms per document, medians of several runs.
+"""Text and HTML → report speed: documents per second and ms per document (CPU time), medians of several runs.
 
     .venv/bin/python benchmarks/parse_speed.py [--runs 15]
 
@@ -6,7 +6,8 @@ Inputs: the seed texts (../shared/seeds), each seed rendered as a Word-pasted po
 replicas.render style 'hanweb') and as a TRS page (~32 KB), and the saved real page ../shared/corpus/shuyang-fgj-2023
 .html (~110 KB). For HTML it times the reader alone (bytes → Document) and reader + parser (bytes → report), and in
 the same run a bare grid extraction (parse, every <table>'s cells' text) with lxml.html, selectolax and
-BeautifulSoup where installed, so the figures compare on this machine's load.
+BeautifulSoup where installed, so the figures compare on this machine's load. Times are the process's CPU time
+(time.process_time), which other work on a shared machine disturbs less than wall-clock time.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def main() -> None:
     print(f"{'input':<{width}}  {'step':<16}{'ms/doc':>9}{'docs/s':>10}")
     for label, step, milliseconds, per_second in rows:
         print(f"{label:<{width}}  {step:<16}{milliseconds:>9.2f}{per_second:>10.0f}")
-    print(f"(median of {args.runs} runs; grid baselines parse and collect cell text only, no container or report)")
+    print(f"(CPU time, median of {args.runs} runs; grid baselines parse and collect cell text only, no container)")
 
 
 if __name__ == "__main__":
