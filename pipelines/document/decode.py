@@ -6,7 +6,9 @@ characters outside it. A page that declares a legacy charset but whose bytes are
 (templates copied from old sites keep their GBK declaration). Chinese portals that declare nothing are almost
 always GBK (spec/portals.md §5), and charset-normalizer can mistake short GBK pages for Big5 or Shift-JIS, so
 GB18030 is tried before detection and kept when what it reads is overwhelmingly common Chinese text. A Latin-1
-family declaration is a server default on these portals, not a statement about the page: it is tried last.
+family declaration is a server default on these portals, not a statement about the page: it is tried last. A
+page with a few corrupt bytes in an otherwise clean encoding is read with those bytes replaced (and says how many)
+rather than lost.
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ _WEAK = {"latin_1", "iso8859-1", "ascii", "cp1252"}
 _LEGACY = _WEAK | {"gb18030", "big5", "shift_jis", "euc_jp", "euc_kr"}
 _HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2000-\u206f]")
 _HAN_SHARE = 0.9
+_LOSSY_SHARE = 0.002
+_LOSSY_MINIMUM = 3
 
 
 class Decoded(NamedTuple):
     text: str
     encoding: str
-    origin: str  # bom | declared | meta | utf-8 | utf-8-over-declared | gb18030 | detected | weak-declared
+    origin: str  # bom | declared | meta | utf-8 | utf-8-over-declared | gb18030 | lossy | detected | weak-declared
     declared: str | None = None
+    replaced: int = 0  # undecodable byte sequences replaced by U+FFFD (origin 'lossy')
 
 
 def canonical(encoding: str) -> str | None:
@@ -92,6 +97,9 @@ def decode_with_origin(data: bytes, source: str, declared: str | None = None, *,
         return Decoded(chinese, "gb18030", "gb18030")
     for encoding in weak:
         return Decoded(data.decode(encoding), encoding, "weak-declared")
+    lossy = _lossy([name for name, _ in candidates if name and canonical(name) not in _WEAK] + ["gb18030"], data)
+    if lossy is not None:
+        return lossy
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise UnreadableDocument(source, "undecodable: no text encoding reads these bytes")
@@ -100,6 +108,23 @@ def decode_with_origin(data: bytes, source: str, declared: str | None = None, *,
         return Decoded(data.decode(encoding), encoding, "detected")
     except UnicodeDecodeError as error:
         raise UnreadableDocument(source, f"undecodable as {encoding}: {error.reason}") from error
+
+
+def _lossy(names: list[str], data: bytes) -> Decoded | None:
+    """A page with a few corrupt bytes (a truncated character, a bad copy-paste) in an otherwise clean encoding:
+    the candidate with the fewest replacements, if they are rare, rather than failing the whole page."""
+    best: Decoded | None = None
+    for name in names:
+        encoding = canonical(name)
+        if not encoding:
+            continue
+        text = data.decode(encoding, errors="replace")
+        replaced = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+        if best is None or replaced < best.replaced:
+            best = Decoded(text, encoding, "lossy", name, replaced)
+    if best is None or best.replaced > max(_LOSSY_MINIMUM, _LOSSY_SHARE * len(best.text)):
+        return None
+    return best
 
 
 def _as_utf8(data: bytes) -> str | None:

@@ -79,6 +79,15 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
                 {"declared": decoded.declared},
             )
         )
+    elif decoded.origin == "lossy":
+        findings.append(
+            _finding(
+                "html.encoding_damaged",
+                Severity.WARNING,
+                f"{decoded.replaced} undecodable byte sequence(s) in {decoded.encoding} replaced by U+FFFD",
+                {"encoding": decoded.encoding, "replaced": decoded.replaced},
+            )
+        )
     elif decoded.origin in ("gb18030", "detected", "weak-declared"):
         findings.append(
             _finding(

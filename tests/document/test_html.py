@@ -206,6 +206,16 @@ def test_word_spacer_row_is_not_printed() -> None:
     assert [[cell.text for cell in row] for row in table.rows] == [["行政许可", "5"]]
 
 
+def test_gbk_page_with_a_corrupt_byte_is_read_with_a_finding() -> None:
+    data = gbk_page(declare="gbk")
+    cut = data.index("行政事业性收费".encode("gb18030"))
+    document = read_document(data[:cut] + b"\xff" + data[cut:], "corrupt.html")
+    assert tables(document)[0].rows[0][1].text == "29458.49"
+    assert [(finding.rule, finding.values["replaced"]) for finding in document.findings] == [
+        ("html.encoding_damaged", 1)
+    ]
+
+
 def test_utf8_bom() -> None:
     data = b"\xef\xbb\xbf" + page(NARRATIVE)
     document = read_document(data, "bom.html")
