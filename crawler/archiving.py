@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,10 +32,6 @@ logger = logging.getLogger(__name__)
 _STORED_IN_RUN: dict[str, set[str]] = {}
 """Run id → sha256s first stored by this run (crawlers of one process share it), so that a report is "new" only
 when its bytes were not in the archive before the run began, whichever source stored them first."""
-_WRITER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-writer")
-"""Blob writes (fsync included) run off the reactor thread, shared by the crawlers of the process."""
-_WRITES: dict[str, Future[str]] = {}
-"""sha256 → its write; a manifest row is written only after the write of its blob finished."""
 
 
 def _headers(headers: Any) -> list[tuple[str, str]]:
@@ -121,7 +116,7 @@ class ArchiveExtension:
         sha256 = sha256_hex(response.body)
         if sha256 not in stored_in_run and not self.store.exists(sha256):
             stored_in_run.add(sha256)
-            _WRITES[sha256] = _WRITER.submit(self.store.put, response.body, durable=False)
+            self.store.put(response.body, durable=False)
             self.new_blobs += 1
             stats.inc_value("govreports/new_blobs")
         new_to_archive = sha256 in stored_in_run
@@ -156,21 +151,12 @@ class ArchiveExtension:
             self.flush()
 
     def flush(self) -> None:
-        """Write pending manifest rows as a new part, once their blobs are on disk (a row never points at a blob
-        that is not there); a row whose blob could not be written is dropped and counted."""
+        """Write pending manifest rows as a new part once their blobs are durable: blobs are written without a
+        per-file fsync (the rename keeps them whole if the process dies) and made durable here by one filesystem
+        sync, so a manifest row never points at a blob a power cut could lose."""
         if self.pending:
-            rows = []
-            for row in self.pending:
-                write = _WRITES.get(row["sha256"])
-                error = write.exception() if write is not None else None
-                if error is not None:
-                    logger.error("blob %s of %s not written: %s", row["sha256"], row["url"], error)
-                    self.crawler.stats.inc_value("govreports/errors/archive_write")
-                    _STORED_IN_RUN.get(self.run_id, set()).discard(row["sha256"])
-                    continue
-                rows.append(row)
             self.store.sync()
-            append_records(self.archive_dir, self.run_id, rows)
+            append_records(self.archive_dir, self.run_id, self.pending)
             self.pending = []
         self.last_flush = time.monotonic()
 
