@@ -343,12 +343,11 @@ def _link_heavy(container: etree._Element) -> list[etree._Element]:
 
 
 def _span(value: str | None) -> int:
+    """A rowspan/colspan as browsers read it: leading digits count ('2;', '2.0', '3px'); anything else is 1."""
     if not value:
         return 1
-    try:
-        span = int(value.strip().rstrip(";"))
-    except ValueError:
-        return 1
+    digits = re.match(r"\s*(\d+)", value)
+    span = int(digits.group(1)) if digits else 1
     return span if span > 0 else 1
 
 
