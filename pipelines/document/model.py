@@ -14,7 +14,7 @@ from typing import Any
 from pipelines.findings import Finding
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Location:
     """Where a piece of text was printed. Text formats fill line; HTML fills table/row/col; PDF adds page/bbox."""
 
@@ -28,8 +28,8 @@ class Location:
     def to_json(self) -> dict[str, Any]:
         return {
             key: (list(value) if isinstance(value, tuple) else value)
-            for key, value in self.__dict__.items()
-            if value is not None
+            for key in self.__slots__
+            if (value := getattr(self, key)) is not None
         }
 
     def describe(self) -> str:
