@@ -256,9 +256,9 @@ class _GridCells:
 
 
 def _grids(page: PageContent) -> list[_GridCells]:
-    """One grid per connected cluster of horizontal and vertical rules."""
-    horizontal = [rule for rule in page.rules if rule.horizontal]
-    vertical = [rule for rule in page.rules if not rule.horizontal]
+    """One grid per connected cluster of horizontal and vertical strokes."""
+    horizontal = _strokes([rule for rule in page.rules if rule.horizontal], True)
+    vertical = _strokes([rule for rule in page.rules if not rule.horizontal], False)
     if len(horizontal) * len(vertical) > _MAX_CROSSINGS:  # a drawing (chart, map, hatching), not a form table
         return []
     parent = list(range(len(horizontal) + len(vertical)))
@@ -271,21 +271,10 @@ def _grids(page: PageContent) -> list[_GridCells]:
 
     t = _TOLERANCE
     for i, h in enumerate(horizontal):
+        low, high, y = h.x0 - t, h.x1 + t, h.y0
         for j, v in enumerate(vertical):
-            if h.x0 - t <= v.x0 <= h.x1 + t and v.y0 - t <= h.y0 <= v.y1 + t:
+            if low <= v.x0 <= high and v.y0 - t <= y <= v.y1 + t:
                 parent[find(i)] = find(len(horizontal) + j)
-    # A border drawn in pieces (one per cell) has pieces that cross no rule of their own; they belong with the
-    # collinear pieces they touch.
-    for offset, rules, horizontal_rules in ((0, horizontal, True), (len(horizontal), vertical, False)):
-        for line in _collinear(rules, horizontal_rules):
-            reach = -1e9
-            previous = -1
-            for k in line:
-                start, end = (rules[k].x0, rules[k].x1) if horizontal_rules else (rules[k].y0, rules[k].y1)
-                if previous >= 0 and start <= reach + t:
-                    parent[find(offset + k)] = find(offset + previous)
-                if end > reach:
-                    reach, previous = end, k
     clusters: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(horizontal):
         clusters.setdefault(find(i), ([], []))[0].append(h)
@@ -301,22 +290,41 @@ def _grids(page: PageContent) -> list[_GridCells]:
     return grids
 
 
-def _collinear(rules: list[Rule], horizontal: bool) -> list[list[int]]:
-    """Indexes of rules on one line (same y for horizontal rules, same x for vertical), each line sorted along."""
+def _strokes(rules: list[Rule], horizontal: bool) -> list[Rule]:
+    """Collinear rules that touch, merged: a border drawn in pieces (one per cell) is one stroke."""
+    t = _TOLERANCE
+    strokes: list[Rule] = []
+    for line in _collinear(rules, horizontal):
+        start = end = across = None
+        for rule in line:
+            low, high = (rule.x0, rule.x1) if horizontal else (rule.y0, rule.y1)
+            if start is not None and low <= end + t:
+                end = max(end, high)
+                continue
+            if start is not None:
+                strokes.append(_stroke(start, end, across, horizontal))
+            start, end, across = low, high, rule.y0 if horizontal else rule.x0
+        if start is not None:
+            strokes.append(_stroke(start, end, across, horizontal))
+    return strokes
 
-    def across(k: int) -> float:
-        return rules[k].y0 if horizontal else rules[k].x0
 
-    def along(k: int) -> float:
-        return rules[k].x0 if horizontal else rules[k].y0
+def _stroke(start: float, end: float, across: float, horizontal: bool) -> Rule:
+    return Rule(start, across, end, across) if horizontal else Rule(across, start, across, end)
 
-    lines: list[list[int]] = []
-    for k in sorted(range(len(rules)), key=across):
-        if lines and across(k) - across(lines[-1][-1]) <= _TOLERANCE:
-            lines[-1].append(k)
+
+def _collinear(rules: list[Rule], horizontal: bool) -> list[list[Rule]]:
+    """Rules on one line (same y for horizontal rules, same x for vertical), each line sorted along."""
+    lines: list[list[Rule]] = []
+    previous = None
+    for rule in sorted(rules, key=(lambda r: r.y0) if horizontal else (lambda r: r.x0)):
+        across = rule.y0 if horizontal else rule.x0
+        if previous is not None and across - previous <= _TOLERANCE:
+            lines[-1].append(rule)
         else:
-            lines.append([k])
-    return [sorted(line, key=along) for line in lines]
+            lines.append([rule])
+        previous = across
+    return [sorted(line, key=(lambda r: r.x0) if horizontal else (lambda r: r.y0)) for line in lines]
 
 
 def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:
@@ -333,14 +341,16 @@ def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:
     ys = _cluster([h.y0 for h in hs])
     if len(xs) < 2 or len(ys) < 2:
         return None
+    # The extents drawn on each grid line: vertical strokes by column edge, horizontal by row edge.
+    at_x: list[list[tuple[float, float]]] = [[] for _ in xs]
+    for v in vs:
+        at_x[_nearest(xs, v.x0)].append((v.y0 - t, v.y1 + t))
+    at_y: list[list[tuple[float, float]]] = [[] for _ in ys]
+    for h in hs:
+        at_y[_nearest(ys, h.y0)].append((h.x0 - t, h.x1 + t))
 
-    def vertical_rule_at(x: float, y_from: float, y_to: float) -> bool:
-        middle = (y_from + y_to) / 2
-        return any(abs(v.x0 - x) <= t and v.y0 - t <= middle <= v.y1 + t for v in vs)
-
-    def horizontal_rule_at(y: float, x_from: float, x_to: float) -> bool:
-        middle = (x_from + x_to) / 2
-        return any(abs(h.y0 - y) <= t and h.x0 - t <= middle <= h.x1 + t for h in hs)
+    def drawn(extents: list[tuple[float, float]], middle: float) -> bool:
+        return any(low <= middle <= high for low, high in extents)
 
     nrows, ncols = len(ys) - 1, len(xs) - 1
     parent = {(r, c): (r, c) for r in range(nrows) for c in range(ncols)}
@@ -352,10 +362,11 @@ def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:
         return key
 
     for r in range(nrows):
+        row_middle = (ys[r] + ys[r + 1]) / 2
         for c in range(ncols):
-            if c + 1 < ncols and not vertical_rule_at(xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < ncols and not drawn(at_x[c + 1], row_middle):
                 parent[find((r, c + 1))] = find((r, c))
-            if r + 1 < nrows and not horizontal_rule_at(ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nrows and not drawn(at_y[r + 1], (xs[c] + xs[c + 1]) / 2):
                 parent[find((r + 1, c))] = find((r, c))
     ids: dict[tuple[int, int], int] = {}
     owner = {}
@@ -363,6 +374,13 @@ def _grid(hs: list[Rule], vs: list[Rule]) -> _GridCells | None:
         root = find(key)
         owner[key] = ids.setdefault(root, len(ids))
     return _GridCells(xs, ys, owner)
+
+
+def _nearest(values: list[float], value: float) -> int:
+    index = bisect_right(values, value)
+    if index == len(values) or (index and value - values[index - 1] <= values[index] - value):
+        return index - 1
+    return index
 
 
 def _cluster(values: list[float]) -> list[float]:
