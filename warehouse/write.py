@@ -35,6 +35,7 @@ class Warehouse:
         self.uri = root.rstrip("/")
         self.fs, self.root = fsspec.core.url_to_fs(self.uri)
         self.local = isinstance(self.fs, LocalFileSystem)
+        self._report_ids: dict[int, pa.Array] | None = None
 
     def table_dir(self, name: str) -> str:
         return f"{self.root}/{name}"
@@ -78,6 +79,8 @@ class Warehouse:
         """Write one partition (or a whole unpartitioned table) sorted and atomically."""
         table_spec = spec(name)
         table = _sorted(table_spec, _conform(table_spec, table))
+        if name == "reports" and self._report_ids is not None:
+            self._report_ids[UNKNOWN_YEAR if year is None else year] = table.column("report_id").combine_chunks()
         final = self.partition_file(name, year)
         if not self.local:
             with self.fs.open(final, "wb") as handle:
@@ -106,14 +109,17 @@ class Warehouse:
                 self.write_file(name, None, table_spec.schema.empty_table())
 
     def report_years(self, report_ids: Iterable[str]) -> set[int]:
-        """The partitions that currently hold any of ``report_ids`` (a re-parse may move a report's year)."""
+        """The partitions that currently hold any of ``report_ids`` (a re-parse may move a report's year).
+
+        The report ids per year are read once per instance and kept current by this instance's own writes (the
+        warehouse has one writer at a time)."""
         wanted = pa.array(sorted(set(report_ids)), pa.string())
-        years: set[int] = set()
-        for year in self.years("reports"):
-            ids = self.read("reports", year, ["report_id"]).column("report_id")
-            if pc.any(pc.is_in(ids, value_set=wanted)).as_py():
-                years.add(year)
-        return years
+        if self._report_ids is None:
+            self._report_ids = {
+                year: self.read("reports", year, ["report_id"]).column("report_id").combine_chunks()
+                for year in self.years("reports")
+            }
+        return {year for year, ids in self._report_ids.items() if pc.any(pc.is_in(ids, value_set=wanted)).as_py()}
 
     def _kept(self, name: str, year: int, replaced: pa.Array) -> pa.Table | None:
         """The partition's rows that stay (not of a replaced report); None when the partition has no file.
