@@ -157,3 +157,22 @@ def test_cid_garbage_text_layer_is_not_read(tmp_path):
 def test_broken_pdf_is_unreadable_naming_the_file(data):
     with pytest.raises(UnreadableDocument, match=r"broken\.pdf"):
         read_document(data, "broken.pdf")
+
+
+def test_cells_drawn_as_stroked_rectangles_make_a_table():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "0", "11"]]
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            page.rect(72 + 110 * c, 700 - 24 * r, 110, 24, stroke=1, fill=0)  # the 're' operator, one per cell
+            page.drawString(75 + 110 * c, 708 - 24 * r, value)
+    page.save()
+    (table,) = tables(read_document(buffer.getvalue(), "cells.pdf"))
+    assert [[cell.text for cell in row] for row in table.rows] == rows
