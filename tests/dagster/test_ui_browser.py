@@ -89,17 +89,15 @@ def page(webserver: str):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.set_default_timeout(60_000)
+        # Dagster shows a one-time community dialog over any page, at a moment of its choosing: close it when seen.
+        page.add_locator_handler(page.get_by_role("button", name="Skip"), lambda skip: skip.click())
         yield page
         browser.close()
 
 
 def _open(page, url: str) -> None:
-    """Go to ``url`` and close Dagster's one-time community dialog if it shows."""
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    skip = page.get_by_role("button", name="Skip")
-    if skip.count():
-        skip.click()
 
 
 def test_asset_graph(page, webserver: str) -> None:
@@ -107,6 +105,8 @@ def test_asset_graph(page, webserver: str) -> None:
     _open(page, f"{webserver}/asset-groups/?expanded={quote(expanded)}")
     for asset in ASSETS:
         page.get_by_text(asset, exact=True).first.wait_for(state="visible")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(2000)  # asset statuses arrive after the layout
     page.screenshot(path=ARTIFACTS / "asset-graph.png")
 
 
@@ -118,9 +118,20 @@ def test_per_source_health_shows_the_dead_portal_failed_and_the_others_passed(pa
     page.get_by_text("Failed (1)", exact=True).wait_for(state="visible")
     page.get_by_text(f"Passed ({len(healthy)})", exact=True).wait_for(state="visible")
     page.get_by_text(BROKEN, exact=True).first.click()
-    page.wait_for_load_state("networkidle")
+    page.get_by_text("Latest execution", exact=True).wait_for(state="visible")
     page.screenshot(path=ARTIFACTS / "source-health.png")
     page.get_by_text(f"Passed ({len(healthy)})", exact=True).click()
     for source_id in healthy:
         page.get_by_text(source_id, exact=True).wait_for(state="detached")
     assert page.get_by_text(BROKEN, exact=True).count() >= 1
+
+
+def test_per_source_crawl_figures(page, webserver: str) -> None:
+    _open(page, f"{webserver}/assets/archived_documents?view=partitions")
+    page.get_by_text("Materialized (6)", exact=False).or_(
+        page.get_by_text("Materialized (", exact=False)
+    ).first.wait_for()
+    page.get_by_text("replica-trs", exact=True).first.click()
+    for figure in ("pages", "reports_found", "new_reports", "errors"):
+        page.get_by_text(figure, exact=True).first.wait_for(state="visible")
+    page.screenshot(path=ARTIFACTS / "source-crawl.png")
