@@ -30,6 +30,7 @@ _FOOTER_BAND = 0.1  # share of the page height at top and bottom where page numb
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－─_·.]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4}\s*页?)?(?:\s*共\s*\d+\s*页)?[\s\-—–－─_·.]*$"
 )
+_DECORATED_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–－─]+\s*\d{1,4}\s*[-—–－─]+|第\s*\d{1,4}\s*页.*)\s*$")
 _ORDINAL = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
 _NUMBER = re.compile(r"^[\s\d,，.．%-]+$")
 
@@ -205,7 +206,7 @@ def _page_items(page: PageContent) -> list[_Grid | Paragraph | list[Cell]]:
         texts = [_text(run) for run in runs]
         bbox = _bbox(line)
         top = bbox[1]
-        if (top < band_top or top > band_bottom) and _PAGE_NUMBER.match("".join(texts)):
+        if (top < band_top or top > band_bottom) and _PAGE_NUMBER.match(" ".join(texts)):
             continue
         if len(runs) == 1:
             placed.append((top, Paragraph(texts[0], Location(page=page.number, bbox=bbox))))
@@ -246,8 +247,11 @@ class _GridCells:
         rows: list[list[_Cell]] = [[] for _ in range(nrows)]
         for cell_id, (r0, c0, r1, c1) in sorted(spans.items(), key=lambda item: (item[1][0], item[1][1])):
             glyphs = self.glyphs.get(cell_id, [])
-            text = _cell_text(glyphs)
             bbox = (self.xs[c0], self.ys[r0], self.xs[c1 + 1], self.ys[r1 + 1])
+            lines = _lines(glyphs)
+            if bbox[1] < page.height * _FOOTER_BAND or bbox[3] > page.height * (1 - _FOOTER_BAND):
+                lines = [line for line in lines if not _page_number(line, page.height)]
+            text = join_lines(_text(line) for line in lines)
             rows[r0].append(_Cell(text, page.number, r0, c0, r1 - r0 + 1, c1 - c0 + 1, bbox))
         if len({cell.col for row in rows for cell in row}) < 2:
             return None
@@ -441,8 +445,12 @@ def _text(glyphs: list[Glyph]) -> str:
     return "".join(parts).strip(" ")
 
 
-def _cell_text(glyphs: list[Glyph]) -> str:
-    return join_lines(_text(line) for line in _lines(glyphs))
+def _page_number(line: list[Glyph], height: float) -> bool:
+    """A decorated page number ('- 4 -', '— 4 —', '第4页') in the header or footer band, inside a table that runs
+    into the band. A bare number there is a value of the table and stays."""
+    top = min(glyph.y0 for glyph in line)
+    in_band = top < height * _FOOTER_BAND or top > height * (1 - _FOOTER_BAND)
+    return in_band and bool(_DECORATED_PAGE_NUMBER.match(_text(line)))
 
 
 def join_lines(lines: Iterable[str]) -> str:

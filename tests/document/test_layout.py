@@ -60,3 +60,10 @@ def test_a_framed_paragraph_is_text_not_a_table():
 def test_page_numbers_in_the_footer_are_dropped():
     page = PageContent(1, 595, 842, [*text(50, 100, "正文"), *text(280, 800, "— 4 —")], [])
     assert [block.text for block in build_blocks([page], [], "p.pdf")] == ["正文"]
+
+
+def test_page_number_inside_a_table_that_runs_into_the_footer_band_is_dropped():
+    glyphs, rules = ruled([["规章", "1", "2"], ["", "", ""]], top=760)  # the last row reaches y 800
+    page = PageContent(1, 595, 842, [*glyphs, *text(262, 785, "- 4 -")], rules)
+    (table,) = build_blocks([page], [], "p.pdf")
+    assert [[cell.text for cell in row] for row in table.rows] == [["规章", "1", "2"], ["", "", ""]]
