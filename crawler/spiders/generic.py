@@ -66,15 +66,17 @@ class GenericSpider(Spider):
             callback = callback or self.parse_page
         return Request(url, callback=callback, errback=self.errback, meta=meta, **kwargs)
 
-    def item(self, url: str, text: str, parent_url: str, extra_titles: Iterable[str] = ()) -> Request:
-        """A listed item: a report page, or a file listed directly."""
+    def item(
+        self, url: str, text: str, parent_url: str, extra_titles: Iterable[str] = (), role: str | None = None
+    ) -> Request:
+        """A listed item: a report page, or a file listed directly (``role`` forces attachment or page)."""
         guess = recognise(text, self.source.organ)
         for other in extra_titles:
             if guess.is_report:
                 break
             guess = recognise(other, self.source.organ)
         report = self._report(text, guess) if guess.is_report else None
-        role = "attachment" if self.is_attachment(url) else "page"
+        role = role or ("attachment" if self.is_attachment(url) else "page")
         meta = {"parent_url": parent_url, "link_text": text, "title": text, "report": report}
         return self.request(url, role, meta=meta)
 

@@ -91,7 +91,6 @@ def _record(spider: GenericSpider, record: dict[str, Any], column_url: str, api_
         yield spider.item(url, title, api_url)
     for attachment in record.get("attachment") or []:
         if isinstance(attachment, dict) and attachment.get("url"):
-            request = spider.item(urljoin(column_url, attachment["url"]), title, api_url)
-            request.meta["role"] = "attachment"
+            request = spider.item(urljoin(column_url, attachment["url"]), title, api_url, role="attachment")
             request.meta["link_text"] = attachment.get("name") or title
             yield request
