@@ -24,7 +24,6 @@ from pipelines.document.read import read_document
 from pipelines.report.parse import PARSER_VERSION, parse_document
 from pipelines.settings import Settings
 from warehouse import catalog
-from warehouse.duplicates import superseded
 from warehouse.identity import Decision, Registry, decisions_table
 from warehouse.rows import Outcome, batch_tables, report_id
 from warehouse.schema import spec
@@ -129,7 +128,6 @@ def build(
         result.parsed += len(outcomes)
         result.new += sum(report_id(o.sha256) not in known for o in outcomes)
     warehouse.write_file("organs", None, registry.organs_table())
-    warehouse.write_file("superseded", None, superseded(warehouse))
     names = pa.concat_tables([warehouse.read("organ_names"), decisions_table(decisions)])
     warehouse.write_file("organ_names", None, _latest_decisions(names))
     catalog.refresh(settings)

@@ -1,9 +1,9 @@
 """Duplicate reports: two documents of one organ and year (a report page and its PDF, a re-publication).
 
-Totals must count each organ-year once, so after every build one report per (organ, year) is chosen as primary —
-the one with the fewest error findings, then the most printed cells, then the smallest report id (stable across
-builds) — and the others are listed in the small ``superseded`` table with the primary they yield to. Nothing is
-deleted: every document stays queryable; only the total views leave superseded reports out.
+Totals must count each organ-year once. Whenever a year partition is written, one report per organ in it is marked
+``counted`` in ``statistics`` — the one with the fewest error findings, then the most parts printed, then the
+smallest report id (stable across builds) — and the others are not counted. Nothing is deleted: every document
+stays queryable, and the ``superseded`` view lists the duplicates with the report they yield to.
 """
 
 from __future__ import annotations
@@ -11,39 +11,30 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from warehouse.schema import spec
-from warehouse.write import Warehouse
 
-
-def superseded(warehouse: Warehouse) -> pa.Table:
-    """The reports that another report of the same organ and year supersedes, with the reason."""
-    reports = warehouse.read_all("reports", ["report_id", "organ_id", "status"])
-    findings = warehouse.read_all("findings", ["report_id", "severity"])
-    statistics = warehouse.read_all("statistics", ["report_id", "has_applications", "has_review"])
+def mark_counted(statistics: pa.Table, findings: pa.Table | None) -> pa.Table:
+    """``statistics`` (one year partition) with its ``counted`` column set."""
+    if not len(statistics):
+        return statistics
+    errors = findings.select(["report_id", "severity"]) if findings is not None else None
     with duckdb.connect() as db:
-        db.register("reports", reports)
-        db.register("findings", findings)
-        db.register("statistics", statistics)
-        table = db.sql(
+        keys = statistics.select(["report_id", "organ_id", "has_applications", "has_review"])
+        db.register("s", keys.append_column("position", pa.array(range(len(keys)), pa.int64())))
+        if errors is None:
+            db.execute("CREATE TEMP TABLE f (report_id VARCHAR, severity VARCHAR)")
+        else:
+            db.register("f", errors)
+        flags = db.sql(
             """
-            WITH errors AS (
-                SELECT report_id, count(*) AS errors FROM findings WHERE severity = 'error' GROUP BY ALL
-            ), ranked AS (
-                SELECT r.report_id, r.year, r.organ_id, coalesce(e.errors, 0) AS errors,
-                       coalesce(s.has_applications::INT + s.has_review::INT, 0) AS parts,
-                       row_number() OVER (PARTITION BY r.organ_id, r.year
-                                          ORDER BY coalesce(e.errors, 0), parts DESC, r.report_id) AS rank,
-                       first(r.report_id ORDER BY coalesce(e.errors, 0), parts DESC, r.report_id)
-                           OVER (PARTITION BY r.organ_id, r.year) AS primary_report_id
-                FROM reports r
-                LEFT JOIN errors e USING (report_id)
-                LEFT JOIN statistics s USING (report_id, year)
-                WHERE r.status = 'parsed' AND r.organ_id IS NOT NULL AND r.year <> 0
-            )
-            SELECT report_id, year, organ_id, primary_report_id,
-                   format('same organ and year as {} ({} error findings here, {} tables printed)',
-                          primary_report_id, errors, parts) AS reason
-            FROM ranked WHERE rank > 1
+            WITH e AS (SELECT report_id, count(*) AS errors FROM f WHERE severity = 'error' GROUP BY ALL)
+            SELECT s.organ_id IS NULL OR row_number() OVER (
+                       PARTITION BY s.organ_id
+                       ORDER BY coalesce(e.errors, 0),
+                                coalesce(s.has_applications::INT, 0) + coalesce(s.has_review::INT, 0) DESC,
+                                s.report_id) = 1 AS counted
+            FROM s LEFT JOIN e USING (report_id)
+            ORDER BY s.position
             """
         ).to_arrow_table()
-    return table.select(spec("superseded").schema.names).cast(spec("superseded").schema)
+    index = statistics.schema.get_field_index("counted")
+    return statistics.set_column(index, "counted", flags.column("counted"))

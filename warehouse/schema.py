@@ -128,13 +128,17 @@ def tables() -> dict[str, TableSpec]:
                     *_strings("report_id", "organ_id"),
                     pa.field("has_applications", pa.bool_()),
                     pa.field("has_review", pa.bool_()),
+                    pa.field("counted", pa.bool_()),
                     *(pa.field(application_column(row, column), pa.int64()) for row, column in application_cells()),
                     *(pa.field(key, pa.int64()) for key, _, _ in review_cells()),
                 ]
             ),
             partitioned=True,
             sort_by=("organ_id", "report_id"),
-            description="Parts 三 and 四, one row per report, one column per cell; null = blank or not printed.",
+            description=(
+                "Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is"
+                " false for a duplicate of another report of the same organ and year (warehouse/duplicates.py)."
+            ),
         ),
         TableSpec(
             "cells",
@@ -153,19 +157,6 @@ def tables() -> dict[str, TableSpec]:
             partitioned=True,
             sort_by=("report_id",),
             description="Per-document findings of reading, parsing and validation; values is a JSON object.",
-        ),
-        TableSpec(
-            "superseded",
-            pa.schema(
-                [
-                    *_strings("report_id"),
-                    pa.field("year", pa.int32()),
-                    *_strings("organ_id", "primary_report_id", "reason"),
-                ]
-            ),
-            partitioned=False,
-            sort_by=("report_id",),
-            description="Reports another document of the same organ and year supersedes (left out of totals).",
         ),
         TableSpec(
             "organs",

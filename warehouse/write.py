@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
+from warehouse.duplicates import mark_counted
 from warehouse.schema import UNKNOWN_YEAR, TableSpec, spec, tables
 
 DATA_FILE = "data.parquet"
@@ -162,12 +163,22 @@ class Warehouse:
                     written[name] = written.get(name, 0) + len(fresh)
                 if parts:
                     jobs.append((name, year, pa.concat_tables([_conform(spec(name), p) for p in parts])))
+        jobs = _with_counted(jobs)
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             list(pool.map(lambda job: self.write_file(*job), [job for job in jobs if job[0] != "reports"]))
         for job in jobs:
             if job[0] == "reports":
                 self.write_file(*job)
         return written
+
+
+def _with_counted(jobs: list[tuple[str, int, pa.Table]]) -> list[tuple[str, int, pa.Table]]:
+    """Mark which report of each organ-year counts in totals, in every statistics partition being written."""
+    findings = {year: table for name, year, table in jobs if name == "findings"}
+    return [
+        (name, year, mark_counted(table, findings.get(year)) if name == "statistics" else table)
+        for name, year, table in jobs
+    ]
 
 
 def _sorted(table_spec: TableSpec, table: pa.Table) -> pa.Table:

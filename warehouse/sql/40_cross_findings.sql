@@ -22,7 +22,7 @@ WITH chain AS (
            max(value) FILTER (WHERE measure = 'in_force') AS in_force
     FROM active_disclosure
     WHERE report_id IN (SELECT report_id FROM reports WHERE status = 'parsed')
-      AND report_id NOT IN (SELECT report_id FROM superseded)
+      AND report_id IN (SELECT report_id FROM statistics WHERE counted)
     GROUP BY ALL
 )
 SELECT cur.report_id, cur.organ_id, cur.year, 'cross.in_force' AS rule, 'error' AS severity,

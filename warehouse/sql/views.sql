@@ -13,7 +13,7 @@ CREATE OR REPLACE VIEW reports AS SELECT * FROM read_parquet(getvariable('wareho
 -- Part 二: one row per (item, measure) printed.
 CREATE OR REPLACE VIEW active_disclosure AS SELECT * FROM read_parquet(getvariable('warehouse') || '/active_disclosure/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
--- Parts 三 and 四, one row per report, one column per cell; null = blank or not printed.
+-- Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a duplicate of another report of the same organ and year (warehouse/duplicates.py).
 CREATE OR REPLACE VIEW statistics AS SELECT * FROM read_parquet(getvariable('warehouse') || '/statistics/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
 -- Provenance of cells whose printing is more than the plain number (units, notes, '/', 1,234).
@@ -21,9 +21,6 @@ CREATE OR REPLACE VIEW cells AS SELECT * FROM read_parquet(getvariable('warehous
 
 -- Per-document findings of reading, parsing and validation; values is a JSON object.
 CREATE OR REPLACE VIEW findings AS SELECT * FROM read_parquet(getvariable('warehouse') || '/findings/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
-
--- Reports another document of the same organ and year supersedes (left out of totals).
-CREATE OR REPLACE VIEW superseded AS SELECT * FROM read_parquet(getvariable('warehouse') || '/superseded/data.parquet');
 
 -- The organ registry: role is aggregate | unit | null; part_of: the aggregate a unit sums into.
 CREATE OR REPLACE VIEW organs AS SELECT * FROM read_parquet(getvariable('warehouse') || '/organs/data.parquet');
@@ -61,7 +58,7 @@ FROM (UNPIVOT review_litigation ON "review_upheld", "review_corrected", "review_
 -- One row per report with tables: part 三 in its 总计 column (each row, each group's sum, all results)
 -- and part 四's cells — the inputs of every ratio and total view, read from one table without a join.
 CREATE OR REPLACE VIEW application_summary AS
-SELECT report_id, organ_id, year, "new_received__total" AS "new_received", "carried_over__total" AS "carried_over", "granted__total" AS "granted", "partially_granted__total" AS "partially_granted", "denied_state_secret__total" AS "denied_state_secret", "denied_law_prohibited__total" AS "denied_law_prohibited", "denied_three_safeties__total" AS "denied_three_safeties", "denied_third_party__total" AS "denied_third_party", "denied_internal_affairs__total" AS "denied_internal_affairs", "denied_process_info__total" AS "denied_process_info", "denied_enforcement_files__total" AS "denied_enforcement_files", "denied_admin_inquiry__total" AS "denied_admin_inquiry", "unavailable_not_held__total" AS "unavailable_not_held", "unavailable_needs_creation__total" AS "unavailable_needs_creation", "unavailable_unclear__total" AS "unavailable_unclear", "not_processed_complaint__total" AS "not_processed_complaint", "not_processed_repeated__total" AS "not_processed_repeated", "not_processed_publication__total" AS "not_processed_publication", "not_processed_excessive__total" AS "not_processed_excessive", "not_processed_confirmation__total" AS "not_processed_confirmation", "other_overdue_correction__total" AS "other_overdue_correction", "other_overdue_fee__total" AS "other_overdue_fee", "other_other__total" AS "other_other", "other_handling__total" AS "other_handling", "total__total" AS "total", "carried_forward__total" AS "carried_forward", ("denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total") AS "denied", ("unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total") AS "unavailable", ("not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total") AS "not_processed", ("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total") AS "other", ("granted__total" + "partially_granted__total" + "denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total" + "unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total" + "not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total" + COALESCE(("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total"), ("other_handling__total"))) AS results, "review_upheld", "review_corrected", "review_other", "review_pending", "review_total", "litigation_direct_upheld", "litigation_direct_corrected", "litigation_direct_other", "litigation_direct_pending", "litigation_direct_total", "litigation_after_review_upheld", "litigation_after_review_corrected", "litigation_after_review_other", "litigation_after_review_pending", "litigation_after_review_total"
+SELECT report_id, organ_id, year, "new_received__total" AS "new_received", "carried_over__total" AS "carried_over", "granted__total" AS "granted", "partially_granted__total" AS "partially_granted", "denied_state_secret__total" AS "denied_state_secret", "denied_law_prohibited__total" AS "denied_law_prohibited", "denied_three_safeties__total" AS "denied_three_safeties", "denied_third_party__total" AS "denied_third_party", "denied_internal_affairs__total" AS "denied_internal_affairs", "denied_process_info__total" AS "denied_process_info", "denied_enforcement_files__total" AS "denied_enforcement_files", "denied_admin_inquiry__total" AS "denied_admin_inquiry", "unavailable_not_held__total" AS "unavailable_not_held", "unavailable_needs_creation__total" AS "unavailable_needs_creation", "unavailable_unclear__total" AS "unavailable_unclear", "not_processed_complaint__total" AS "not_processed_complaint", "not_processed_repeated__total" AS "not_processed_repeated", "not_processed_publication__total" AS "not_processed_publication", "not_processed_excessive__total" AS "not_processed_excessive", "not_processed_confirmation__total" AS "not_processed_confirmation", "other_overdue_correction__total" AS "other_overdue_correction", "other_overdue_fee__total" AS "other_overdue_fee", "other_other__total" AS "other_other", "other_handling__total" AS "other_handling", "total__total" AS "total", "carried_forward__total" AS "carried_forward", ("denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total") AS "denied", ("unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total") AS "unavailable", ("not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total") AS "not_processed", ("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total") AS "other", ("granted__total" + "partially_granted__total" + "denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total" + "unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total" + "not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total" + COALESCE(("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total"), ("other_handling__total"))) AS results, "review_upheld", "review_corrected", "review_other", "review_pending", "review_total", "litigation_direct_upheld", "litigation_direct_corrected", "litigation_direct_other", "litigation_direct_pending", "litigation_direct_total", "litigation_after_review_upheld", "litigation_after_review_corrected", "litigation_after_review_other", "litigation_after_review_pending", "litigation_after_review_total", counted
 FROM statistics;
 
 -- Breaks of applications.balance: 第一项加第二项之和，等于第三项加第四项之和 (new + carried over = total handled + carried forward). A blank term makes a cell uncheckable, not broken.
@@ -111,10 +108,18 @@ CREATE OR REPLACE MACRO review_correction_rate(corrected, total, pending) AS cor
 CREATE OR REPLACE MACRO carry_forward_rate(carried_forward, new_received, carried_over)
     AS carried_forward / NULLIF(new_received + carried_over, 0);
 
--- application_summary without the reports another document of the same organ and year supersedes (the
--- superseded table, chosen at build time): what totals and cross-report checks count, once per organ and year.
+-- application_summary of the reports totals count: one per organ and year (statistics.counted, set when a year is
+-- written: of two documents of one organ-year, the one with fewer error findings, more parts, smaller id).
 CREATE OR REPLACE VIEW primary_summary AS
-SELECT * FROM application_summary ANTI JOIN superseded USING (report_id);
+SELECT * EXCLUDE (counted) FROM application_summary WHERE counted;
+
+-- The duplicates totals leave out, with the report of the same organ and year they yield to.
+CREATE OR REPLACE VIEW superseded AS
+SELECT d.report_id, d.year, d.organ_id, p.report_id AS primary_report_id,
+       'same organ and year as ' || p.report_id AS reason
+FROM statistics d
+JOIN statistics p ON p.organ_id = d.organ_id AND p.year = d.year AND p.counted
+WHERE NOT d.counted;
 
 -- One row per report printed with tables: the ratio inputs and the four ratios (join reports for names).
 CREATE OR REPLACE VIEW report_ratios AS
@@ -166,7 +171,7 @@ JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
 GROUP BY ALL;
 
 -- Every organ's reports year by year (filter on organ_id for one organ's history): the part 三 totals, part 四
--- and the four ratios. Every document appears: a superseded duplicate too (see the superseded table).
+-- and the four ratios. Every document appears: a superseded duplicate too (see the superseded view).
 CREATE OR REPLACE VIEW organ_history AS
 SELECT organ_id, year, report_id, new_received, carried_over, handled, denied, unavailable, carried_forward,
        review_total, review_corrected, denied_share, unavailable_share, review_correction_rate, carry_forward_rate
@@ -196,7 +201,7 @@ WITH chain AS (
            max(value) FILTER (WHERE measure = 'in_force') AS in_force
     FROM active_disclosure
     WHERE report_id IN (SELECT report_id FROM reports WHERE status = 'parsed')
-      AND report_id NOT IN (SELECT report_id FROM superseded)
+      AND report_id IN (SELECT report_id FROM statistics WHERE counted)
     GROUP BY ALL
 )
 SELECT cur.report_id, cur.organ_id, cur.year, 'cross.in_force' AS rule, 'error' AS severity,
