@@ -130,10 +130,13 @@ def sql(settings: Settings, query: str, params: tuple[str, ...], as_csv: bool, a
         from rich.console import Console
         from rich.table import Table
 
+        shown = 1000
         view = Table(*table.column_names)
-        for row in table.to_pylist():
+        for row in table.slice(0, shown).to_pylist():
             view.add_row(*("" if v is None else str(v) for v in row.values()))
         Console().print(view)
+        if len(table) > shown:
+            click.echo(f"… {len(table) - shown:,} more rows (use --csv or --json for all {len(table):,})", err=True)
 
 
 @main.command()
