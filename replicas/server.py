@@ -7,6 +7,7 @@ carries an ETag or Last-Modified that matches.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -87,6 +88,14 @@ def _not_modified(request: Request, reply: Reply) -> bool:
     return False
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-reply (a cancelled download) is normal here, not a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class ReplicaServer:
     """Serves ``site`` on 127.0.0.1 (a free port) in a background thread; ``log`` lists every request."""
 
@@ -142,7 +151,7 @@ class ReplicaServer:
 
             do_GET = do_POST = do_HEAD = _serve
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, name=f"replica-{site.name}", daemon=True)
 

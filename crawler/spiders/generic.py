@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -160,6 +161,8 @@ def error_kind(failure: Failure) -> str:
         return "dns"
     if isinstance(error, ConnectionRefusedError | DownloadConnectionRefusedError):
         return "connection_refused"
+    if isinstance(error, DownloadCancelledError):
+        return "cancelled"  # above DOWNLOAD_MAXSIZE, or cut by a shutdown
     if isinstance(error, ResponseDataLossError):
         return "data_loss"
     if isinstance(error, DownloadFailedError):
