@@ -18,7 +18,7 @@ CRAWL_HEALTHY = "crawl_healthy"
 """The check the crawler reports from its child process: a portal that answered nothing fails it."""
 
 transient_failure_retry = dg.RetryPolicy(
-    max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+    max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
 """A crash of the step (a child killed, a disk hiccup) is retried; a dead portal is a failed check, not a crash."""
 

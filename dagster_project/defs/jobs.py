@@ -14,7 +14,7 @@ sync_source_registry = dg.define_asset_job(
 
 crawl_source = dg.define_asset_job(
     "crawl_source",
-    selection=dg.AssetSelection.assets(archived_documents),
+    selection=dg.AssetSelection.assets(archived_documents) - dg.AssetSelection.checks(sources_crawled_recently),
     description="Crawl one source's portal and archive what it returns; one run per source, so none blocks another.",
 )
 

@@ -47,6 +47,8 @@ def test_jobs_schedules_sensors() -> None:
     assert nightly.execution_timezone == "Asia/Shanghai"
     assert nightly.default_status == dg.DefaultScheduleStatus.RUNNING
     assert defs.resolve_sensor_def("newly_archived_documents").job_name == "parse_and_refresh"
+    crawl_checks = defs.resolve_job_def("crawl_source").asset_layer.asset_graph.asset_check_keys
+    assert {key.name for key in crawl_checks} == {"crawl_healthy"}, "a crawl run judges its own source only"
 
 
 def test_archive_is_partitioned_by_source_and_retried() -> None:
