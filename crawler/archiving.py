@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from pipelines.archive.store import BlobStore, sha256_hex
 from pipelines.archive.warc import RunWarc
 
 logger = logging.getLogger(__name__)
+
+_MANIFEST_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="manifest-writer")
+"""One writer thread for the process: manifest parts in order, the reactor never waits for a disk sync."""
 
 _STORED_IN_RUN: dict[str, set[str]] = {}
 """Run id → sha256s first stored by this run (crawlers of one process share it), so that a report is "new" only
@@ -62,6 +66,7 @@ class ArchiveExtension:
         self.reports: dict[str, bool] = {}
         """Report key → whether this run stored a new blob for it (health: reports found / new reports)."""
         self.new_blobs = 0
+        self.flushes: list[Future[None]] = []
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -151,17 +156,26 @@ class ArchiveExtension:
             self.flush()
 
     def flush(self) -> None:
-        """Write pending manifest rows as a new part once their blobs are durable: blobs are written without a
-        per-file fsync (the rename keeps them whole if the process dies) and made durable here by one filesystem
-        sync, so a manifest row never points at a blob a power cut could lose."""
+        """Hand pending manifest rows to the writer thread (in order, one part per batch)."""
         if self.pending:
-            self.store.sync()
-            append_records(self.archive_dir, self.run_id, self.pending)
+            self.flushes.append(_MANIFEST_WRITER.submit(self._write_rows, self.pending))
             self.pending = []
         self.last_flush = time.monotonic()
 
+    def _write_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Blobs are written without a per-file fsync (the rename keeps them whole if the process dies); one
+        filesystem sync makes them durable before their rows are written, so a manifest row never points at a
+        blob a power cut could lose. Runs off the reactor thread: the sync may wait for other writers' data."""
+        self.store.sync()
+        append_records(self.archive_dir, self.run_id, rows)
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.flush()
+        for write in self.flushes:
+            error = write.exception()
+            if error is not None:
+                logger.error("manifest rows of %s not written: %s", spider.source.id, error)
+                self.crawler.stats.inc_value("govreports/errors/manifest_write")
         if self.warc is not None:
             path = self.warc.close()
             logger.info("WARC of %s: %s (%d records)", spider.source.id, path, self.warc.records)
