@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -39,8 +39,8 @@ class Hints(BaseModel):
     """Upper bound on list pages walked per start URL (a guard against pagers that never end)."""
     api_url: str | None = None
     """JSON or dataproxy endpoint, absolute or relative to the start URL (json_api, hanweb)."""
-    api_method: str = "GET"
-    """HTTP method of the list API: GET or POST."""
+    api_method: Literal["GET", "POST"] | None = None
+    """HTTP method of the list API; default: the family's (hanweb dataproxy POST, json_api GET)."""
     api_params: dict[str, str] = Field(default_factory=dict)
     """Fixed API parameters (form body for POST, query for GET); ``{page}`` / ``{start}`` / ``{end}`` are filled in."""
     page_size: int = 20

@@ -105,6 +105,9 @@ class ReplicaServer:
         """Seconds added to every reply (tests that must catch a crawl half-way)."""
         self.log: list[LogEntry] = []
         self._lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        """The most requests this server was answering at once (politeness: at most 2 per host)."""
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -114,6 +117,16 @@ class ReplicaServer:
                 return
 
             def _serve(self) -> None:
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._answer()
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)

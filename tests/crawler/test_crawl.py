@@ -38,12 +38,14 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
              str(portals.sources)], capture_output=True, text=True, timeout=180, cwd=ROOT,
         )
         first_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
+        in_flight = {source_id: server.max_in_flight for source_id, server in urls.servers.items()}
         manifest_after_first = read_manifest(portals.archive).to_pylist()
         portals.clear_logs()
         code, second, stderr = run_crawl(portals.sources, portals.data)
         second_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
         yield {
             "portals": portals, "cli": first, "first_log": first_log, "rows": manifest_after_first,
+            "in_flight": in_flight,
             "second": second, "second_code": code, "second_stderr": stderr, "second_log": second_log,
         }
 
@@ -165,6 +167,10 @@ def test_warc_files_pass_warcio_check_and_keep_bytes_as_received(crawled: dict[s
                     gzipped += 1
     assert gzipped >= 5
     assert statuses["503"] >= 2 and statuses["302"] >= 3 and statuses["404"] >= 2  # a page and a robots.txt
+
+
+def test_at_most_two_requests_at_once_per_host(crawled: dict[str, Any]) -> None:
+    assert all(1 <= most <= 2 for most in crawled["in_flight"].values()), crawled["in_flight"]
 
 
 def test_second_run_downloads_no_document_again(crawled: dict[str, Any]) -> None:

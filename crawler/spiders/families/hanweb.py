@@ -85,11 +85,10 @@ def _proxy_requests(
                 "first_group": total is None, "next_start": end + 1}
         if not spider.source.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        yield FormRequest(
-            f"{proxy}?{query}",
-            formdata=form,
-            headers={"Referer": column_url, "X-Requested-With": "XMLHttpRequest"},
-            callback=spider.parse_list,
-            errback=spider.errback,
-            meta=meta,
-        )
+        headers = {"Referer": column_url, "X-Requested-With": "XMLHttpRequest"}
+        if hints.api_method == "GET":  # older sites and RSSHub's jinan route: the form in the query
+            yield Request(f"{proxy}?{query}&{urlencode(form)}", headers=headers, callback=spider.parse_list,
+                          errback=spider.errback, meta=meta)
+            continue
+        yield FormRequest(f"{proxy}?{query}", formdata=form, headers=headers, callback=spider.parse_list,
+                          errback=spider.errback, meta=meta)

@@ -36,7 +36,7 @@ def api_request(spider: GenericSpider, column_url: str, page: int) -> Request:
     if not spider.source.obey_robots:
         meta["dont_obey_robotstxt"] = True
     headers = {"X-Requested-With": "XMLHttpRequest", "Referer": column_url}
-    if hints.api_method.upper() == "POST":
+    if hints.api_method == "POST":
         return FormRequest(url, formdata=params, headers=headers, callback=spider.parse_list,
                            errback=spider.errback, meta=meta)
     query = urlencode(params)
