@@ -100,3 +100,44 @@ def test_the_form_checks_recomputed_in_sql_agree_with_seed_arithmetic(built: Set
         reports = db.execute("SELECT count(*) FROM reports").fetchall()[0][0]
     assert breaks == []
     assert checks == reports
+
+
+def test_form_rules_in_sql_follow_the_template_a_report_printed(tmp_path) -> None:
+    """A 2019-form report prints （六）其他处理 as one row: the SQL result sum takes it instead of the 2021 rows."""
+    from warehouse.rows import Outcome, batch_tables
+    from warehouse.write import Warehouse
+
+    report = expected(seed_files()[0])
+    itemised = [
+        row.key
+        for row in load_form().templates["2021"].result_rows
+        if row.key not in {r.key for r in load_form().templates["2019"].result_rows}
+    ]
+    single = next(
+        r.key
+        for r in load_form().templates["2019"].result_rows
+        if r.key not in {r.key for r in load_form().templates["2021"].result_rows}
+    )
+    applications = dict(report["applications"])
+    applications[single] = [sum(values) for values in zip(*(applications.pop(k) for k in itemised), strict=True)]
+    broken = dict(applications)
+    broken["total"] = [*applications["total"][:-1], applications["total"][-1] + 1]
+    settings = Settings.resolve(tmp_path / "data")
+    Warehouse(settings.warehouse).replace_reports(
+        batch_tables(
+            [
+                Outcome("e" * 64, "2019", "t", None, report | {"template": "2019", "applications": applications}, "t"),
+                Outcome("f" * 64, "2019 broken", "t", None, report | {"template": "2019", "applications": broken}, "t"),
+            ]
+        )
+    )
+    catalog.refresh(settings)
+    with catalog.connect(settings) as db:
+        sums = db.execute("SELECT report_id, results, total FROM application_summary ORDER BY 1").fetchall()
+        breaks = db.execute("SELECT report_id, rule, location FROM form_breaks ORDER BY ALL").fetchall()
+    assert sums[0][1] == sums[0][2] == report["applications"]["total"][-1]
+    assert {(rid[0], rule, where) for rid, rule, where in breaks} == {
+        ("f", "applications.results_total", "total"),
+        ("f", "applications.balance", "total"),
+        ("f", "applications.row_total", "total"),
+    }
