@@ -46,11 +46,10 @@ SELECT report_id, count(*) AS rows FROM reports GROUP BY report_id HAVING count(
 
 COUNTED_TWICE = """
 SELECT organ_id, year, count(*) AS reports, list(report_id ORDER BY report_id) AS report_ids
-FROM reports ANTI JOIN superseded USING (report_id)
-WHERE status = 'parsed' AND organ_id IS NOT NULL AND year <> 0
+FROM primary_summary WHERE organ_id IS NOT NULL
 GROUP BY ALL HAVING count(*) > 1 ORDER BY organ_id, year
 """
-"""Organ-years with more than one report the totals count (the warehouse keeps one, superseding the others)."""
+"""Organ-years the totals would count twice: ``primary_summary`` is what totals sum, one report per organ-year."""
 
 SUPERSEDED = "SELECT count(*) AS superseded FROM superseded"
 
@@ -110,7 +109,7 @@ def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
     asset=parsed_reports.key,
     additional_deps=[catalog],
     description="No report counted twice: one row per document, and one counted report per organ and year (a "
-    "report page and its PDF are both kept, the warehouse's `superseded` table leaves all but one out of totals).",
+    "report page and its PDF are both kept; the warehouse counts one of them, `superseded` lists the others).",
 )
 def no_duplicate_reports(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
     rows = warehouse_catalog.query(DUPLICATE_ROWS)

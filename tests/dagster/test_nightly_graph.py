@@ -1,13 +1,19 @@
 """The whole graph materialized twice in one pytest process (see conftest): per-source health, an incremental second
 night, the warehouse checks, and Dagster's record of every night."""
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import dagster as dg
 import pytest
+import yaml
 
 import replicas
+from dagster_project.definitions import defs
 from dagster_project.defs import archive
 from dagster_project.defs.archive import CRAWL_HEALTHY
 from dagster_project.defs.partitions import SOURCES_PARTITION
+from dagster_project.defs.resources import SourceFiles
 from tests.dagster.conftest import BROKEN, Nights, check_results, figures_of, step_failures
 
 pytestmark = pytest.mark.slow
@@ -58,3 +64,42 @@ def test_dagster_keeps_every_night_per_source(nights: Nights) -> None:
             dg.AssetRecordsFilter(asset_key=archive.archived_documents.key, asset_partitions=[source_id]), limit=10
         ).records
         assert len(records) == 2, source_id
+
+
+def test_nightly_schedule_asks_one_run_per_source(nights: Nights) -> None:
+    context = dg.build_schedule_context(
+        instance=nights.instance, scheduled_execution_time=datetime.now(UTC), repository_def=defs.get_repository_def()
+    )
+    requests = defs.resolve_schedule_def("nightly_crawl").evaluate_tick(context).run_requests or []
+    assert sorted(request.partition_key for request in requests) == sorted([*replicas.MODULES, BROKEN])
+    assert len({request.run_key for request in requests}) == len(requests)
+
+
+def test_sensor_parses_after_a_crawl_with_new_reports_only(nights: Nights) -> None:
+    sensor = defs.resolve_sensor_def("newly_archived_documents")
+    records = nights.instance.fetch_materializations(archive.archived_documents.key, limit=100, ascending=True).records
+    first_night_end = records[len(nights.first.crawls) - 1].storage_id
+    fresh = sensor.evaluate_tick(dg.build_sensor_context(instance=nights.instance, definitions=defs))
+    assert len(fresh.run_requests) == 1, "the first night archived new reports: parse them now"
+    quiet = sensor.evaluate_tick(
+        dg.build_sensor_context(instance=nights.instance, cursor=str(first_night_end), definitions=defs)
+    )
+    assert not quiet.run_requests, "the second night found nothing new: nothing to parse"
+    assert quiet.cursor == str(records[-1].storage_id)
+
+
+def _registry_tick(nights: Nights, directory: Path) -> dg.SensorResult:
+    context = dg.build_sensor_context(
+        instance=nights.instance, resources={"source_files": SourceFiles(directory=str(directory))}
+    )
+    return defs.resolve_sensor_def("source_registry_changes").evaluate_tick(context)
+
+
+def test_registry_sensor_adds_a_partition_for_a_new_source_file(nights: Nights, tmp_path: Path) -> None:
+    assert not _registry_tick(nights, nights.sources).dynamic_partitions_requests
+    for path in nights.sources.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    data = {**replicas.source_data("replica-trs", "http://127.0.0.1:9"), "id": "replica-new"}
+    (tmp_path / "replica-new.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (request,) = _registry_tick(nights, tmp_path).dynamic_partitions_requests
+    assert list(request.partition_keys) == ["replica-new"]
