@@ -4,6 +4,8 @@ One library call (``warehouse.build.build``) parses what this parser version has
 reports, their findings and their values in one go, so the three assets materialize together.
 """
 
+from collections.abc import Iterator
+
 import dagster as dg
 
 from dagster_project.defs.archive import archived_documents, transient_failure_retry
@@ -37,7 +39,7 @@ warehouse_tables = dg.AssetSpec(
 @dg.multi_asset(specs=[parsed_reports, findings, warehouse_tables], retry_policy=transient_failure_retry)
 def parse_archived_documents(
     context: dg.AssetExecutionContext, data_directory: DataDirectory, source_files: SourceFiles
-):
+) -> Iterator[dg.MaterializeResult]:
     """Parse the documents archived since the last run; re-running parses nothing twice."""
     summary = as_metadata(build(data_directory.settings, sources_dir=source_files.path))
     context.log.info(f"warehouse build: {summary}")
