@@ -256,7 +256,7 @@ def _print_main_summary(settings: Settings, summary: dict) -> None:
         counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
         sample = run_query(connection, SAMPLE_SQL, [])
     healthy = sum(1 for row in summary["sources"] if row["healthy"])
-    new = sum(row.get("new_reports") or 0 for row in summary["sources"])
+    new = sum(run.get("new") or 0 for run in summary["parse_runs"])  # reports new to the warehouse tonight
     click.echo(
         f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']}  new tonight: {new}  "
         f"findings: {counts['findings']} ({counts['errors']} errors, {counts['warnings']} warnings)"
