@@ -215,6 +215,8 @@ def main_job(settings: Settings) -> None:
             source_id: stack.enter_context(_replica_server(source_id, REPLICA_PORTS + index))
             for index, source_id in enumerate(sorted(replicas.MODULES))
         }
+        for stale in sources_dir.glob("*.yaml"):  # the registry is exactly tonight's replicas
+            stale.unlink()
         replicas.write_sources(sources_dir, servers)
         click.echo(f"replica portals on 127.0.0.1: {len(servers)}; Dagster's log: {log_path}")
         code = subprocess.run(command, stderr=log, check=False).returncode

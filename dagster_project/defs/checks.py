@@ -9,9 +9,9 @@ from collections import defaultdict
 import dagster as dg
 
 from dagster_project.defs.archive import archived_documents
-from dagster_project.defs.partitions import SOURCES_PARTITION
+from dagster_project.defs.partitions import registered_partitions
 from dagster_project.defs.reports import findings, parsed_reports
-from dagster_project.defs.resources import WarehouseCatalog
+from dagster_project.defs.resources import SourceFiles, WarehouseCatalog
 from dagster_project.defs.tables import catalog
 
 FRESHNESS_HOURS = 36
@@ -129,10 +129,10 @@ def no_duplicate_reports(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
     asset=archived_documents,
     description=f"Every registered source was crawled within the last {FRESHNESS_HOURS} hours.",
 )
-def sources_crawled_recently(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+def sources_crawled_recently(context: dg.AssetCheckExecutionContext, source_files: SourceFiles) -> dg.AssetCheckResult:
     now = time.time()
     stale: dict[str, str] = {}
-    for source_id in context.instance.get_dynamic_partitions(SOURCES_PARTITION):
+    for source_id in registered_partitions(context.instance, source_files):
         records = context.instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=archived_documents.key, asset_partitions=[source_id]), limit=1
         ).records

@@ -2,6 +2,9 @@
 
 import dagster as dg
 
+from crawler.sources import load_sources
+from dagster_project.defs.resources import SourceFiles
+
 SOURCES_PARTITION = "source"
 
 sources_partitions = dg.DynamicPartitionsDefinition(name=SOURCES_PARTITION)
@@ -11,3 +14,9 @@ def new_source_ids(instance: dg.DagsterInstance, registry_ids: list[str]) -> lis
     """Registry ids that are not yet partitions; sources removed from the registry keep their history."""
     known = set(instance.get_dynamic_partitions(SOURCES_PARTITION))
     return [source_id for source_id in registry_ids if source_id not in known]
+
+
+def registered_partitions(instance: dg.DagsterInstance, source_files: SourceFiles) -> list[str]:
+    """The partitions whose source is still in the registry (the ones to crawl and to keep fresh)."""
+    registered = {source.id for source in load_sources(source_files.path)}
+    return [key for key in instance.get_dynamic_partitions(SOURCES_PARTITION) if key in registered]

@@ -72,7 +72,8 @@ class PipesCrawler(dg.ConfigurableResource):
             # the log stream (stderr) instead of the terminal of whoever launched Dagster.
             env = {**os.environ, **session.get_bootstrap_env_vars()}
             process = subprocess.run(command, env=env, stdout=STDERR, check=False)
-        results = list(session.get_results())
+        # Dagster would invent an empty materialization for a child that reported none: ask for what it reported.
+        results = list(session.get_results(implicit_materializations=False))
         if not any(isinstance(result, dg.MaterializeResult) for result in results):
             raise dg.Failure(f"the crawl exited with status {process.returncode} without reporting its materialization")
         if process.returncode:

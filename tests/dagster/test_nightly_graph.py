@@ -68,11 +68,31 @@ def test_dagster_keeps_every_night_per_source(nights: Nights) -> None:
 
 def test_nightly_schedule_asks_one_run_per_source(nights: Nights) -> None:
     context = dg.build_schedule_context(
-        instance=nights.instance, scheduled_execution_time=datetime.now(UTC), repository_def=defs.get_repository_def()
+        instance=nights.instance,
+        scheduled_execution_time=datetime.now(UTC),
+        repository_def=defs.get_repository_def(),
+        resources={"source_files": SourceFiles(directory=str(nights.sources))},
     )
     requests = defs.resolve_schedule_def("nightly_crawl").evaluate_tick(context).run_requests or []
     assert sorted(request.partition_key for request in requests) == sorted([*replicas.MODULES, BROKEN])
     assert len({request.run_key for request in requests}) == len(requests)
+
+
+def test_a_source_removed_from_the_registry_keeps_its_partition_but_is_not_crawled(
+    nights: Nights, tmp_path: Path
+) -> None:
+    for path in nights.sources.glob("*.yaml"):
+        if path.stem != BROKEN:
+            (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    context = dg.build_schedule_context(
+        instance=nights.instance,
+        scheduled_execution_time=datetime.now(UTC),
+        repository_def=defs.get_repository_def(),
+        resources={"source_files": SourceFiles(directory=str(tmp_path))},
+    )
+    requests = defs.resolve_schedule_def("nightly_crawl").evaluate_tick(context).run_requests or []
+    assert BROKEN not in {request.partition_key for request in requests}
+    assert BROKEN in nights.instance.get_dynamic_partitions(SOURCES_PARTITION)
 
 
 def test_sensor_parses_after_a_crawl_with_new_reports_only(nights: Nights) -> None:
