@@ -47,31 +47,38 @@ def _crawl(job: dg.JobDefinition, instance: dg.DagsterInstance, request: dg.RunR
     }
 
 
+def scheduled_requests(defs: dg.Definitions, instance: dg.DagsterInstance, name: str, now: datetime) -> list:
+    """What schedule ``name`` asks for at ``now``, evaluated as the daemon does (with the location's resources)."""
+    repository = defs.get_repository_def()
+    with dg.build_schedule_context(
+        instance=instance,
+        scheduled_execution_time=now,
+        repository_def=repository,
+        resources=repository.get_top_level_resources(),
+    ) as context:
+        return list(defs.resolve_schedule_def(name).evaluate_tick(context).run_requests or [])
+
+
 def run_nightly(instance: dg.DagsterInstance, defs: dg.Definitions, now: datetime) -> dict[str, Any]:
     """Sync the registry, crawl every source, parse and refresh; return what each step reported."""
     registry = defs.resolve_job_def("sync_source_registry").execute_in_process(instance=instance, run_config=QUIET)
     crawl_job = defs.resolve_job_def("crawl_source")
-    schedule_context = dg.build_schedule_context(
-        instance=instance, scheduled_execution_time=now, repository_def=defs.get_repository_def()
-    )
     sources = []
-    for request in defs.resolve_schedule_def("nightly_crawl").evaluate_tick(schedule_context).run_requests or []:
+    for request in scheduled_requests(defs, instance, "nightly_crawl", now):
         sources.append(_crawl(crawl_job, instance, request))
         done = sources[-1]
         state = "ok" if done["healthy"] else "FAILED" if not done["run_succeeded"] else "unhealthy"
-        print(
-            f"crawl {done['source']}: {state}, {done['new_reports']} new of {done['reports_found']} reports", flush=True
-        )
+        found = f"{done['new_reports']} new of {done['reports_found']} reports"
+        print(f"crawl {done['source']}: {state}, {found}", flush=True)
     parse_job = defs.resolve_job_def("parse_and_refresh")
     parse_runs = []
-    for request in defs.resolve_schedule_def("nightly_parse").evaluate_tick(schedule_context).run_requests or []:
+    for request in scheduled_requests(defs, instance, "nightly_parse", now):
         result = parse_job.execute_in_process(
             instance=instance, tags=request.tags, run_config=QUIET, raise_on_error=False
         )
         checks = {check.check_name: check.passed for check in result.get_asset_check_evaluations()}
         parse_runs.append({"run_id": result.run_id, "succeeded": result.success, "checks": checks, **_metadata(result)})
         failed = ", ".join(sorted(name for name, passed in checks.items() if not passed)) or "none"
-        figures = parse_runs[-1]
         state = "ok" if result.success else "FAILED"
-        print(f"parse and refresh: {state}, {figures.get('parsed')} parsed; failed checks: {failed}", flush=True)
+        print(f"parse and refresh: {state}, {parse_runs[-1].get('parsed')} parsed; failed checks: {failed}", flush=True)
     return {"registry_run_succeeded": registry.success, "sources": sources, "parse_runs": parse_runs}
