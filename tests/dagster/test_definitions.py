@@ -1,5 +1,8 @@
 """The code location loads, names what it holds as agreed (a rename fails here), and its configuration is valid."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -81,3 +84,19 @@ def test_a_misspelt_executor_option_is_refused(tmp_path: Path) -> None:
     job = dg.Definitions(assets=[defs.resolve_assets_def("source_registry")], executor=executor_from_file(bad))
     with pytest.raises(dg.DagsterInvalidConfigError, match="brokr"):
         dg.validate_run_config(job.resolve_implicit_global_asset_job_def(), {})
+
+
+def test_dagster_itself_loads_the_code_location(tmp_path: Path) -> None:
+    """What the webserver and daemon do: ``dagster definitions validate -m dagster_project.definitions``."""
+    dagster = Path(sys.executable).parent / "dagster"
+    environment = {**os.environ, "DAGSTER_HOME": str(prepare_dagster_home(Settings.resolve(tmp_path / "data")))}
+    run = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "dagster_project.definitions"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Validation successful for code location dagster_project.definitions" in run.stdout + run.stderr
