@@ -2,12 +2,18 @@
 
 import dagster as dg
 
+from dagster_project.defs.archive import transient_failure_retry
 from dagster_project.defs.reports import findings, parsed_reports, warehouse_tables
 from dagster_project.defs.resources import DataDirectory
 from warehouse.catalog import refresh
 
 
-@dg.asset(group_name="warehouse", deps=[parsed_reports, findings, warehouse_tables], kinds={"duckdb"})
+@dg.asset(
+    group_name="warehouse",
+    deps=[parsed_reports, findings, warehouse_tables],
+    kinds={"duckdb"},
+    retry_policy=transient_failure_retry,  # a reader (govreports sql) holding the file's lock lets go soon
+)
 def catalog(data_directory: DataDirectory) -> dg.MaterializeResult:
     """The DuckDB file users query (``govreports sql``): views only, so it is rebuilt from Parquet at will."""
     return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(refresh(data_directory.settings)))})
