@@ -42,10 +42,14 @@ def s3_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Set
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    fsspec.filesystem("s3", skip_instance_cache=True).mkdir(BUCKET)
+    # fsspec caches filesystems with the endpoint they were made with: none may outlive its server.
+    s3 = fsspec.get_filesystem_class("s3")
+    s3.clear_instance_cache()
+    fsspec.filesystem("s3").mkdir(BUCKET)
     try:
         yield Settings.resolve(f"s3://{BUCKET}/data")
     finally:
+        s3.clear_instance_cache()
         server.stop()
 
 
