@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipelines.document.model import Cell, Document, Paragraph
 from pipelines.findings import Finding, Severity
+from pipelines.report.cells import is_value
 from pipelines.report.form import Form, Label
 from pipelines.report.normalize import bare, fold, similarity
 
@@ -55,15 +56,39 @@ class Layout:
 
 
 def flatten(document: Document) -> list[PrintedRow]:
-    rows: list[PrintedRow] = []
+    """The document's printed rows in reading order, with cells printed one per line joined back into rows."""
+    printed: list[list[Cell]] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            rows.append(PrintedRow(len(rows), [Cell(block.text, block.location)]))
+            printed.append([Cell(block.text, block.location)])
         else:
-            for row in block.rows:
-                if row:
-                    rows.append(PrintedRow(len(rows), list(row)))
-    return rows
+            printed.extend(list(row) for row in block.rows if row)
+    return [PrintedRow(position, cells) for position, cells in enumerate(_join_lone_values(printed))]
+
+
+def _lone_value(cells: list[Cell]) -> bool:
+    return len(cells) == 1 and is_value(cells[0].text) and bool(cells[0].text.strip())
+
+
+def _join_lone_values(printed: list[list[Cell]]) -> list[list[Cell]]:
+    """Join runs of two or more lines that each hold one number to the line above them.
+
+    Pages that print a table as one paragraph per cell ('规章' / '0' / '0' / '0') lose the rows; the numbers
+    that follow a label line are that label's row. A single stray number is left alone: it is not a row.
+    """
+    joined: list[list[Cell]] = []
+    index = 0
+    while index < len(printed):
+        run = index
+        while run < len(printed) and _lone_value(printed[run]):
+            run += 1
+        if run - index >= 2 and joined:
+            joined[-1] = joined[-1] + [cells[0] for cells in printed[index:run]]
+            index = run
+        else:
+            joined.append(printed[index])
+            index += 1
+    return joined
 
 
 def _heading(row: PrintedRow, sections: tuple[Label, ...]) -> tuple[Label, str | None] | None:
