@@ -499,17 +499,29 @@ def _fit_row(printed: _DataRow, form_row: ApplicationRow, width: int, context: _
             return values + [Value.missing() for _ in range(width - 1)]
         middle = values[1:-1] + [Value.missing() for _ in range(width - len(values))]
         return [values[0], *middle, values[-1]]
-    windows = [cells[start : start + width] for start in range(len(cells) - width + 1)]
-    chosen = next((w for w in windows if _row_sum_holds([read_cell(c.text).value for c in w])), windows[0])
+    start = _summing_window(cells, width, width)
     context.note(
         "parse.cell_count",
         Severity.WARNING,
-        f"{where}: {len(cells)} cells printed where the form has {width}; read cells "
-        f"{cells.index(chosen[0]) + 1}–{cells.index(chosen[0]) + width}",
+        f"{where}: {len(cells)} cells printed where the form has {width}; read cells {start + 1}–{start + width}",
         where,
         printed=[cell.text for cell in cells],
     )
-    return [_value(cell) for cell in chosen]
+    return [_value(cell) for cell in cells[start : start + width]]
+
+
+def _summing_window(cells: list[Cell], width: int, block: int) -> int:
+    """Start of the first run of ``width`` cells whose blocks each sum to their last cell; else 0.
+
+    The rule of report-json.md for rows printed with more cells than the form: the alignment that satisfies
+    the form's sums wins, else the first cells.
+    """
+    numbers = [read_cell(cell.text).value for cell in cells]
+    for start in range(len(cells) - width + 1):
+        window = numbers[start : start + width]
+        if all(_row_sum_holds(window[i : i + block]) for i in range(0, width, block)):
+            return start
+    return 0
 
 
 def _split_glued_rows(
@@ -639,14 +651,7 @@ def _parse_review(rows: list[PrintedRow], context: _Context) -> list[Value]:
         context.note("layout.part_missing", Severity.WARNING, "part 四 numbers not found", form_key="review_litigation")
         return []
     if len(cells) > width:
-        windows = [cells[start : start + width] for start in range(len(cells) - width + 1)]
-
-        def holds(window: list[Cell]) -> bool:
-            numbers = [read_cell(c.text).value for c in window]
-            return all(_row_sum_holds(numbers[i : i + block]) for i in range(0, width, block))
-
-        chosen = next((w for w in windows if holds(w)), windows[0])
-        start = cells.index(chosen[0])
+        start = _summing_window(cells, width, block)
         context.note(
             "parse.cell_count",
             Severity.WARNING,
@@ -655,7 +660,7 @@ def _parse_review(rows: list[PrintedRow], context: _Context) -> list[Value]:
             "part 四",
             printed=[cell.text for cell in cells],
         )
-        cells = chosen
+        cells = cells[start : start + width]
     elif len(cells) < width:
         context.note(
             "parse.cell_count",
