@@ -6,6 +6,8 @@ A rule with a blank term (a cell printed blank, '/', or not printed) cannot be c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pipelines.findings import Finding, Severity
 from pipelines.report.form import Form, Rule
 from pipelines.report.model import Report
@@ -36,62 +38,58 @@ def _finding(rule: Rule, where: str, left: dict[str, Number], right: dict[str, N
 
 
 def validate(report: Report, form: Form) -> list[Finding]:
-    findings = _check(report, form)
+    """An error finding per break, then one info finding per rule listing where a blank term stopped it."""
+    breaks: list[Finding] = []
     unchecked: dict[str, list[str]] = {}
-    for finding in findings:
-        if finding.rule.endswith(".unchecked"):
-            unchecked.setdefault(finding.rule, []).append(finding.location)
-    summary = [
+    for rule in form.rules:
+        for where, left, right in _instances(rule, report, form):
+            if None in left.values() or None in right.values():
+                unchecked.setdefault(rule.id, []).append(where)
+            elif not _equal(list(left.values()), list(right.values())):
+                breaks.append(_finding(rule, where, left, right))
+    return breaks + [
         Finding(
-            rule,
+            f"{rule_id}.unchecked",
             Severity.INFO,
-            f"{rule.removesuffix('.unchecked')} not checkable where a term is blank: " + "; ".join(places),
+            f"{rule_id} not checkable where a term is blank: " + "; ".join(places),
             values={"locations": places},
             stage="validate",
         )
-        for rule, places in unchecked.items()
+        for rule_id, places in unchecked.items()
     ]
-    return [f for f in findings if not f.rule.endswith(".unchecked")] + summary
 
 
-def _unchecked(rule: Rule, where: str) -> Finding:
-    return Finding(f"{rule.id}.unchecked", Severity.INFO, "", where)
+Terms = dict[str, Number | None]
 
 
-def _check(report: Report, form: Form) -> list[Finding]:
-    findings: list[Finding] = []
+def _instances(rule: Rule, report: Report, form: Form) -> Iterator[tuple[str, Terms, Terms]]:
+    """Every place a rule applies — each column, row or block — as (where, left terms, right terms)."""
     applications = {key: [v.value for v in values] for key, values in report.applications.items()}
-    result_roles = {row.key for row in form.all_application_rows() if row.role == "result"}
-    result_rows = [key for key in applications if key in result_roles]
     columns = form.column_keys
-    review = [v.value for v in report.review_litigation]
-    for rule in form.rules:
-        if rule.kind == "column_identity" and applications:
-            left_keys, right_keys = _terms(rule.left, result_rows), _terms(rule.right, result_rows)
-            if not all(key in applications for key in left_keys + right_keys):
-                continue
-            for index, column in enumerate(columns):
-                left = {key: applications[key][index] for key in left_keys}
-                right = {key: applications[key][index] for key in right_keys}
-                if None in left.values() or None in right.values():
-                    findings.append(_unchecked(rule, f"applications column {column}"))
-                elif not _equal(list(left.values()), list(right.values())):
-                    findings.append(_finding(rule, f"applications column {column}", left, right))
-        elif rule.kind == "row_identity" and applications:
-            for key, values in applications.items():
-                left = dict(zip(rule.left, (values[columns.index(c)] for c in rule.left), strict=True))
-                right = dict(zip(rule.right, (values[columns.index(c)] for c in rule.right), strict=True))
-                if None in left.values() or None in right.values():
-                    findings.append(_unchecked(rule, f"applications row {key}"))
-                elif not _equal(list(left.values()), list(right.values())):
-                    findings.append(_finding(rule, f"applications row {key}", left, right))
-        elif rule.kind == "block_identity" and len(review) == len(form.review_keys):
-            cells = dict(zip(form.review_keys, review, strict=True))
-            for block in form.review_blocks:
-                left = {f"{block.key}_{m}": cells[f"{block.key}_{m}"] for m in rule.left}
-                right = {f"{block.key}_{m}": cells[f"{block.key}_{m}"] for m in rule.right}
-                if None in left.values() or None in right.values():
-                    findings.append(_unchecked(rule, f"review_litigation block {block.key}"))
-                elif not _equal(list(left.values()), list(right.values())):
-                    findings.append(_finding(rule, f"review_litigation block {block.key}", left, right))
-    return findings
+    if rule.kind == "column_identity" and applications:
+        result_roles = {row.key for row in form.all_application_rows() if row.role == "result"}
+        result_rows = [key for key in applications if key in result_roles]
+        left_keys, right_keys = _terms(rule.left, result_rows), _terms(rule.right, result_rows)
+        if not all(key in applications for key in left_keys + right_keys):
+            return
+        for index, column in enumerate(columns):
+            yield (
+                f"applications column {column}",
+                {key: applications[key][index] for key in left_keys},
+                {key: applications[key][index] for key in right_keys},
+            )
+    elif rule.kind == "row_identity":
+        for key, values in applications.items():
+            yield (
+                f"applications row {key}",
+                {c: values[columns.index(c)] for c in rule.left},
+                {c: values[columns.index(c)] for c in rule.right},
+            )
+    elif rule.kind == "block_identity" and len(report.review_litigation) == len(form.review_keys):
+        cells = dict(zip(form.review_keys, (v.value for v in report.review_litigation), strict=True))
+        for block in form.review_blocks:
+            yield (
+                f"review_litigation block {block.key}",
+                {f"{block.key}_{m}": cells[f"{block.key}_{m}"] for m in rule.left},
+                {f"{block.key}_{m}": cells[f"{block.key}_{m}"] for m in rule.right},
+            )
