@@ -40,7 +40,10 @@ class Location:
         unknown = set(data) - set(cls.__slots__)
         if unknown:
             raise ValueError(f"location {data!r}: unknown key(s) {sorted(unknown)}")
-        return cls(**{key: tuple(value) if isinstance(value, list) else value for key, value in data.items()})
+        fields: dict[str, Any] = {
+            key: tuple(value) if isinstance(value, list) else value for key, value in data.items()
+        }
+        return cls(**fields)
 
     def describe(self) -> str:
         parts = [f"{key} {value}" for key, value in self.to_json().items() if key != "bbox"]

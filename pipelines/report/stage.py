@@ -151,7 +151,7 @@ def parse_archive(
     workers = workers or default_workers()
     store = ReportStore(reports_root(archive_dir), version)
     store.sweep()
-    documents = report_documents(read_manifest(archive_dir))
+    documents = report_documents(read_manifest(os.fspath(archive_dir)))
     done = set() if rebuild else store.parsed() & documents.keys()
     todo = [(sha256, source_of(row)) for sha256, row in documents.items() if sha256 not in done]
     result = StageResult(version, workers, documents=len(documents), skipped=len(done))
