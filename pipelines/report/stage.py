@@ -18,6 +18,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -133,6 +134,8 @@ class StageResult:
     findings: dict[str, int] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
     """The documents parsed now that failed (parser exception, worker died, timeout): sha256, source, rule, message."""
+    cpu_seconds: float = 0.0
+    """CPU time the workers spent on the documents parsed now (reading, parsing, persisting)."""
 
 
 def parse_archive(
@@ -162,13 +165,17 @@ def parse_archive(
     ):
         statuses[summary.status] += 1
         severities.update(summary.severities)
+        result.cpu_seconds += summary.cpu_seconds
         if summary.failure is not None and summary.status == "failed":
             result.failures.append(
                 {"sha256": sha256, "source": source, "rule": summary.failure.rule, "message": summary.failure.message}
             )
         if progress:
             progress(index, len(todo), source)
-    store.sync()
+    if todo and store.local:
+        BlobStore(
+            os.fspath(archive_dir)
+        ).sync()  # one syncfs(2) of the archive's filesystem, which holds the outcomes too
     result.parsed = len(todo)
     result.statuses, result.findings = dict(statuses), dict(severities)
     result.failures = result.failures[:LISTED_FAILURES]
@@ -207,22 +214,26 @@ class _Summary:
     status: str
     severities: Counter[str]
     failure: Finding | None
+    cpu_seconds: float = 0.0
 
 
-def _summary(outcome: ParsedDocument) -> _Summary:
-    return _Summary(outcome.status, Counter(str(f.severity) for f in outcome.findings), outcome.failure)
+def _summary(outcome: ParsedDocument, cpu_seconds: float = 0.0) -> _Summary:
+    severities = Counter(str(finding.severity) for finding in outcome.findings)
+    return _Summary(outcome.status, severities, outcome.failure, cpu_seconds)
 
 
 def _parse_and_persist(
     archive_dir: str, store_root: str, version: str, sha256: str, source: str, parser: Parser
 ) -> _Summary:
     """The worker's task: parse one document and persist its outcome (the parent only counts)."""
+    start = time.process_time()
     store = ReportStore(store_root, version)
     outcome = parse_archived(BlobStore(archive_dir), sha256, source, version, parser)
     if outcome.archive_fault and store.has(sha256):
-        return _summary(store.get(sha256) or outcome)  # a parse this version already made stays (rebuild)
-    store.put(outcome)
-    return _summary(outcome)
+        outcome = store.get(sha256) or outcome  # a parse this version already made stays (rebuild)
+    else:
+        store.put(outcome)
+    return _summary(outcome, time.process_time() - start)
 
 
 def _parse_in_pool(
@@ -238,6 +249,7 @@ def _parse_in_pool(
         return
     pending = iter(todo)
     store_root = store.uri.rsplit("/", 1)[0]
+    workers = min(workers, len(todo))
     with ProcessPool(max_workers=workers, max_tasks=TASKS_PER_WORKER, context=_context()) as pool:
         running: dict[Future[_Summary], tuple[str, str]] = {}
 
@@ -248,13 +260,17 @@ def _parse_in_pool(
                 if len(running) >= workers * IN_FLIGHT_PER_WORKER:
                     return
 
-        fill()
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                sha256, source = running.pop(future)
-                yield sha256, source, _result(future, store, sha256, source, timeout)
+        try:
             fill()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    sha256, source = running.pop(future)
+                    yield sha256, source, _result(future, store, sha256, source, timeout)
+                fill()
+        except BaseException:  # interrupted (Ctrl-C, the step cancelled): end the workers now, not after their work
+            pool.stop()
+            raise
 
 
 def _result(future: Future[_Summary], store: ReportStore, sha256: str, source: str, timeout: float) -> _Summary:

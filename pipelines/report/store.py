@@ -102,13 +102,6 @@ class ReportStore:
             except StoredOutcomeError as error:
                 yield sha256, error
 
-    def sync(self) -> None:
-        """Make the outcomes written so far durable: one filesystem sync per run instead of an fsync per file. A
-        killed process loses nothing either way; only a power cut could, and an outcome it damaged reads back as an
-        error the warehouse reports (``--rebuild`` parses again)."""
-        if self.local:
-            os.sync()
-
     def sweep(self) -> int:
         """Remove temporary files of writers that died mid-write; return how many."""
         if not self.local or not os.path.isdir(self.root):
