@@ -39,10 +39,11 @@ def outcome(
     parser_version: str = "test",
     organ_id: str | None = None,
     source_id: str = "test",
+    media_type: str = "text/plain",
 ) -> Outcome:
     """A document as the warehouse loads it, its Report read from report JSON (a seed's expected values)."""
     parsed = ParsedDocument(sha256, source, parser_version, report=Report.from_json(report))
-    return Outcome(parsed, source_id, "text/plain", organ_id=organ_id)
+    return Outcome(parsed, source_id, media_type, organ_id=organ_id)
 
 
 @pytest.fixture(scope="session")
