@@ -172,10 +172,8 @@ def parse_archive(
             )
         if progress:
             progress(index, len(todo), source)
-    if todo and store.local:
-        BlobStore(
-            os.fspath(archive_dir)
-        ).sync()  # one syncfs(2) of the archive's filesystem, which holds the outcomes too
+    if todo and store.local:  # one syncfs(2) of the archive's filesystem, which holds the outcomes too
+        BlobStore(os.fspath(archive_dir)).sync()
     result.parsed = len(todo)
     result.statuses, result.findings = dict(statuses), dict(severities)
     result.failures = result.failures[:LISTED_FAILURES]

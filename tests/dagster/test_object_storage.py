@@ -65,10 +65,11 @@ def test_warehouse_assets_on_object_storage(s3_settings: Settings) -> None:
         [reports.parsed_reports, tables.warehouse_tables, tables.catalog, *WAREHOUSE_CHECKS],
         instance=dg.DagsterInstance.ephemeral(),
         resources=govreports_resources(s3_settings.data),
+        run_config={"ops": {"parsed_reports": {"config": {"workers": 1}}}},
     )
     assert result.success
-    parsed = result.asset_materializations_for_node("parsed_reports")[0].metadata["parsed"].value
-    assert parsed == len(samples)
+    parse_figures = result.asset_materializations_for_node("parsed_reports")[0].metadata
+    assert parse_figures["parsed"].value == len(samples) and parse_figures["workers"].value == 1
     warehouse = Warehouse(s3_settings.warehouse)
     assert not warehouse.local and warehouse.fs.exists(f"{BUCKET}/data/warehouse/reports")
     assert {check.check_name: check.passed for check in result.get_asset_check_evaluations()}[
