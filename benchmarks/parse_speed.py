@@ -212,12 +212,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="fresh processes per (page, contender), cold")
     parser.add_argument("--runs", type=int, default=15, help="timed calls per (page, contender), warm")
+    parser.add_argument("--pages", type=int, default=None, help="only the first N pages (a quick look)")
     parser.add_argument("--cold-child", nargs=2, metavar=("CONTENDER", "PAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cold_child:
         _cold_child(*args.cold_child)
         return
-    pages = _pages()
+    pages = dict(list(_pages().items())[: args.pages])
     sizes = {page: len(data) for page, data in pages.items()}
     contenders = _available()
     cold = _cold(pages, contenders, args.rounds)
