@@ -368,7 +368,9 @@ def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]
         cell.text = _CELL + text if text else _CELL
     texts = []
     for raw in _text(table).split(_CELL)[1:]:
-        if _LINE in raw:
+        if raw.isdigit():  # most cells: a number, nothing to clean
+            texts.append(raw)
+        elif _LINE in raw:
             parts = [_clean(part) for part in raw.split(_LINE) if part.strip(_SOURCE_SPACES)]
             texts.append("\n".join(part for part in parts if part))
         else:
@@ -386,23 +388,29 @@ def _table(element: etree._Element, index: int) -> Table:
 
     This is the reader's per-cell loop, the work a bare grid extraction does too, so it does no more per cell than
     it must: the spans are read only where a cell has them, rows of cells that span nothing skip the bookkeeping."""
-    printed = [list(tr.iterchildren("td", "th")) for tr in element.iter("tr") if not _spacer(tr)]
-    texts = _cell_texts(element, [td for tds in printed for td in tds])
+    printed: list[list[etree._Element]] = []
+    every: list[etree._Element] = []
+    for tr in element.iter("tr"):
+        if tr.get("height") == "0" and _spacer(tr):
+            continue
+        tds = list(tr.iterchildren("td", "th"))
+        printed.append(tds)
+        every += tds
+    texts = iter(_cell_texts(element, every))
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}
-    position = 0
     for row, tds in enumerate(printed):
-        taken = occupied.pop(row, ())
+        taken = occupied.pop(row, None)
         col = 0
         cells: list[Cell] = []
         for td in tds:
-            while col in taken:
-                col += 1
+            if taken:
+                while col in taken:
+                    col += 1
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
             rows_spanned = _span(rowspan) if rowspan else 1
             columns_spanned = _span(colspan) if colspan else 1
-            cells.append(Cell(texts[position], Location(index, row, col), rows_spanned, columns_spanned))
-            position += 1
+            cells.append(Cell(next(texts), Location(index, row, col), rows_spanned, columns_spanned))
             if rows_spanned > 1:
                 for below in range(row + 1, row + rows_spanned):
                     occupied.setdefault(below, set()).update(range(col, col + columns_spanned))
