@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,7 +102,8 @@ def _available() -> list[str]:
     return names
 
 
-def _pages() -> dict[str, bytes]:
+def seed_pages() -> dict[str, bytes]:
+    """Each seed as portal pages: both replica styles, UTF-8 and GBK without a charset (``000.trs.gbk``)."""
     from replicas.render import STYLES, render_html
 
     pages: dict[str, bytes] = {}
@@ -113,9 +114,25 @@ def _pages() -> dict[str, bytes]:
         for style in STYLES:
             for encoding in ("utf-8", "gbk"):
                 pages[f"{name[:3]}.{style}.{encoding}"] = render_html(expected, text, style=style, encoding=encoding)
+    return pages
+
+
+def _pages() -> dict[str, bytes]:
+    pages = seed_pages()
     if SHUYANG.exists():
         pages["shuyang (real)"] = SHUYANG.read_bytes()
     return pages
+
+
+def _interleaved(pages: dict[str, bytes], contenders: list[str], rounds: int) -> Iterator[tuple[str, bytes, str]]:
+    """(page, bytes, contender) round by round, page by page, the contenders in a rotating order."""
+    turn = 0
+    for _ in range(rounds):
+        for page, data in pages.items():
+            shift = turn % len(contenders)
+            turn += 1
+            for contender in contenders[shift:] + contenders[:shift]:
+                yield page, data, contender
 
 
 def _cold_child(contender: str, path: str) -> None:
@@ -138,15 +155,10 @@ def _cold(pages: dict[str, bytes], contenders: list[str], rounds: int) -> dict[s
         for index, (page, data) in enumerate(pages.items()):
             paths[page] = Path(directory) / f"{index}.html"
             paths[page].write_bytes(data)
-        turn = 0
-        for _ in range(rounds):
-            for page, path in paths.items():
-                order = contenders[turn % len(contenders) :] + contenders[: turn % len(contenders)]
-                turn += 1
-                for contender in order:
-                    command = [sys.executable, __file__, "--cold-child", contender, str(path)]
-                    run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
-                    found[page][contender].append(json.loads(run.stdout.splitlines()[-1])["cpu"])
+        for page, _, contender in _interleaved(pages, contenders, rounds):
+            command = [sys.executable, __file__, "--cold-child", contender, str(paths[page])]
+            run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+            found[page][contender].append(json.loads(run.stdout.splitlines()[-1])["cpu"])
     return found
 
 
@@ -163,17 +175,12 @@ def _cache_cleared(pages: dict[str, bytes], contenders: list[str], rounds: int) 
     timings: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for name in contenders:  # the code paths run once, as in a worker that has parsed before
         CONTENDERS[name][0](next(iter(pages.values())))
-    turn = 0
-    for _ in range(rounds):
-        for page, data in pages.items():
-            order = contenders[turn % len(contenders) :] + contenders[: turn % len(contenders)]
-            turn += 1
-            for contender in order:
-                fresh = bytes(bytearray(data))
-                _flush_caches()
-                start = time.process_time()
-                CONTENDERS[contender][0](fresh)
-                timings[page][contender].append((time.process_time() - start) * 1000)
+    for page, data, contender in _interleaved(pages, contenders, rounds):
+        fresh = bytes(bytearray(data))
+        _flush_caches()
+        start = time.process_time()
+        CONTENDERS[contender][0](fresh)
+        timings[page][contender].append((time.process_time() - start) * 1000)
     return {page: {c: statistics.median(t) for c, t in by.items()} for page, by in timings.items()}
 
 

@@ -24,25 +24,24 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
+from parse_speed import seed_pages
+
 from pipelines.archive.manifest import append_records
 from pipelines.archive.store import BlobStore
 from pipelines.report.stage import parse_archive
-from replicas.render import STYLES, render_html, render_run_together_text
+from replicas.render import render_run_together_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TARGET = 1.7
 
 
 def _material() -> list[tuple[str, bytes]]:
-    documents = []
+    """The seeds as portal pages (parse_speed.py's pages), as printed text and as run-together dumps."""
+    documents = [(f"{name}.html", page) for name, page in seed_pages().items()]
     for expected_path in sorted(SEEDS.glob("*.expected.json")):
         name = expected_path.name.removesuffix(".expected.json")
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
         text = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
-        for style in STYLES:
-            for encoding in ("utf-8", "gbk"):
-                page = render_html(expected, text, style=style, encoding=encoding)
-                documents.append((f"{name}.{style}.{encoding}.html", page))
         documents.append((f"{name}.txt", text.encode("utf-8")))
         documents.append((f"{name}.dump.txt", render_run_together_text(expected, text).encode("utf-8")))
     return documents

@@ -162,40 +162,19 @@ def test_the_pool_size_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert stage.default_workers() >= 1
 
 
-def test_the_store_keeps_outcomes_on_object_storage(shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_store_keeps_outcomes_on_object_storage(shared, s3_endpoint: str) -> None:
     """The same store on s3:// — a real S3-compatible server (moto) on 127.0.0.1 — for when the archive moves."""
-    import socket
-
     import fsspec
-    from moto.server import ThreadedMotoServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-    }.items():
-        monkeypatch.setenv(name, value)
-    s3 = fsspec.get_filesystem_class("s3")
-    s3.clear_instance_cache()  # no filesystem made for another endpoint may answer for this one
-    try:
-        fsspec.filesystem("s3").mkdir("govreports-stage")
-        store = ReportStore("s3://govreports-stage/archive/reports", "v")
-        assert not store.local and store.parsed() == set()
-        report = parse_bytes(seed_text(seed_names()[0]).encode(), "seed.txt")
-        store.put(ParsedDocument(report.sha256, "seed.txt", "v", report=report))
-        lost = stage._failed("f" * 64, "lost.txt", "v", "archive.missing_blob", "lost.txt: blob not in the archive")
-        store.put(lost)
-        assert store.parsed() == {report.sha256}, "an archive fault is not an outcome: it is retried"
-        back = store.get(report.sha256)
-        assert back is not None and back.report == report
-        fault = store.get("f" * 64)
-        assert fault is not None and fault.archive_fault
-    finally:
-        s3.clear_instance_cache()
-        server.stop()
+    fsspec.filesystem("s3").mkdir("govreports-stage")
+    store = ReportStore("s3://govreports-stage/archive/reports", "v")
+    assert not store.local and store.parsed() == set()
+    report = parse_bytes(seed_text(seed_names()[0]).encode(), "seed.txt")
+    store.put(ParsedDocument(report.sha256, "seed.txt", "v", report=report))
+    lost = stage._failed("f" * 64, "lost.txt", "v", "archive.missing_blob", "lost.txt: blob not in the archive")
+    store.put(lost)
+    assert store.parsed() == {report.sha256}, "an archive fault is not an outcome: it is retried"
+    back = store.get(report.sha256)
+    assert back is not None and back.report == report
+    fault = store.get("f" * 64)
+    assert fault is not None and fault.archive_fault
