@@ -1,0 +1,116 @@
+"""Runs of digits → cells, by the form's sums: each run's readings (split.py), narrowed by every rule it takes part in.
+
+A run of part 三 is first cut by its row sum (the six applicant columns sum to 总计); the readings left are checked
+against the column rules (新收 + 结转 = 总计 + 结转下年, results = 总计) with the rows already read, one run at a time
+(other open runs count as unknown), until nothing changes; what is still open is searched jointly within a bound.
+A run with exactly one reading left is read; otherwise its values stay blank and the finding lists the readings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from pipelines.report.arithmetic import APPLICATIONS, CellRef, Check, Number, checks, evaluate, row_shape
+from pipelines.report.form import Form, Template
+from pipelines.report.split import Split, split_summed
+
+MAX_JOINT = 4096  # combinations of open runs tried together; beyond it the runs are named ambiguous
+
+Reading = tuple[int | None, ...]
+
+
+@dataclass
+class Resolved:
+    """What the digits of one run are: the one reading (values), or the readings that remain (candidates)."""
+
+    readings: list[Reading]
+    exhausted: bool = True
+    short: bool = False  # read as one cell fewer than the form has (a row printed one cell short)
+
+    @property
+    def values(self) -> Reading | None:
+        return self.readings[0] if len(self.readings) == 1 and self.exhausted else None
+
+
+def row_readings(digits: str, form: Form) -> Resolved:
+    """Readings of one part 三 row's run by its row sum; a row one cell short (as printed) when none fits the form.
+
+    A short reading places its cells by the rule of report-json.md: first is 自然人, last is 总计, the printed middle
+    fills the legal-person columns from the left and the column left over is blank.
+    """
+    blocks, parts = row_shape(form, APPLICATIONS)
+    split = split_summed(digits, blocks, parts)
+    if split.candidates or not split.exhausted:
+        return Resolved([tuple(c) for c in split.candidates], split.exhausted)
+    short = split_summed(digits, blocks, parts - 1)
+    readings = [(*c[:-1], *([None] * (parts - len(c))), c[-1]) for c in short.candidates]
+    return Resolved(readings, short.exhausted, short=bool(readings))
+
+
+def resolve_rows(
+    runs: dict[str, str], known: dict[str, list[Number | None]], template: Template, form: Form
+) -> dict[str, Resolved]:
+    """Every run of part 三 resolved against the form's rules, with the rows printed with cells (``known``)."""
+    resolved = {key: row_readings(digits, form) for key, digits in runs.items()}
+    rules = [check for check in checks(form, (template,)) if check.rule.part == APPLICATIONS]
+    columns = form.column_keys
+    involved = {key: [c for c in rules if any(ref[1] == key for ref in c.cells)] for key in runs}
+
+    def lookup(trial: dict[str, Reading]) -> callable:
+        def value(ref: CellRef) -> Number | None:
+            row, column = ref[1], columns.index(ref[2])
+            if row in trial:
+                return trial[row][column]
+            printed = known.get(row)
+            return printed[column] if printed else None
+
+        return value
+
+    def fixed() -> dict[str, Reading]:
+        return {key: r.readings[0] for key, r in resolved.items() if len(r.readings) == 1}
+
+    changed = True
+    while changed:
+        changed = False
+        for key, state in resolved.items():
+            if len(state.readings) < 2:
+                continue
+            kept = [r for r in state.readings if _possible(involved[key], lookup({**fixed(), key: r}))]
+            if kept and len(kept) < len(state.readings):
+                state.readings, changed = kept, True
+    open_keys = [key for key, r in resolved.items() if len(r.readings) > 1]
+    total = 1
+    for key in open_keys:
+        total *= len(resolved[key].readings)
+    if 1 < total <= MAX_JOINT:
+        base = fixed()
+        together = {c for key in open_keys for c in involved[key]}
+        survivors = [
+            combo
+            for combo in product(*(resolved[key].readings for key in open_keys))
+            if _possible(together, lookup({**base, **dict(zip(open_keys, combo, strict=True))}))
+        ]
+        if survivors:
+            for index, key in enumerate(open_keys):
+                resolved[key].readings = sorted({combo[index] for combo in survivors}, key=_order)
+    return resolved
+
+
+def _order(reading: Reading) -> tuple[int, ...]:
+    return tuple(-1 if value is None else value for value in reading)
+
+
+def _possible(rules: list[Check] | set[Check], values: callable) -> bool:
+    return all(evaluate(check, values).possible for check in rules)
+
+
+def block_readings(digits: str, blocks: int, parts: int, spare: int = 3) -> tuple[Split, int]:
+    """Readings of part 四's run; where none takes every digit, up to ``spare`` trailing digits are left over
+    (a row printed with extra cells). Returns the split and how many digits were left over."""
+    split = split_summed(digits, blocks, parts)
+    extra = 0
+    while not split.candidates and split.exhausted and extra < spare and len(digits) - extra > blocks * parts:
+        extra += 1
+        split = split_summed(digits[: len(digits) - extra], blocks, parts)
+    return split, extra if split.candidates else 0

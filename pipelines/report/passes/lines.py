@@ -1,0 +1,74 @@
+"""Passes for rows whose lines were broken apart: numbers one per line, labels apart from their numbers."""
+
+from __future__ import annotations
+
+from pipelines.report.stream import Row, Shape
+
+_LABELLED_PARTS = ("active_disclosure", "applications")
+
+
+def _lone(row: Row) -> bool:
+    return not row.label and len(row.values) == 1 and bool(row.values[0].text.strip())
+
+
+def lone_numbers(rows: list[Row], shape: Shape) -> list[Row]:
+    """Numbers printed one per line join the label line above them (a run of two or more; one stray number stays).
+
+    Pages that print a table as one paragraph per cell ('规章' / '0' / '0' / '0') lose the rows; the numbers
+    that follow a label line are that label's row.
+    """
+    joined: list[Row] = []
+    index = 0
+    while index < len(rows):
+        run = index
+        while run < len(rows) and _lone(rows[run]):
+            run += 1
+        if run - index >= 2 and joined:
+            joined[-1].values = joined[-1].values + [row.values[0] for row in rows[index:run]]
+            shape.changed(f"{run - index} numbers joined to '{joined[-1].label_text[:24]}'")
+            index = run
+        else:
+            joined.append(rows[index])
+            index += 1
+    return joined
+
+
+def _floating(row: Row) -> bool:
+    """A line of label text in a table: no numbers — or, in part 三, one stray number printed alone."""
+    if row.header:
+        return False
+    if not row.has_numbers:
+        return bool(row.label_text)
+    return row.part == "applications" and not row.label_text and len(row.printed) == 1
+
+
+def floating_labels(rows: list[Row], shape: Shape) -> list[Row]:
+    """Label lines printed apart from their numbers join the next row of numbers in the same table.
+
+    A wrapped label's first half, a group label on a line of its own (三、本年度办理结果, （三）不予公开), a label
+    whose numbers follow on the next line: an unlabelled row takes them as its label, a labelled row keeps them as
+    the text above it (the label matcher tries both readings). A header row ends what is pending.
+    """
+    out: list[Row] = []
+    pending: list[Row] = []
+    for row in rows:
+        if row.part not in _LABELLED_PARTS or row.header or (pending and pending[0].part != row.part):
+            out.extend(pending)
+            pending = []
+            out.append(row)
+            continue
+        if _floating(row):
+            pending.append(row)
+            continue
+        if pending and row.has_numbers:
+            text = "".join(p.label_text or "".join(cell.text for cell in p.printed) for p in pending)
+            if row.label_text:
+                row.above = text
+                shape.changed(f"'{text[:24]}' above '{row.label_text[:24]}'")
+            else:
+                row.label = [cell for p in pending for cell in (p.label or p.printed)]
+                shape.changed(f"'{text[:24]}' labels a row of numbers")
+            pending = []
+        out.append(row)
+    out.extend(pending)
+    return out
