@@ -10,6 +10,7 @@ not broken).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pipelines.findings import FindingsLog
 from pipelines.report.form import Form, Template
@@ -34,21 +35,27 @@ def _cells(report: Report, template: Template, form: Form) -> Iterator[tuple[str
         yield "review_litigation", f"part 四 {key}", value, False, False
 
 
-def _problem(value: int | float, part: str, amount: bool, signed: bool, form: Form) -> tuple[str, str] | None:
-    """(rule, why) for a value the form cannot hold, or None."""
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    why: str
+
+
+def _problem(value: int | float, part: str, amount: bool, signed: bool, form: Form) -> Problem | None:
+    """What is wrong with a value the form cannot hold, or None."""
     if amount:
         digits = len(f"{abs(value):.15g}".replace(".", "").lstrip("0")) if value else 0
         if (isinstance(value, int) and len(str(abs(value))) > AMOUNT_DIGITS) or digits > AMOUNT_DIGITS:
-            return "value.overflow", f"more than {AMOUNT_DIGITS} significant digits (float64)"
+            return Problem(rule="value.overflow", why=f"more than {AMOUNT_DIGITS} significant digits (float64)")
     elif isinstance(value, float) and not value.is_integer():
-        return "value.fractional", "a count with a fraction"
+        return Problem(rule="value.fractional", why="a count with a fraction")
     elif abs(value) > COUNT_MAX:
-        return "value.overflow", "beyond the int64 the warehouse stores counts in"
+        return Problem(rule="value.overflow", why="beyond the int64 the warehouse stores counts in")
     if value < 0 and not signed:
-        return "value.negative", "a negative count"
+        return Problem(rule="value.negative", why="a negative count")
     limit = form.plausible["amount" if amount else part]
     if abs(value) > limit:
-        return "value.implausible", f"beyond any organ's scale for part {part} (at most {limit:,.0f})"
+        return Problem(rule="value.implausible", why=f"beyond any organ's scale for part {part} (at most {limit:,.0f})")
     return None
 
 
@@ -60,10 +67,9 @@ def check_values(report: Report, template: Template, form: Form, log: FindingsLo
         problem = _problem(value.value, part, amount, signed, form)
         if problem is None:
             continue
-        rule, why = problem
         log.warning(
-            rule,
-            f"{where}: printed '{value.raw.strip()}' is {why}; left blank",
+            problem.rule,
+            f"{where}: printed '{value.raw.strip()}' is {problem.why}; left blank",
             value.location,
             form_key=part,
             printed=value.raw,
