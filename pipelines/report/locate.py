@@ -176,35 +176,30 @@ def is_header(row: Row, form: Form) -> bool:
     if not text:
         return False
     if row.part == "active_disclosure":
-        return (
-            text.startswith(bare(form.headers["active_disclosure"]))
-            or text in _bands(form)
-            or _measures_only(text, form)
-        )
+        return text.startswith(bare(form.headers["active_disclosure"])) or _only(text, _disclosure_header(form))
     if row.part == "applications":
         labels = _column_labels(form)
-        return any(bare(cell.text) in labels for cell in row.label) or (
-            similarity(row.label_text, form.headers["applications_note"]) > 0.6
+        return (
+            any(bare(cell.text) in labels for cell in row.label)
+            or similarity(row.label_text, form.headers["applications_note"]) > 0.6
+            or _only(text, tuple(sorted(labels, key=len, reverse=True)))
         )
     return True  # part 四 prints nothing but its header and its one row of numbers
 
 
-def _measures_only(text: str, form: Form) -> bool:
-    """Whether the text is nothing but part 二 column labels ('本年处理决定数量', '本年制发件数本年废止件数…')."""
-    for printing in _measure_printings(form):
+def _only(text: str, printings: tuple[str, ...]) -> bool:
+    """Whether the text is nothing but these printings ('本年处理决定数量', '申请人情况自然人法人或其他组织…')."""
+    for printing in printings:
         text = text.replace(printing, "")
     return not text
 
 
 @cache
-def _measure_printings(form: Form) -> tuple[str, ...]:
+def _disclosure_header(form: Form) -> tuple[str, ...]:
+    """Part 二's header printings: column labels and 第二十条 bands, longest first."""
     printings = {bare(p) for item in form.all_items() for m in item.measures for p in m.printings}
+    printings |= {bare(item.band) for item in form.all_items() if item.band}
     return tuple(sorted(printings, key=len, reverse=True))
-
-
-@cache
-def _bands(form: Form) -> set[str]:
-    return {bare(item.band) for item in form.all_items() if item.band}
 
 
 @cache
@@ -212,6 +207,7 @@ def _column_labels(form: Form) -> set[str]:
     labels = {bare(p) for column in form.columns for p in column.printings}
     labels |= {bare(column.group) for column in form.columns if column.group}
     labels.add(bare(form.headers["applicants"]))
+    labels.add(bare(form.headers["applications_note"]))
     return labels
 
 

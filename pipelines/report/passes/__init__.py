@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipelines.report.passes.digits import digit_rows, glued_digits
+from pipelines.report.passes.dump import cut_rows, cut_sections
 from pipelines.report.passes.lines import floating_labels, lone_numbers
 from pipelines.report.passes.review import review_row
 from pipelines.report.stream import Row, Shape
@@ -36,7 +37,9 @@ class Pass:
 
 
 PASSES: tuple[Pass, ...] = (
+    Pass(cut_sections),
     Pass(lone_numbers),
+    Pass(cut_rows, located=True),
     Pass(glued_digits, located=True),
     Pass(digit_rows, located=True),
     Pass(floating_labels, located=True),

@@ -1,0 +1,355 @@
+"""Passes for text that lost its line breaks: a whole page dumped on one line, a table run into one paragraph.
+
+What a browser's innerText or lxml's text_content() gives with the whitespace collapsed: breadcrumb, narrative,
+headings and every table cell one after another, with nothing between a row's label, its numbers and the next row.
+The form knows its own labels and ordinals: the stream is cut at them — first at the section headings and where each
+table starts (so the parts can be located), then inside each table part at its row labels — and what follows a label
+up to the next cut is that row's numbers (as printed cells, or a run of digits the form's sums split later).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+
+from pipelines.document.model import Cell
+from pipelines.report.form import Form, Label
+from pipelines.report.normalize import fold
+from pipelines.report.passes.digits import shortest_run, sub_cell
+from pipelines.report.stream import Row, Shape, split_cells
+
+_CJK_NUMERALS = "一二三四五六七八九十"
+_TITLE = re.compile(r"(?:19|20)\d{2}年度?(?:的)?(?:政府)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)")
+_AGENCY_CHARS = re.compile(r"[\u4e00-\u9fff()]")
+_LONG = 120  # a row shorter than this is an ordinary printed row; only longer ones are searched for headings
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A printed label the stream can be cut at: its folded printings, the ordinal the form gives it, its kind."""
+
+    key: str
+    printings: tuple[str, ...]
+    ordinal: str | None
+    kind: str  # heading | row | group | header
+    part: str | None = None
+
+    @property
+    def needs_ordinal(self) -> bool:
+        """Labels too short to be told apart from other text (其他, 总计) count only with their ordinal printed."""
+        return min(len(p) for p in self.printings) <= 3 and self.ordinal is not None
+
+
+class Skeleton:
+    """A row's text folded (NFKC, radicals, no whitespace) with, for every folded character, where it was printed."""
+
+    def __init__(self, text: str) -> None:
+        chars: list[str] = []
+        origin: list[int] = []
+        for index, char in enumerate(text):
+            for folded in _fold_char(char):
+                chars.append(folded)
+                origin.append(index)
+        self.text = "".join(chars)
+        self.origin = [*origin, len(text)]
+
+    def find(self, printings: tuple[str, ...], start: int = 0) -> tuple[int, int] | None:
+        """The first occurrence at or after ``start`` of any printing (the longest where two start together)."""
+        best: tuple[int, int] | None = None
+        for printing in printings:
+            at = self.text.find(printing, start)
+            if at >= 0 and (best is None or at < best[0] or (at == best[0] and at + len(printing) > best[1])):
+                best = (at, at + len(printing))
+        return best
+
+    def markup_before(self, at: int) -> int:
+        """Where a heading's Markdown marks ('## ') before ``at`` start."""
+        while at and self.text[at - 1] == "#":
+            at -= 1
+        return at
+
+    def ordinal_before(self, at: int, ordinal: str | None) -> int | None:
+        """Where the ordinal printed just before ``at`` starts ('二、', '(三)', '2.'), or None."""
+        if not ordinal:
+            return None
+        for printed in _ordinal_printings(ordinal):
+            if self.text.startswith(printed, at - len(printed)):
+                return at - len(printed)
+        return None
+
+
+@cache
+def _fold_char(char: str) -> str:
+    return "" if char.isspace() else fold(char)
+
+
+@cache
+def _ordinal_printings(ordinal: str) -> tuple[str, ...]:
+    core = fold(ordinal).strip("()")
+    if core.isdigit():
+        return (f"{core}.", f"{core}、", f"({core})", f"{core},")
+    if all(char in _CJK_NUMERALS for char in core):
+        if fold(ordinal).startswith("("):
+            return (f"({core})",)
+        return (f"{core}、", f"{core}.", f"{core},")
+    return (fold(ordinal),)
+
+
+def _printings(label: Label) -> tuple[str, ...]:
+    return tuple(sorted({fold(p) for p in label.printings if p}, key=len, reverse=True))
+
+
+# --- the anchors of the form -----------------------------------------------------------------------------------
+
+
+@cache
+def section_anchors(form: Form) -> tuple[Anchor, ...]:
+    return tuple(Anchor(s.key, _printings(s), s.ordinal, "heading") for s in form.sections)
+
+
+@cache
+def table_starts(form: Form) -> dict[str, tuple[Anchor, ...]]:
+    """What each table part prints first: part 二 its first band or caption, part 三 its note or first row (with its
+    ordinal), part 四 its two block groups' labels side by side. A heading is taken without its ordinal where its
+    table follows, and a dump whose headings are missing is still cut where each table starts."""
+    items = form.all_items()
+    first_row = form.all_application_rows()[0]
+    blocks = form.review_blocks
+    review = fold(blocks[0].label + next((b.group for b in blocks if b.group), "") or "")
+    return {
+        "active_disclosure": (
+            Anchor("band", (fold(items[0].band),), None, "header"),
+            Anchor("caption", (fold(form.headers["active_disclosure"]),), None, "header"),
+        ),
+        "applications": (
+            Anchor("note", (fold(form.headers["applications_note"])[:8],), None, "header"),
+            Anchor(first_row.key, _printings(first_row), first_row.ordinal, "row"),
+        ),
+        "review_litigation": (Anchor("blocks", (review,), None, "header"),),
+    }
+
+
+@cache
+def part_anchors(form: Form, part: str) -> tuple[Anchor, ...]:
+    """The labels a table part is cut at, in the order the form prints them."""
+    anchors: list[Anchor] = []
+    if part == "active_disclosure":
+        header = (fold(form.headers["active_disclosure"]),)
+        bands_seen: set[str] = set()
+        for item in form.all_items():
+            if item.band and item.band not in bands_seen:
+                bands_seen.add(item.band)
+                anchors.append(Anchor(item.band, (fold(item.band),), None, "header", part))
+                anchors.append(Anchor("caption", header, None, "header", part))
+            anchors.append(Anchor(item.key, _printings(item), None, "row", part))
+    elif part == "applications":
+        anchors.append(Anchor("note", (fold(form.headers["applications_note"]),), None, "header", part))
+        anchors.append(Anchor("applicants", (fold(form.headers["applicants"]),), None, "header", part))
+        groups = {group.key: group for group in form.groups}
+        seen: set[str] = set()
+        for row in form.all_application_rows():
+            if row.group and row.group not in seen and row.group in groups:
+                seen.add(row.group)
+                group = groups[row.group]
+                anchors.append(Anchor(group.key, _printings(group), group.ordinal, "group", part))
+            anchors.append(Anchor(row.key, _printings(row), row.ordinal, "row", part))
+    return tuple(anchors)
+
+
+# --- cutting ---------------------------------------------------------------------------------------------------
+
+
+def cut_row(row: Row, offsets: list[int], layout_blanks: bool) -> list[Row]:
+    """The row cut at character offsets of its text (cells joined without a separator), each piece a row."""
+    cuts = sorted({o for o in offsets if 0 < o < len(row.text)})
+    if not cuts:
+        return [row]
+    pieces: list[list[Cell]] = [[]]
+    start = 0
+    for cell in row.cells:
+        end = start + len(cell.text)
+        inner = [c - start for c in cuts if start < c < end]
+        if start in cuts and pieces[-1]:
+            pieces.append([])
+        bounds = [0, *inner, len(cell.text)]
+        for index, (a, b) in enumerate(pairwise(bounds)):
+            if index:
+                pieces.append([])
+            pieces[-1].append(cell if (a, b) == (0, len(cell.text)) else sub_cell(cell, a, b))
+        start = end
+    out = []
+    for cells in pieces:
+        if not "".join(cell.text for cell in cells).strip():
+            continue
+        label, values = split_cells(cells)
+        if layout_blanks:
+            while values and not values[-1].text.strip():
+                values.pop()
+            while values and not values[0].text.strip():
+                values.pop(0)
+        out.append(Row(label, values, part=row.part))
+    return out
+
+
+def _origin(skeleton: Skeleton, at: int) -> int:
+    return skeleton.origin[at]
+
+
+def _heading_cuts(skeleton: Skeleton, form: Form) -> list[tuple[int, int]]:
+    """(start, end) in the skeleton of every section heading printed in it, in the form's order; a second
+    rendering of the page (the headings again after the last one) is cut the same way."""
+    found: list[tuple[int, int]] = []
+    starts = table_starts(form)
+    position = 0
+    anchors = section_anchors(form)
+    rounds = 0
+    while rounds < 2:
+        hits = 0
+        for anchor in anchors:
+            hit = _heading_at(skeleton, anchor, position, starts.get(anchor.key, ()))
+            if hit:
+                found.append(hit)
+                position = hit[1]
+                hits += 1
+        if hits < 2:
+            break
+        rounds += 1
+    return found
+
+
+def _heading_at(skeleton: Skeleton, anchor: Anchor, start: int, table: tuple[Anchor, ...]) -> tuple[int, int] | None:
+    """The first printing of a section heading at or after ``start`` that is a heading, not a mention: printed with
+    its ordinal, or right before its own table, or right after a table's last number."""
+    at = start
+    while True:
+        hit = skeleton.find(anchor.printings, at)
+        if hit is None:
+            return None
+        begin, end = hit
+        ordinal = skeleton.ordinal_before(begin, anchor.ordinal)
+        if ordinal is not None:
+            if ordinal == 0 or skeleton.text[ordinal - 1] not in "(（":
+                return skeleton.markup_before(ordinal), end
+        elif any(skeleton.text.startswith(p, end) for marker in table for p in marker.printings) or (
+            begin and skeleton.text[begin - 1].isdigit()
+        ):
+            return skeleton.markup_before(begin), end
+        at = begin + 1
+
+
+def _title_cut(skeleton: Skeleton, before: int) -> tuple[int, int] | None:
+    """The report's title, printed before part 二: '<organ><year>年…年度报告' (before or after 一、总体情况)."""
+    match = _TITLE.search(skeleton.text, 0, before)
+    if not match:
+        return None
+    start = match.start()
+    while start > 0 and _AGENCY_CHARS.match(skeleton.text[start - 1]):
+        start -= 1
+    return _origin(skeleton, start), _origin(skeleton, match.end() - 1) + 1
+
+
+def cut_sections(rows: list[Row], shape: Shape) -> list[Row]:
+    """A page dumped on one line is cut at the form's section headings, its title and where each table starts."""
+    out: list[Row] = []
+    starts = [anchor for anchors in table_starts(shape.form).values() for anchor in anchors]
+    for row in rows:
+        text = row.text
+        if len(text) < _LONG:
+            out.append(row)
+            continue
+        skeleton = Skeleton(text)
+        cuts: list[int] = []
+        headings = _heading_cuts(skeleton, shape.form)
+        for begin, end in headings:
+            cuts += [_origin(skeleton, begin), _origin(skeleton, end - 1) + 1]
+        title = _title_cut(skeleton, headings[1][0] if len(headings) > 1 else len(skeleton.text))
+        if title:
+            cuts += list(title)
+        for anchor in starts:
+            hit = skeleton.find(anchor.printings, 0)
+            if hit and not any(b <= hit[0] < e for b, e in headings):
+                ordinal = skeleton.ordinal_before(hit[0], anchor.ordinal)
+                cuts.append(_origin(skeleton, hit[0] if ordinal is None else ordinal))
+        pieces = cut_row(row, cuts, shape.media_type == "text/plain")
+        if len(pieces) > 1:
+            shape.changed(f"a row of {len(text)} characters cut into {len(pieces)}")
+        out.extend(pieces)
+    return out
+
+
+def _dump_cuts(row: Row, form: Form) -> list[int]:
+    """Where a table part's row prints the start of another row: the part's labels found in the form's order."""
+    text = row.text
+    skeleton = Skeleton(text)
+    anchors = part_anchors(form, row.part or "")
+    cuts: list[tuple[int, Anchor]] = []
+    position = 0
+    for anchor in anchors:
+        at = position
+        while True:
+            hit = skeleton.find(anchor.printings, at)
+            if hit is None:
+                break
+            begin, end = hit
+            ordinal = skeleton.ordinal_before(begin, anchor.ordinal)
+            if anchor.needs_ordinal and ordinal is None:
+                at = begin + 1
+                continue
+            cuts.append((ordinal if ordinal is not None else begin, anchor))
+            position = end
+            break
+    if not cuts:
+        return []
+    starts = _cell_starts(row)
+    kinds = {anchor.kind for _, anchor in cuts}
+    glued = sum(1 for _, anchor in cuts if anchor.kind != "group") >= 2
+    offsets = [
+        _origin(skeleton, at)
+        for at, _ in cuts
+        if at
+        and (
+            skeleton.text[at - 1].isdigit()  # a row's numbers, then the next row
+            or {"header", "row"} <= kinds  # the table's header, then its first row
+            or (glued and _origin(skeleton, at) not in starts)  # labels run together inside one printed cell
+        )
+    ]
+    shortest = shortest_run(form, row.part)
+    if shortest and shortest > 1:
+        offsets += _run_ends(text, shortest)
+    return offsets
+
+
+def _cell_starts(row: Row) -> set[int]:
+    starts, at = set(), 0
+    for cell in row.cells:
+        starts.add(at)
+        at += len(cell.text)
+    return starts
+
+
+def cut_rows(rows: list[Row], shape: Shape) -> list[Row]:
+    """A table run into one line is cut at the part's own labels and ordinals, in the form's order; the numbers
+    after a label, up to the next cut, are that label's row."""
+    out: list[Row] = []
+    for row in rows:
+        if row.part not in ("active_disclosure", "applications", "review_litigation") or row.run is not None:
+            out.append(row)
+            continue
+        offsets = _dump_cuts(row, shape.form) if row.part != "review_litigation" else _review_cuts(row, shape.form)
+        pieces = cut_row(row, offsets, shape.media_type == "text/plain") if offsets else [row]
+        if len(pieces) > 1:
+            shape.changed(f"'{row.text[:30]}…' cut into {len(pieces)} rows")
+        out.extend(pieces)
+    return out
+
+
+def _review_cuts(row: Row, form: Form) -> list[int]:
+    """Part 四 prints its header and its one row: a run of 15 digits or more ends the row where text follows."""
+    return _run_ends(row.text, shortest_run(form, row.part) or 1)
+
+
+def _run_ends(text: str, shortest: int) -> list[int]:
+    """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows."""
+    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.])", text)]
