@@ -11,9 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipelines.report.passes.digits import digit_rows, glued_digits
-from pipelines.report.passes.dump import cut_rows, cut_sections
-from pipelines.report.passes.lines import floating_labels, lone_numbers
+from pipelines.report.passes.digits import digit_rows, glued_digits, ocr_digits
+from pipelines.report.passes.dump import cut_rows, cut_sections, delimited_cells
+from pipelines.report.passes.lines import (
+    floating_labels,
+    labels_after_numbers,
+    lone_numbers,
+    placeholder_rows,
+)
 from pipelines.report.passes.review import review_row
 from pipelines.report.stream import Row, Shape
 
@@ -38,10 +43,14 @@ class Pass:
 
 PASSES: tuple[Pass, ...] = (
     Pass(cut_sections),
+    Pass(delimited_cells),
     Pass(lone_numbers),
     Pass(cut_rows, located=True),
+    Pass(ocr_digits, located=True),
     Pass(glued_digits, located=True),
     Pass(digit_rows, located=True),
+    Pass(placeholder_rows, located=True),
+    Pass(labels_after_numbers, located=True),
     Pass(floating_labels, located=True),
     Pass(review_row, located=True),
 )

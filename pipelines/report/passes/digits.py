@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 from pipelines.document.model import Cell, Location
-from pipelines.report.cells import clean
+from pipelines.report.cells import clean, read_cell
 from pipelines.report.form import Form
-from pipelines.report.stream import Row, Shape
+from pipelines.report.stream import Row, Shape, split_cells
 
-_GLUED = re.compile(r"(?P<digits>\d[\d\s]*(?:\.\d+)?)\s*$")
+_GLUED = re.compile(r"(?P<digits>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d[\d\s]*(?:\.\d+)?)\s*$")
+_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
+_OCR_NUMBER = re.compile(r"[\dOo〇lI|]+(?:[.,，][\dOo〇lI|]+)*")
+_OCR_TAIL = re.compile(r"[\dOo〇lI]*[Oo〇lI][\dOo〇lI]*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -87,3 +90,46 @@ def digit_rows(rows: list[Row], shape: Shape) -> list[Row]:
             row.run, row.values = printed[0], []
             shape.changed(f"'{digits[:20]}'")
     return rows
+
+
+def _ocr_number(text: str) -> str | None:
+    """The number an OCR'd cell means ('1O' → '10', 'l4' → '14'), where it prints letters for digits; else None."""
+    stripped = clean(text)
+    if not _OCR_NUMBER.fullmatch(stripped) or stripped.isdigit() or not any(c in "Oo〇lI|" for c in stripped):
+        return None
+    return stripped.translate(_CONFUSABLE)
+
+
+def ocr_digits(rows: list[Row], shape: Shape) -> list[Row]:
+    """Letters OCR reads for digits in a table's number cells ('O' for 0, 'l' for 1) are read as the digits.
+
+    Only the cells after a row's label — from the row's end back to its last cell of text — and only where the
+    whole cell is digits and look-alikes; full-width digits and '，' separators are read by the cell reader.
+    """
+    for row in rows:
+        if shortest_run(shape.form, row.part) is None or row.run is not None:
+            continue
+        cells = row.cells
+        index = len(cells)
+        fixed: list[tuple[int, str]] = []
+        while index and (not cells[index - 1].text.strip() or _value_like(cells[index - 1].text)):
+            number = _ocr_number(cells[index - 1].text)
+            if number is not None:
+                fixed.append((index - 1, number))
+            index -= 1
+        if index and not fixed:
+            last = cells[index - 1]
+            tail = _OCR_TAIL.search(clean(last.text))
+            if tail and any(c.isdigit() for c in tail.group()) and not row.values:
+                fixed.append((index - 1, clean(last.text)[: tail.start()] + tail.group().translate(_CONFUSABLE)))
+        if not fixed:
+            continue
+        for position, text in fixed:
+            cells[position] = Cell(text, cells[position].location)
+        row.label, row.values = split_cells(cells)
+        shape.changed(f"'{row.label_text[:20]}': {len(fixed)} cell(s) read as digits")
+    return rows
+
+
+def _value_like(text: str) -> bool:
+    return read_cell(text).kind != "text" or _ocr_number(text) is not None

@@ -15,7 +15,8 @@ from functools import cache
 from itertools import pairwise
 
 from pipelines.document.model import Cell
-from pipelines.report.form import Form, Label
+from pipelines.report.cells import read_cell
+from pipelines.report.form import Form, Label, Template
 from pipelines.report.normalize import fold
 from pipelines.report.passes.digits import shortest_run, sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
@@ -132,13 +133,17 @@ def table_starts(form: Form) -> dict[str, tuple[Anchor, ...]]:
 
 
 @cache
-def part_anchors(form: Form, part: str) -> tuple[Anchor, ...]:
-    """The labels a table part is cut at, in the order the form prints them."""
+def part_anchors(form: Form, part: str) -> tuple[tuple[Anchor, ...], ...]:
+    """The labels a table part is cut at, in the order each template prints them (one sequence per template)."""
+    return tuple(_template_anchors(form, template, part) for template in form.templates.values() if template.has_tables)
+
+
+def _template_anchors(form: Form, template: Template, part: str) -> tuple[Anchor, ...]:
     anchors: list[Anchor] = []
     if part == "active_disclosure":
         header = (fold(form.headers["active_disclosure"]),)
         bands_seen: set[str] = set()
-        for item in form.all_items():
+        for item in template.items:
             if item.band and item.band not in bands_seen:
                 bands_seen.add(item.band)
                 anchors.append(Anchor(item.band, (fold(item.band),), None, "header", part))
@@ -149,7 +154,7 @@ def part_anchors(form: Form, part: str) -> tuple[Anchor, ...]:
         anchors.append(Anchor("applicants", (fold(form.headers["applicants"]),), None, "header", part))
         groups = {group.key: group for group in form.groups}
         seen: set[str] = set()
-        for row in form.all_application_rows():
+        for row in template.rows:
             if row.group and row.group not in seen and row.group in groups:
                 seen.add(row.group)
                 group = groups[row.group]
@@ -283,23 +288,11 @@ def _dump_cuts(row: Row, form: Form) -> list[int]:
     """Where a table part's row prints the start of another row: the part's labels found in the form's order."""
     text = row.text
     skeleton = Skeleton(text)
-    anchors = part_anchors(form, row.part or "")
-    cuts: list[tuple[int, Anchor]] = []
-    position = 0
-    for anchor in anchors:
-        at = position
-        while True:
-            hit = skeleton.find(anchor.printings, at)
-            if hit is None:
-                break
-            begin, end = hit
-            ordinal = skeleton.ordinal_before(begin, anchor.ordinal)
-            if anchor.needs_ordinal and ordinal is None:
-                at = begin + 1
-                continue
-            cuts.append((ordinal if ordinal is not None else begin, anchor))
-            position = end
-            break
+    found: dict[int, Anchor] = {}
+    for anchors in part_anchors(form, row.part or ""):
+        for at, anchor in _in_order(skeleton, anchors):
+            found.setdefault(at, anchor)
+    cuts = sorted(found.items())
     if not cuts:
         return []
     starts = _cell_starts(row)
@@ -319,6 +312,24 @@ def _dump_cuts(row: Row, form: Form) -> list[int]:
     if shortest and shortest > 1:
         offsets += _run_ends(text, shortest)
     return offsets
+
+
+def _in_order(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int, Anchor]]:
+    """Each anchor's first printing after the previous one found (an anchor not printed is passed over)."""
+    cuts: list[tuple[int, Anchor]] = []
+    position = 0
+    for anchor in anchors:
+        at = position
+        while (hit := skeleton.find(anchor.printings, at)) is not None:
+            begin, end = hit
+            ordinal = skeleton.ordinal_before(begin, anchor.ordinal)
+            if anchor.needs_ordinal and ordinal is None:
+                at = begin + 1
+                continue
+            cuts.append((ordinal if ordinal is not None else begin, anchor))
+            position = end
+            break
+    return cuts
 
 
 def _cell_starts(row: Row) -> set[int]:
@@ -352,4 +363,31 @@ def _review_cuts(row: Row, form: Form) -> list[int]:
 
 def _run_ends(text: str, shortest: int) -> list[int]:
     """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows."""
-    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.])", text)]
+    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.Oo〇lI|])", text)]
+
+
+def delimited_cells(rows: list[Row], shape: Shape) -> list[Row]:
+    """A line of comma-separated cells (a spreadsheet exported as CSV and pasted in) is cut into its cells: where a
+    one-cell line's last comma-separated fields are two or more numbers (or blanks) after its label."""
+    out = []
+    for row in rows:
+        if len(row.cells) != 1 or row.text.count(",") < 2 or "。" in row.text:
+            out.append(row)
+            continue
+        cell = row.cells[0]
+        fields = cell.text.split(",")
+        kinds = [read_cell(field).kind for field in fields]
+        last_text = max((i for i, kind in enumerate(kinds) if kind == "text"), default=-1)
+        tail = kinds[last_text + 1 :]
+        if not tail.count("number") or len(tail) < 2:
+            out.append(row)
+            continue
+        label_end = sum(len(field) + 1 for field in fields[: last_text + 1]) - 1 if last_text >= 0 else 0
+        values, at = [], label_end + 1 if last_text >= 0 else 0
+        for field in fields[last_text + 1 :]:
+            values.append(sub_cell(cell, at, at + len(field)))
+            at += len(field) + 1
+        label = [sub_cell(cell, 0, label_end)] if label_end > 0 else []
+        out.append(Row(label, values, part=row.part))
+        shape.changed(f"'{cell.text[:30]}' cut at its commas")
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines.report.cells import read_cell
 from pipelines.report.stream import Row, Shape
 
 _LABELLED_PARTS = ("active_disclosure", "applications")
@@ -71,4 +72,50 @@ def floating_labels(rows: list[Row], shape: Shape) -> list[Row]:
             pending = []
         out.append(row)
     out.extend(pending)
+    return out
+
+
+def labels_after_numbers(rows: list[Row], shape: Shape) -> list[Row]:
+    """Part 二's numbers printed before their item's label: an unlabelled row of numbers, then a line naming an
+    item that the next row does not need (it has a label of its own), takes that label.
+
+    PDF text puts a cell's lines in the order they sit on the page; a label vertically centred in a tall cell can
+    come out below its row's numbers ('0 0 0' / '规章' / '行政规范性文件 2 6 7'). Part 三's unlabelled rows are
+    placed by the form's row order instead (align.py), which also holds where loose labels come in any order.
+    """
+    out = list(rows)
+    for index in range(len(out) - 1):
+        numbers, label = out[index], out[index + 1]
+        after = out[index + 2] if index + 2 < len(out) else None
+        if (
+            numbers.part == "active_disclosure"
+            and numbers.part == label.part
+            and numbers.has_numbers
+            and not numbers.label_text
+            and not label.has_numbers
+            and label.label_text
+            and not label.header
+            and (after is None or after.part != label.part or after.header or bool(after.label_text))
+        ):
+            numbers.label, label.label = label.label, []
+            shape.changed(f"'{numbers.label_text[:24]}' labels the numbers above it")
+    return [row for row in out if row.cells]
+
+
+def placeholder_rows(rows: list[Row], shape: Shape) -> list[Row]:
+    """Rows that print nothing but dashes where a label and numbers would be (an OCR/LLM placeholder table for a
+    group the report did not print separately) are dropped: they hold no value and match no row."""
+    out = []
+    for row in rows:
+        printed = row.printed
+        if (
+            row.part in _LABELLED_PARTS
+            and not row.label_text
+            and row.run is None
+            and len(printed) >= 3
+            and all(read_cell(cell.text).kind == "null" and cell.text.strip() for cell in printed)
+        ):
+            shape.changed(f"a row of {len(printed)} dashes")
+            continue
+        out.append(row)
     return out

@@ -1,0 +1,497 @@
+"""Every seed rendered into every shape of report text in the wild (../shared/spec/shapes.md), and shapes beyond.
+
+A seed gives its expected JSON (the values) and its text (title, narrative, headings, captions); the tables are laid
+out from the form model exactly as the official form prints them (replicas.render.printed_tables) and then printed
+the way each shape prints them: a crawler's one-line page dump, PDF-to-text with page footers and floating label
+halves, PDF-to-Markdown with tables split over pages, OCR/LLM Markdown with a table per row group, and mixtures.
+Each rendering carries the values the parser must give (a 2019-form variant of each seed has its own).
+"""
+
+from __future__ import annotations
+
+import copy
+import html as htmllib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import lxml.html
+
+from pipelines.report.form import load_form
+from replicas.render import PrintedTable, SeedText, printed_tables, read_seed_text, render_html
+from tests.conftest import seed_expected, seed_names, seed_text
+
+
+@dataclass
+class Material:
+    """One report to render: its expected values and its text."""
+
+    name: str
+    expected: dict
+    text: str
+
+    @cached_property
+    def seed(self) -> SeedText:
+        return read_seed_text(self.text, self.expected)
+
+    @cached_property
+    def tables(self) -> dict[str, PrintedTable]:
+        return {table.part: table for table in printed_tables(self.expected, self.seed)}
+
+    def heading(self, part: str) -> str:
+        return self.seed.headings.get(part, "")
+
+
+@dataclass
+class Rendering:
+    shape: str
+    material: Material
+    text: str
+    media: str = "txt"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8")
+
+    @property
+    def source(self) -> str:
+        return f"{self.material.name}.{self.shape}.{self.media}"
+
+
+# --- materials: each seed, and each seed as a 2019-form report ---------------------------------------------------
+
+
+def as_2019(name: str, expected: dict, text: str) -> Material:
+    """The seed as a report on 2020 printed in the 2019 form: part 二's 2019 items (the seed's figures where the
+    forms share a measure, small counts where they do not), part 三's （六）其他处理 as one row (the sum of the
+    seed's three), part 四 as is."""
+    variant = copy.deepcopy(expected)
+    year = 2020
+    variant["year"], variant["template"] = year, "2019"
+    disclosure = expected["active_disclosure"]
+    regs, docs = disclosure["regulations"], disclosure["normative_documents"]
+    variant["active_disclosure"] = {
+        "regulations": {"made": regs["issued"], "published": regs["issued"], "total_published": regs["in_force"]},
+        "normative_documents": {
+            "made": docs["issued"],
+            "published": docs["issued"],
+            "total_published": docs["in_force"],
+        },
+        "licensing": {"prev_items": 35, "change": 2, "decisions": disclosure["licensing"]["decisions"]},
+        "other_services": {"prev_items": 12, "change": 0, "decisions": 86},
+        "penalty": {"prev_items": 48, "change": 1, "decisions": disclosure["penalty"]["decisions"]},
+        "coercion": {"prev_items": 6, "change": 0, "decisions": disclosure["coercion"]["decisions"]},
+        "fees": {"prev_items": 3, "change": 0},
+        "procurement": {"items": 4, "amount": 86400, "amount_unit": "元"},
+    }
+    applications: dict = {}
+    others = ("other_overdue_correction", "other_overdue_fee", "other_other")
+    for key, values in expected["applications"].items():
+        if key in others:
+            continue
+        if key == "total":
+            columns = zip(*(expected["applications"][k] for k in others), strict=True)
+            applications["other_handling"] = [None if None in c else sum(c) for c in columns]
+        applications[key] = values
+    variant["applications"] = applications
+    title_year = re.compile(rf"{expected['year']}(?=\s*年度?[^\n]{{0,24}}报告)")
+    return Material(f"{name}-2019", variant, title_year.sub(str(year), text, count=1))
+
+
+def materials() -> list[Material]:
+    out = []
+    for name in seed_names():
+        expected, text = seed_expected(name), seed_text(name)
+        out.append(Material(name, expected, text))
+        out.append(as_2019(name, expected, text))
+    return out
+
+
+# --- laying out a table ------------------------------------------------------------------------------------------
+
+
+def grid(table: PrintedTable) -> list[list[str]]:
+    """The table as printed on a page: a row per printed row, every column position, a merged cell's text at its
+    top-left position and blank where it spans."""
+    taken: dict[tuple[int, int], str] = {}
+    rows: list[list[str]] = []
+    for r, printed in enumerate(table.rows):
+        row: list[str] = []
+        c = 0
+        for cell in printed:
+            while (r, c) in taken:
+                row.append(taken.pop((r, c)))
+                c += 1
+            row.append(cell.text)
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if dr or dc:
+                        if dr == 0:
+                            row.append("")
+                        else:
+                            taken[(r + dr, c + dc)] = ""
+            c += cell.colspan
+        while (r, c) in taken:
+            row.append(taken.pop((r, c)))
+            c += 1
+        rows.append(row)
+    return rows
+
+
+def label_and_values(table: PrintedTable) -> list[tuple[str, list[str], bool]]:
+    """(label text, value texts, is a header row) per printed row: labels of a row joined, blanks kept as ''."""
+    out = []
+    for printed in table.rows:
+        labels = [c.text for c in printed if c.kind != "value"]
+        values = [c.text for c in printed if c.kind == "value"]
+        header = all(c.kind in ("header", "band") for c in printed)
+        out.append(("".join(labels), values, header))
+    return out
+
+
+def markdown(rows: list[list[str]], header: list[str] | None = None) -> list[str]:
+    width = max(len(row) for row in [*rows, *([header] if header else [])])
+    head = header or rows[0]
+    body = rows if header else rows[1:]
+    lines = ["| " + " | ".join(head + [""] * (width - len(head))) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(row + [""] * (width - len(row))) + " |" for row in body]
+    return lines
+
+
+def wrap(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+FOOTERS = ("— {} —", "- {} -", "第 {} 页", "{}")
+
+
+def with_footers(lines: list[str], every: int = 23) -> list[str]:
+    """Page footers dropped in every ``every`` lines, inside sentences and tables alike."""
+    out: list[str] = []
+    page = 1
+    for index, line in enumerate(lines, start=1):
+        out.append(line)
+        if index % every == 0:
+            out.append(FOOTERS[page % len(FOOTERS)].format(page))
+            page += 1
+    return out
+
+
+# --- shape 1: one-line dumps -------------------------------------------------------------------------------------
+
+
+def tab_text(material: Material) -> str:
+    """The report as tab-separated text (the seeds' own shape), from the form's layout of its tables."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        lines += ["\t".join(row) for row in grid(table)]
+    return "\n".join([*lines, *seed.after])
+
+
+def hook_dump(material: Material) -> Rendering:
+    """What the before-stop hook scores: the text with every tab and line break removed."""
+    text = material.text if not material.name.endswith("-2019") else tab_text(material)
+    return Rendering("hook_dump", material, re.sub(r"[\t\r\n]", "", text))
+
+
+def _page_text(page: bytes, collapse: str) -> str:
+    root = lxml.html.document_fromstring(page)
+    for element in root.iter("script", "style"):
+        element.drop_tree()
+    text = root.text_content()
+    return re.sub(r"\s+", collapse, text).strip()
+
+
+def page_dump(material: Material, style: str = "trs", collapse: str = " ") -> str:
+    page = render_html(material.expected, material.text, style=style)
+    return _page_text(page, collapse)
+
+
+def page_innertext(material: Material) -> Rendering:
+    """A crawler's dump of the whole portal page: breadcrumb, menus, other years' titles, metadata, narrative and
+    tables on one line, whitespace collapsed to single spaces."""
+    return Rendering("page_innertext", material, page_dump(material, "trs", " "))
+
+
+def page_glued(material: Material) -> Rendering:
+    """The page as lxml's text_content() gives it with all whitespace removed: nothing between cells or rows."""
+    return Rendering("page_glued", material, page_dump(material, "hanweb", ""))
+
+
+def archived_dump(material: Material) -> Rendering:
+    """An archiving tool's header block, then the page dump."""
+    seed = material.seed
+    header = (
+        f"标题: {seed.title} 发布时间: {material.expected['year'] + 1}-01-20 09:30:00 "
+        f"原文链接: http://www.example.gov.cn/zwgk/nb/t{material.expected['year'] + 1}0120_1.html 采集时间: 2025-12-30 "
+    )
+    return Rendering("archived_dump", material, header + page_dump(material, "trs", ""))
+
+
+def two_renderings(material: Material) -> Rendering:
+    """The page's 全文版 and 文字版 renderings one after the other on the same line."""
+    first = page_dump(material, "trs", " ")
+    page = render_html(material.expected, material.text, style="hanweb", chrome=False)
+    return Rendering("two_renderings", material, f"{first} 全文版 文字版 {_page_text(page, '')}")
+
+
+def glued_tables(material: Material) -> Rendering:
+    """Each table cell run into the next with no separator, narrative lines too, all on one line."""
+    seed = material.seed
+    parts = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        parts.append(material.heading(part))
+        parts += ["".join(row) for row in grid(table)]
+    return Rendering("glued_tables", material, "".join([*parts, *seed.after]))
+
+
+# --- shape 2: PDF-to-text and PDF-to-Markdown dumps --------------------------------------------------------------
+
+
+def _narrative(lines: list[str], width: int) -> list[str]:
+    return [piece for line in lines for piece in wrap(line, width)]
+
+
+def pdf_text(material: Material) -> Rendering:
+    """pdftotext: narrative hard-wrapped, page footers, tables as space-separated lines, blank cells gone."""
+    seed = material.seed
+    lines = _narrative([seed.title, *seed.before], 38)
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        lines += [" ".join(cell for cell in row if cell) for row in grid(table)]
+    lines += _narrative(seed.after, 38)
+    return Rendering("pdf_text", material, "\n".join(with_footers(lines)))
+
+
+def pdf_markdown(material: Material) -> Rendering:
+    """PDF-to-Markdown: each table split over pages into several Markdown tables, each repeating a heading line
+    (## 表三：…) and its separator row, page footers between them."""
+    seed = material.seed
+    lines = _narrative([seed.title, *seed.before], 40)
+    names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
+    for part, table in material.tables.items():
+        heading = material.heading(part)
+        lines.append(f"## {heading}")
+        rows = grid(table)
+        cut = len(rows) // 2 if len(rows) > 6 else len(rows)
+        for index, chunk in enumerate((rows[:cut], rows[cut:])):
+            if not chunk:
+                continue
+            if index:
+                title = re.sub("^[一二三四五六]、", "", heading)
+                lines += ["", f"— {len(lines) // 30 + 2} —", "", f"## {names[part]}：{title}"]
+            lines += markdown(chunk, header=[""] * len(chunk[0]) if index else None)
+            lines.append("")
+    lines += _narrative(seed.after, 40)
+    return Rendering("pdf_markdown", material, "\n".join(lines), media="md")
+
+
+def floating_pdf(material: Material) -> Rendering:
+    """PDF text where multi-line cells fell out of their rows: part 三's header cells one per line, group labels
+    on lines of their own or split character-wise, a long label wrapped with its second half and its numbers on
+    lines of their own, a value's note on the next line, and part 二's first item's numbers before its label."""
+    seed = material.seed
+    lines = _narrative([seed.title, *seed.before], 36)
+    form = load_form()
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        rows = label_and_values(table)
+        if part == "active_disclosure":
+            first_item = True
+            for label, values, header in rows:
+                numbers = " ".join(v for v in values if v)
+                if header or not values:
+                    lines.append(label)
+                elif first_item:
+                    lines += [numbers, label]  # the first item's numbers printed before its label
+                    first_item = False
+                else:
+                    lines.append(f"{label} {numbers}")
+                    if len(values) > 1 and values[0]:
+                        lines.append("（其中修订0件）")  # a note that fell out of its cell onto the next line
+        elif part == "applications":
+            for label, values, header in rows:
+                if header:
+                    lines += [piece for cell in label.split("\n") for piece in _scatter(cell, form)]
+                    continue
+                numbers = " ".join(v for v in values if v)
+                groups = [g for g in form.groups if g.ordinal and label.startswith(_ordinal(g.ordinal) + g.label)]
+                if groups:
+                    group = _ordinal(groups[0].ordinal) + groups[0].label
+                    half = len(group) // 2
+                    lines += [group[:half], group[half:]]  # a group label split over two lines
+                    label = label[len(group) :]
+                if len(label) > 24:
+                    lines += [label[:18], label[18:], numbers]  # the label wrapped, its numbers on their own line
+                else:
+                    lines.append(f"{label} {numbers}")
+        else:
+            lines += [" ".join(cell for cell in row if cell) for row in grid(table)]
+    lines += _narrative(seed.after, 36)
+    return Rendering("floating_pdf", material, "\n".join(with_footers(lines, 29)))
+
+
+def _ordinal(ordinal: str) -> str:
+    if ordinal.isdigit():
+        return f"{ordinal}."
+    if ordinal.startswith("（"):
+        return ordinal
+    return f"{ordinal}、"
+
+
+def _scatter(header: str, form) -> list[str]:
+    """A header text scattered over lines: each column label, the longer ones split in two."""
+    out: list[str] = []
+    for column in form.columns:
+        if column.label in header:
+            label = column.label
+            out += [label[:2], label[2:]] if len(label) > 3 else [label]
+    return out or [header]
+
+
+# --- shape 3: OCR / LLM Markdown ---------------------------------------------------------------------------------
+
+
+def _ocr_digits(text: str, index: int) -> str:
+    """OCR slips in a number: O for 0, l for 1, full-width digits, '，' as thousands separator (by turns)."""
+    if not text.isdigit():
+        return text
+    kind = index % 4
+    if kind == 0:
+        return text.replace("0", "O")
+    if kind == 1:
+        return text.replace("1", "l")
+    if kind == 2:
+        return text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return f"{int(text):,}".replace(",", "，")
+
+
+def ocr_markdown(material: Material) -> Rendering:
+    """OCR/LLM Markdown: every row group of part 三 its own table under a ### heading with generic column names
+    (数据1 … 数据7), placeholder tables of '-', header rows whose cell count differs from the body, part 四 as
+    three tables, part 二 as one table, and OCR slips in digits."""
+    seed = material.seed
+    form = load_form()
+    lines = [f"# {seed.title}", *seed.before]
+    count = 0
+    for part, table in material.tables.items():
+        lines += ["", f"## {material.heading(part)}", ""]
+        rows = label_and_values(table)
+        if part == "active_disclosure":
+            body = []
+            for label, values, header in rows:
+                if header or not values:
+                    continue
+                count += 1
+                body.append([label, *(_ocr_digits(v, count) for v in values)])
+            lines += markdown(body, header=["项目", "数据1", "数据2", "数据3"])
+        elif part == "applications":
+            columns = [f"数据{i}" for i in range(1, len(form.columns) + 1)]
+            current = None
+            for label, values, header in rows:
+                if header:
+                    continue
+                group = next((g for g in form.groups if label.startswith(_ordinal(g.ordinal or "") + g.label)), None)
+                if group or current is None:
+                    title = _ordinal(group.ordinal or "") + group.label if group else "申请情况"
+                    lines += ["", f"### {title}", ""]
+                    lines += markdown([], header=["项目", *columns, ""])  # one header cell too many
+                    current = title
+                    if group and group.key == "unavailable":
+                        placeholder = markdown([["-"] * (len(columns) + 1)], header=["项目", *columns])
+                        lines += ["", "### 其中：", "", *placeholder]
+                        lines += ["", f"### {title}（续）", "", *markdown([], header=["项目", *columns])]
+                    label = label[len(title) :] if group else label
+                count += 1
+                lines.append("| " + " | ".join([label, *(_ocr_digits(v, count) for v in values)]) + " |")
+        else:
+            measures = [m.label for m in form.review_measures]
+            names = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+            values = material.expected["review_litigation"]
+            for index, name in enumerate(names):
+                block = values[index * len(measures) : (index + 1) * len(measures)]
+                lines += ["", f"### {name}", ""]
+                lines += markdown([["" if v is None else str(v) for v in block]], header=measures)
+    lines += ["", *seed.after]
+    return Rendering("ocr_markdown", material, "\n".join(lines), media="md")
+
+
+# --- shape 4: mixtures -------------------------------------------------------------------------------------------
+
+
+def tidy_then_dump(material: Material) -> Rendering:
+    """Part 二 as tidy tab-separated rows, part 三 run into one line, part 四 tidy."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        if part == "applications":
+            lines.append(material.heading(part) + "".join("".join(row) for row in grid(table)))
+        else:
+            lines.append(material.heading(part))
+            lines += ["\t".join(row) for row in grid(table)]
+    return Rendering("tidy_then_dump", material, "\n".join([*lines, *seed.after]))
+
+
+def markdown_then_wrapped(material: Material) -> Rendering:
+    """Part 三 as one Markdown table, part 四 as wrapped text (its header words and numbers over several lines),
+    part 二 as space-separated lines."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        rows = grid(table)
+        if part == "applications":
+            lines += ["", *markdown(rows), ""]
+        elif part == "review_litigation":
+            words = " ".join(cell for row in rows[:-1] for cell in row if cell)
+            lines += wrap(words, 30)
+            numbers = [cell for cell in rows[-1] if cell]
+            lines += [" ".join(numbers[:8]), " ".join(numbers[8:])]
+        else:
+            lines += [" ".join(cell for cell in row if cell) for row in rows]
+    return Rendering("markdown_then_wrapped", material, "\n".join([*lines, *seed.after]), media="md")
+
+
+# --- shapes invented beyond those seen -----------------------------------------------------------------------------
+
+
+def csv_export(material: Material) -> Rendering:
+    """Tables exported as comma-separated lines (a spreadsheet saved as CSV and pasted into the page)."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        lines += [",".join(cell for cell in row) for row in grid(table)]
+    return Rendering("csv_export", material, "\n".join([*lines, *seed.after]))
+
+
+def html_fragment_dump(material: Material) -> Rendering:
+    """The bare article (no chrome) flattened to one line with non-breaking spaces between cells."""
+    page = render_html(material.expected, material.text, style="hanweb", chrome=False)
+    root = lxml.html.document_fromstring(page)
+    for cell in root.iter("td"):
+        cell.tail = "\u00a0" + (cell.tail or "")
+    text = re.sub(r"[\r\n\t]+", "", root.text_content())
+    return Rendering("html_fragment_dump", material, htmllib.unescape(text))
+
+
+SHAPES: dict[str, Callable[[Material], Rendering]] = {
+    "hook_dump": hook_dump,
+    "page_innertext": page_innertext,
+    "page_glued": page_glued,
+    "archived_dump": archived_dump,
+    "two_renderings": two_renderings,
+    "glued_tables": glued_tables,
+    "pdf_text": pdf_text,
+    "pdf_markdown": pdf_markdown,
+    "floating_pdf": floating_pdf,
+    "ocr_markdown": ocr_markdown,
+    "tidy_then_dump": tidy_then_dump,
+    "markdown_then_wrapped": markdown_then_wrapped,
+    "csv_export": csv_export,
+    "html_fragment_dump": html_fragment_dump,
+}
