@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from pipelines.report.form import Form, Rule, Template
 
@@ -60,11 +60,11 @@ class Check:
     left: tuple[Entry, ...]
     right: tuple[Entry, ...]
 
-    @property
+    @cached_property
     def terms(self) -> tuple[Term, ...]:
         return tuple(term for entry in (*self.left, *self.right) for term in entry)
 
-    @property
+    @cached_property
     def cells(self) -> frozenset[CellRef]:
         return frozenset(ref for term in self.terms for ref in term.cells)
 

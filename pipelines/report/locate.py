@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipelines.findings import FindingsLog
 from pipelines.report.form import Form, Label
@@ -53,6 +53,7 @@ def heading(row: Row, sections: tuple[Label, ...]) -> tuple[Label, str | None] |
     return heading_text(row.label_text, sections)
 
 
+@lru_cache(maxsize=8192)
 def heading_text(printed: str, sections: tuple[Label, ...]) -> tuple[Label, str | None] | None:
     text = fold(printed)
     if len(text) > _MAX_HEADING:
@@ -170,18 +171,24 @@ def _has(regions: dict[str, tuple[int, int]], key: str) -> bool:
 
 def is_header(row: Row, form: Form) -> bool:
     """A row of a table part that prints the table's header (column labels, captions, bands), not data."""
-    if row.has_numbers:
+    if row.has_numbers or row.part is None:
         return False
-    text = bare(row.label_text)
+    return _header_label(tuple(cell.text for cell in row.label), row.part, form)
+
+
+@lru_cache(maxsize=8192)
+def _header_label(cells: tuple[str, ...], part: str, form: Form) -> bool:
+    label_text = "".join(cell for cell in cells if cell.strip())
+    text = bare(label_text)
     if not text:
         return False
-    if row.part == "active_disclosure":
+    if part == "active_disclosure":
         return text.startswith(bare(form.headers["active_disclosure"])) or _only(text, _disclosure_header(form))
-    if row.part == "applications":
+    if part == "applications":
         labels = _column_labels(form)
         return (
-            any(bare(cell.text) in labels for cell in row.label)
-            or similarity(row.label_text, form.headers["applications_note"]) > 0.6
+            any(bare(cell) in labels for cell in cells)
+            or similarity(label_text, form.headers["applications_note"]) > 0.6
             or _only(text, tuple(sorted(labels, key=len, reverse=True)))
         )
     return True  # part 四 prints nothing but its header and its one row of numbers

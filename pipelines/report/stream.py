@@ -133,7 +133,7 @@ def run_passes(
     for step in passes:
         shape = Shape(form, media_type)
         rows = renumber(step.repair(rows, shape))
-        if then is not None:
+        if then is not None and shape.changes:
             then(rows)
         if shape.changes:
             log.info(

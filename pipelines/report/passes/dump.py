@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from pipelines.document.model import Cell
@@ -284,18 +284,29 @@ def cut_sections(rows: list[Row], shape: Shape) -> list[Row]:
     return out
 
 
-def _dump_cuts(row: Row, form: Form) -> list[int]:
-    """Where a table part's row prints the start of another row: the part's labels found in the form's order."""
-    text = row.text
+def _dump_cuts(row: Row, form: Form) -> tuple[int, ...]:
+    """Where a table part's row prints the start of another row: the part's labels found in the form's order.
+
+    Labels and glued digits are all in the row's label cells (the cells up to its last cell of text), so only
+    those are searched — and the same printed labels recur in report after report, so the answer is kept.
+    """
+    return _label_cuts(tuple(cell.text for cell in row.label), row.part or "", form)
+
+
+@lru_cache(maxsize=8192)
+def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...]:
+    text = "".join(cells)
+    if not text:
+        return ()
     skeleton = Skeleton(text)
     found: dict[int, Anchor] = {}
-    for anchors in part_anchors(form, row.part or ""):
+    for anchors in part_anchors(form, part):
         for at, anchor in _in_order(skeleton, anchors):
             found.setdefault(at, anchor)
     cuts = sorted(found.items())
     if not cuts:
-        return []
-    starts = _cell_starts(row)
+        return ()
+    starts = _cell_starts(cells)
     kinds = {anchor.kind for _, anchor in cuts}
     glued = sum(1 for _, anchor in cuts if anchor.kind != "group") >= 2
     offsets = [
@@ -308,10 +319,10 @@ def _dump_cuts(row: Row, form: Form) -> list[int]:
             or (glued and _origin(skeleton, at) not in starts)  # labels run together inside one printed cell
         )
     ]
-    shortest = shortest_run(form, row.part)
+    shortest = shortest_run(form, part)
     if shortest and shortest > 1:
         offsets += _run_ends(text, shortest)
-    return offsets
+    return tuple(offsets)
 
 
 def _in_order(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int, Anchor]]:
@@ -332,11 +343,11 @@ def _in_order(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int
     return cuts
 
 
-def _cell_starts(row: Row) -> set[int]:
+def _cell_starts(cells: tuple[str, ...]) -> set[int]:
     starts, at = set(), 0
-    for cell in row.cells:
+    for cell in cells:
         starts.add(at)
-        at += len(cell.text)
+        at += len(cell)
     return starts
 
 
@@ -349,7 +360,7 @@ def cut_rows(rows: list[Row], shape: Shape) -> list[Row]:
             out.append(row)
             continue
         offsets = _dump_cuts(row, shape.form) if row.part != "review_litigation" else _review_cuts(row, shape.form)
-        pieces = cut_row(row, offsets, shape.media_type == "text/plain") if offsets else [row]
+        pieces = cut_row(row, list(offsets), shape.media_type == "text/plain") if offsets else [row]
         if len(pieces) > 1:
             shape.changed(f"'{row.text[:30]}…' cut into {len(pieces)} rows")
         out.extend(pieces)
