@@ -13,8 +13,6 @@ from typing import Any
 
 import yaml
 
-TEMPLATE_FILES = ("2021", "2019", "hybrid", "legacy")
-
 
 @dataclass(frozen=True)
 class Label:
@@ -68,8 +66,8 @@ class Rule:
 class Template:
     """One printing of the form: part 二's items, part 三's rows, and what tells it apart from the others.
 
-    ``markers`` are part 二 header labels only this template prints; ``first_year``/``last_year`` the report years
-    it was prescribed for (None: open, or for a deviation no year prescribes).
+    ``markers`` are part 二 header labels only this template prints; ``first_year``/``last_year`` the years of the
+    reports that print it (None: open).
     """
 
     id: str
@@ -81,8 +79,8 @@ class Template:
     first_year: int | None = None
     last_year: int | None = None
 
-    def prescribed_for(self, year: int | None) -> bool:
-        """Whether the form prescribed this template for reports on ``year``."""
+    def covers(self, year: int | None) -> bool:
+        """Whether reports on ``year`` print this template (the years it was prescribed, or seen, for)."""
         if year is None or (self.first_year is None and self.last_year is None):
             return False
         return (self.first_year or year) <= year <= (self.last_year or year)
@@ -137,7 +135,7 @@ class Form:
         for template in self.templates.values():
             for row in template.rows:
                 seen.setdefault(row.key, row)
-        order = list(self.templates["2021"].rows)
+        order = list(next(t for t in self.templates.values() if t.has_tables).rows)
         other_at = next(i for i, row in enumerate(order) if row.role == "total")
         extra = [row for key, row in seen.items() if key not in {r.key for r in order}]
         return tuple(order[:other_at] + extra + order[other_at:])
@@ -190,7 +188,7 @@ def load_form() -> Form:
         name: tuple(_label(ApplicationRow, row, role=row["role"]) for row in rows)
         for name, rows in parts["application_rows"].items()
     }
-    raw = {name: _read(f"{name}.yaml") for name in TEMPLATE_FILES}
+    raw = {str(name): _read(f"{name}.yaml") for name in parts["templates"]}
     templates: dict[str, Template] = {}
     for name, data in raw.items():
         disclosure = data.get("active_disclosure")

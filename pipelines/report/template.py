@@ -1,4 +1,4 @@
-"""Which template a report prints, judged from the form's data: what each template prints, then its years.
+"""Which template a report prints, judged from the form's data: what each template prints, then the years it is printed for.
 
 A parser detects the template from the tables, not from the year (spec/report-form.md): part 二's header labels
 that only one template prints (its ``markers``), then which template's part 三 rows the printed rows align with best
@@ -29,11 +29,11 @@ def choose_template(layout: Layout, form: Form, year: int | None) -> Template | 
     best = max(votes.values(), default=0)
     if not applications and not disclosure:
         text = bare("".join(row.text for row in layout.rows))
-        chosen = next((t for t in free_form if t.prescribed_for(year) or _printed(t.markers, text)), None)
+        chosen = next((t for t in free_form if t.covers(year) or _printed(t.markers, text)), None)
         if chosen:
             return chosen
     if best == 0:
-        chosen = next((t for t in free_form if t.prescribed_for(year)), None)
+        chosen = next((t for t in free_form if t.covers(year)), None)
         if chosen:
             return chosen
     candidates = [t for t in tables if votes[t.id] == best]
@@ -42,5 +42,5 @@ def choose_template(layout: Layout, form: Form, year: int | None) -> Template | 
         scores = {t.id: align(printed, t.rows)[1] for t in candidates}
         top = max(scores.values())
         candidates = [t for t in candidates if scores[t.id] >= top - 1e-9]
-    prescribed = [t for t in candidates if t.prescribed_for(year)]
-    return (prescribed or candidates or [None])[0]
+    printed_for = [t for t in candidates if t.covers(year)]
+    return (printed_for or candidates or [None])[0]
