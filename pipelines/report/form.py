@@ -80,7 +80,7 @@ class Template:
     last_year: int | None = None
 
     def covers(self, year: int | None) -> bool:
-        """Whether reports on ``year`` print this template (the years it was prescribed, or seen, for)."""
+        """Whether reports on ``year`` print this template (the years it was prescribed or seen for)."""
         if year is None or (self.first_year is None and self.last_year is None):
             return False
         return (self.first_year or year) <= year <= (self.last_year or year)

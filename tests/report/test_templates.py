@@ -51,7 +51,7 @@ def test_no_template_is_named_in_code():
 
 def test_a_report_without_part_two_markers_is_placed_by_its_rows_then_its_year(shared):
     """Part 二 missing: the rows of part 三 decide (one （六）其他处理 row → a template printing it so), then the
-    years each template was prescribed for (a 2020 report → the 2019 form)."""
+    years of the reports each template is printed for (a 2020 report → the 2019 form)."""
     lines = seed_text(ZHENGZHOU).splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("二、主动公开"))
     end = next(i for i, line in enumerate(lines) if line.startswith("三、收到和处理"))
