@@ -3,9 +3,9 @@
 A parser detects the template from the tables, not from the year (spec/report-form.md): part 二's header labels
 that only one template prints (its ``markers``), then which template's part 三 rows the printed rows align with best
 (the rows that tell templates apart — （六）其他处理 in three rows or one — decide it), then the years of the reports
-each template is printed for. A document with no tables of any template is a free-form report where the year or its markers
-say so. No template is named in code: adding one is a YAML file in templates/
-(and its name in parts.yaml's list).
+each template is printed for. A document with no tables of any template is a free-form report where the year or
+its markers say so. No template is named in code: adding one is a YAML file in templates/ (and its name in
+parts.yaml's list).
 """
 
 from __future__ import annotations
