@@ -353,6 +353,78 @@ def _scatter(header: str, form) -> list[str]:
     return out or [header]
 
 
+def pdf_markdown_merged(material: Material) -> Rendering:
+    """PDF-to-Markdown of a table whose merged cells came apart: part 二 as one list under a header printed once;
+    part 三's group labels cut character-wise into the label cells of their rows ('| （三）不 | 1.属于国家秘密 |'),
+    rows with an extra empty cell at the end, and rows one cell short where the label cell was merged away."""
+    seed = material.seed
+    form = load_form()
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(f"## {material.heading(part)}")
+        rows = label_and_values(table)
+        if part == "active_disclosure":
+            header = next(label for label, _, head in rows if head and seed.item_caption in label)
+            body = [[label, *values] for label, values, head in rows if not head and values]
+            width = max(len(row) for row in body)
+            lines += markdown(
+                [row + [""] * (width - len(row)) for row in body], header=[header[:4], *[""] * (width - 1)]
+            )
+        elif part == "applications":
+            body: list[list[str]] = []
+            pending = ""
+            for index, (label, values, head) in enumerate(rows):
+                if head:
+                    continue
+                group = next((g for g in form.groups if label.startswith(_ordinal(g.ordinal or "") + g.label)), None)
+                if group:
+                    pending = _ordinal(group.ordinal or "") + group.label
+                    label = label[len(pending) :]
+                if pending:
+                    cut = min(4, len(pending))
+                    piece, pending = pending[:cut], pending[cut:]
+                    body.append([piece, label, *values, ""])  # the group's characters, and an extra empty cell
+                elif index % 5 == 0:
+                    body.append([label, *values])  # one cell short: the label cell merged away
+                else:
+                    body.append(["", label, *values])
+            lines += markdown(body, header=["", "", *[c.label for c in form.columns], ""])
+        else:
+            lines += markdown(grid(table))
+        lines.append("")
+    return Rendering("pdf_markdown_merged", material, "\n".join([*lines, *seed.after]), media="md")
+
+
+def pdf_glued_numbers(material: Material) -> Rendering:
+    """PDF text whose converter dropped the spaces between numbers: each part 三 row's label on one line and its
+    digits run together on the next; part 四's fifteen numbers as one run on a line of their own."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        if part == "active_disclosure":
+            lines += [" ".join(cell for cell in row if cell) for row in grid(table)]
+            continue
+        for label, values, head in label_and_values(table):
+            if head:
+                lines.append(label)
+            elif part == "applications":
+                lines += [label, "".join(values)]
+            else:
+                lines.append("".join(values))
+    return Rendering("pdf_glued_numbers", material, "\n".join([*lines, *seed.after]))
+
+
+def cell_per_line(material: Material) -> Rendering:
+    """Every printed cell on a line of its own (a table copied out of a viewer cell by cell)."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        lines += [cell for row in grid(table) for cell in row if cell]
+    return Rendering("cell_per_line", material, "\n".join([*lines, *seed.after]))
+
+
 # --- shape 3: OCR / LLM Markdown ---------------------------------------------------------------------------------
 
 
@@ -489,6 +561,9 @@ SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "pdf_text": pdf_text,
     "pdf_markdown": pdf_markdown,
     "floating_pdf": floating_pdf,
+    "pdf_markdown_merged": pdf_markdown_merged,
+    "pdf_glued_numbers": pdf_glued_numbers,
+    "cell_per_line": cell_per_line,
     "ocr_markdown": ocr_markdown,
     "tidy_then_dump": tidy_then_dump,
     "markdown_then_wrapped": markdown_then_wrapped,

@@ -22,6 +22,8 @@ EXACT = {
     "pdf_text",
     "pdf_markdown",
     "floating_pdf",
+    "pdf_markdown_merged",
+    "cell_per_line",
     "ocr_markdown",
     "markdown_then_wrapped",
     "csv_export",
@@ -31,7 +33,7 @@ EXACT = {
 
 # The seeds' own text as the before-stop hook dumps it: every cell exact (part 二's multi-measure rows print one
 # digit per cell there); a 2019 variant's part 二 glued without separators splits several ways and is named so.
-EXACT_FOR_SEEDS = {"hook_dump", "page_glued", "archived_dump", "glued_tables", "tidy_then_dump"}
+EXACT_FOR_SEEDS = {"hook_dump", "page_glued", "archived_dump", "glued_tables", "tidy_then_dump", "pdf_glued_numbers"}
 SEEDS = {name for name in MATERIALS if not name.endswith("-2019")}
 
 

@@ -272,11 +272,14 @@ def cut_sections(rows: list[Row], shape: Shape) -> list[Row]:
         title = _title_cut(skeleton, headings[1][0] if len(headings) > 1 else len(skeleton.text))
         if title:
             cuts += list(title)
+        tables = []
         for anchor in starts:
             hit = skeleton.find(anchor.printings, 0)
-            if hit and not any(b <= hit[0] < e for b, e in headings):
+            if hit and anchor.key != "caption" and not any(b <= hit[0] < e for b, e in headings):
                 ordinal = skeleton.ordinal_before(hit[0], anchor.ordinal)
-                cuts.append(_origin(skeleton, hit[0] if ordinal is None else ordinal))
+                tables.append(_origin(skeleton, hit[0] if ordinal is None else ordinal))
+        if headings or len(tables) > 1:  # a dump, not a paragraph that mentions a label
+            cuts += tables
         pieces = cut_row(row, cuts, shape.media_type == "text/plain")
         if len(pieces) > 1:
             shape.changed(f"a row of {len(text)} characters cut into {len(pieces)}")
