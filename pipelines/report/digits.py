@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import product
 
-from pipelines.report.arithmetic import APPLICATIONS, CellRef, Check, Number, checks, evaluate, row_shape
+from pipelines.report.arithmetic import APPLICATIONS, CellRef, Check, Number, Values, checks, evaluate, row_shape
 from pipelines.report.form import Form, Template
 from pipelines.report.split import Split, split_summed
 
@@ -57,7 +57,7 @@ def resolve_rows(
     columns = form.column_keys
     involved = {key: [c for c in rules if any(ref[1] == key for ref in c.cells)] for key in runs}
 
-    def lookup(trial: dict[str, Reading]) -> callable:
+    def lookup(trial: dict[str, Reading]) -> Values:
         def value(ref: CellRef) -> Number | None:
             row, column = ref[1], columns.index(ref[2])
             if row in trial:
@@ -101,7 +101,7 @@ def _order(reading: Reading) -> tuple[int, ...]:
     return tuple(-1 if value is None else value for value in reading)
 
 
-def _possible(rules: list[Check] | set[Check], values: callable) -> bool:
+def _possible(rules: list[Check] | set[Check], values: Values) -> bool:
     return all(evaluate(check, values).possible for check in rules)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -148,7 +148,10 @@ class Form:
         return tuple(seen.values())
 
 
-def _label(cls: type[Label], data: dict[str, Any], **extra: Any) -> Label:
+LabelType = TypeVar("LabelType", bound=Label)
+
+
+def _label(cls: type[LabelType], data: dict[str, Any], **extra: Any) -> LabelType:
     return cls(
         key=data["key"],
         label=data["label"],

@@ -91,7 +91,9 @@ def item_for(label: str, items: tuple[Item, ...]) -> Item | None:
     return None
 
 
-def read_active_disclosure(rows: list[Row], template: Template, form: Form, log: FindingsLog) -> dict:
+def read_active_disclosure(
+    rows: list[Row], template: Template, form: Form, log: FindingsLog
+) -> dict[str, dict[str, Value]]:
     result: dict[str, dict[str, Value]] = {}
     if not rows:
         log.warning("layout.part_missing", "part 二 (主动公开政府信息情况) not found", form_key="active_disclosure")
@@ -314,7 +316,9 @@ def summing_window(cells: list[Cell], width: int, block: int) -> int:
     return 0
 
 
-def _split_runs(runs: dict[str, Row], known: dict[str, list[Value]], template: Template, form: Form, log: FindingsLog):
+def _split_runs(
+    runs: dict[str, Row], known: dict[str, list[Value]], template: Template, form: Form, log: FindingsLog
+) -> dict[str, list[Value]]:
     width = len(form.columns)
     printed = {key: [value.value for value in values] for key, values in known.items()}
     resolved = resolve_rows(

@@ -44,4 +44,4 @@ def choose_template(layout: Layout, form: Form, year: int | None) -> Template | 
         top = max(scores.values())
         candidates = [t for t in candidates if scores[t.id] >= top - 1e-9]
     printed_for = [t for t in candidates if t.covers(year)]
-    return (printed_for or candidates or [None])[0]
+    return next(iter(printed_for or candidates), None)
