@@ -14,6 +14,7 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
 from pipelines.document.read import read_document
 from pipelines.findings import FindingsLog
+from pipelines.report.agency import confirmed_agency
 from pipelines.report.form import load_form
 from pipelines.report.identify import identify, not_a_report_reason
 from pipelines.report.model import Report
@@ -53,7 +54,7 @@ def parse_document(document: Document) -> Report:
         sha256=document.sha256,
         media_type=document.media_type,
         parser_version=PARSER_VERSION,
-        agency=identity.agency,
+        agency=confirmed_agency(identity.agency, identity.title, "\n".join(row.text for row in layout.rows), log),
         year=identity.year,
         findings=log.findings,
     )

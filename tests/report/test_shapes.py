@@ -50,8 +50,8 @@ def judge(rendering: Rendering, report: dict) -> tuple[list[str], list[str]]:
     wrong: list[str] = []
     blank: list[str] = []
     for key in ("agency", "year", "template"):
-        if report[key] != expected[key]:
-            wrong.append(f"{key}: {report[key]!r} for {expected[key]!r}")
+        if report[key] != rendering.expected(key):
+            wrong.append(f"{key}: {report[key]!r} for {rendering.expected(key)!r}")
 
     def named(words: set[str]) -> bool:
         return any(any(w in f["message"] or w in str(f.get("form_key", "")) for w in words) for f in warnings)
