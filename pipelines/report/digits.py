@@ -9,7 +9,7 @@ A run with exactly one reading left is read; otherwise its values stay blank and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import product
+from itertools import combinations, product
 
 from pipelines.report.arithmetic import APPLICATIONS, CellRef, Check, Number, Values, checks, evaluate, row_shape
 from pipelines.report.form import Form, Template
@@ -34,18 +34,21 @@ class Resolved:
 
 
 def row_readings(digits: str, form: Form) -> Resolved:
-    """Readings of one part 三 row's run by its row sum; a row one cell short (as printed) when none fits the form.
+    """Readings of one part 三 row's run by its row sum; fewer cells where none fits the form (as printed).
 
-    A short reading places its cells by the rule of report-json.md: first is 自然人, last is 总计, the printed middle
-    fills the legal-person columns from the left and the column left over is blank.
+    A run with a digit for every cell but one is the form's row, or a row printed one cell short; a shorter run is a
+    row that printed only some of its cells (blank cells leave no trace), read with as many cells as fit. A short
+    reading places its cells by the rule of report-json.md: first is 自然人, last is 总计, the printed middle fills
+    the legal-person columns from the left and the columns left over are blank.
     """
     blocks, parts = row_shape(form, APPLICATIONS)
-    split = split_summed(digits, blocks, parts)
-    if split.candidates or not split.exhausted:
-        return Resolved([tuple(c) for c in split.candidates], split.exhausted)
-    short = split_summed(digits, blocks, parts - 1)
-    readings = [(*c[:-1], *([None] * (parts - len(c))), c[-1]) for c in short.candidates]
-    return Resolved(readings, short.exhausted, short=bool(readings))
+    fewest = parts - 1 if len(digits) >= parts - 1 else 2
+    for cells in range(min(parts, len(digits)), fewest - 1, -1):
+        split = split_summed(digits, blocks, cells)
+        if split.candidates or not split.exhausted:
+            readings = [(*c[:-1], *([None] * (parts - len(c))), c[-1]) for c in split.candidates]
+            return Resolved(readings, split.exhausted, short=cells < parts)
+    return Resolved([])
 
 
 def resolve_rows(
@@ -114,3 +117,41 @@ def block_readings(digits: str, blocks: int, parts: int, spare: int = 3) -> tupl
         extra += 1
         split = split_summed(digits[: len(digits) - extra], blocks, parts)
     return split, extra if split.candidates else 0
+
+
+def standard_places(count: int, width: int) -> tuple[int, ...]:
+    """Where the rule of report-json.md puts a row's ``count`` printed cells: the first is 自然人, the last 总计, the
+    middle ones fill the legal-person columns from the left."""
+    if count >= width:
+        return tuple(range(width))
+    if count == 1:
+        return (0,)
+    return (*range(count - 1), width - 1)
+
+
+def place_short(
+    key: str, printed: list[Number | None], known: dict[str, list[Number | None]], template: Template, form: Form
+) -> tuple[int, ...] | None:
+    """Where a row printed with fewer cells than the form puts them, when the rule's places break a column rule
+    of the form that exactly one other placement keeps (a blank 总计 cell, not a blank 其他): those places.
+    None where the rule's places hold, or where the sums cannot tell."""
+    width = len(form.column_keys)
+    rules = [c for c in checks(form, (template,)) if c.rule.part == APPLICATIONS and any(r[1] == key for r in c.cells)]
+    columns = form.column_keys
+
+    def possible(places: tuple[int, ...]) -> bool:
+        row: list[Number | None] = [None] * width
+        for index, place in enumerate(places):
+            row[place] = printed[index]
+
+        def value(ref: CellRef) -> Number | None:
+            values = row if ref[1] == key else known.get(ref[1])
+            return values[columns.index(ref[2])] if values else None
+
+        return _possible(rules, value)
+
+    standard = standard_places(len(printed), width)
+    if possible(standard):
+        return None
+    fits = [places for places in combinations(range(width), len(printed)) if places != standard and possible(places)]
+    return fits[0] if len(fits) == 1 else None

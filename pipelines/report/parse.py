@@ -78,7 +78,7 @@ def parse_document(document: Document) -> Report:
         log.info("template.hybrid", f"{template.description} (reported as the {template.reported_as} template)")
     report.active_disclosure = read_active_disclosure(layout.part("active_disclosure"), template, form, log)
     report.applications = read_applications(layout.part("applications"), template, form, log)
-    report.review_litigation = read_review(layout.part("review_litigation"), form, log)
+    report.review_litigation = read_review(layout.part("review_litigation"), template, form, log)
     check_values(report, template, form, log)
     validate(report, form, log.stage("validate"))
     return report

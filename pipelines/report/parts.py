@@ -11,9 +11,9 @@ from __future__ import annotations
 from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
 from pipelines.report.align import Segment, align, label_score, segments
-from pipelines.report.arithmetic import REVIEW, row_shape
+from pipelines.report.arithmetic import APPLICATIONS, REVIEW, CellRef, Check, checks, evaluate, row_shape
 from pipelines.report.cells import read_cell
-from pipelines.report.digits import block_readings, resolve_rows
+from pipelines.report.digits import block_readings, place_short, resolve_rows, standard_places
 from pipelines.report.form import ApplicationRow, Form, Item, Template
 from pipelines.report.model import Value
 from pipelines.report.normalize import bare, similarity
@@ -207,6 +207,7 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
     assignment, _ = align([row_segments(row) for row in data], template.rows)
     result: dict[str, list[Value]] = {}
     runs: dict[str, Row] = {}
+    short: set[str] = set()  # rows read with fewer cells than the form, placed by the rule of report-json.md
     for printed, index in zip(data, assignment, strict=True):
         if index is None:
             log.warning(
@@ -222,9 +223,12 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         if printed.run is not None:
             runs[form_row.key] = printed
         else:
-            result[form_row.key] = _fit_row(printed, form_row, width, log)
+            result[form_row.key] = _fit_row(printed, form_row, template, form, log)
+            if len(trim(printed.values, width)) < width:
+                short.add(form_row.key)
     if runs:
-        result.update(_split_runs(runs, result, template, form, log))
+        result.update(_split_runs(runs, result, template, form, log, short))
+    _place_short_rows(result, short, template, form, log)
     for form_row in template.rows:
         if form_row.key not in result:
             log.warning(
@@ -234,6 +238,39 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
             )
             result[form_row.key] = [Value.missing() for _ in range(width)]
     return {form_row.key: result[form_row.key] for form_row in template.rows}
+
+
+def _place_short_rows(
+    result: dict[str, list[Value]], short: set[str], template: Template, form: Form, log: FindingsLog
+) -> None:
+    """Rows read with fewer cells than the form, placed by the rule of report-json.md: where those places break
+    the form's column sums and exactly one other placement keeps them, the blank is where the sums say."""
+    width = len(form.column_keys)
+    numbers = {key: [value.value for value in values] for key, values in result.items()}
+    for key in sorted(short & result.keys()):
+        values = result[key]
+        count = sum(1 for value in values if value.raw)
+        places_now = standard_places(count, width)
+        if count < 2 or any(not values[i].raw for i in places_now):
+            continue
+        printed = [values[i] for i in places_now]
+        places = place_short(key, [value.value for value in printed], numbers, template, form)
+        if places is None:
+            continue
+        placed = [Value.missing() for _ in range(width)]
+        for value, place in zip(printed, places, strict=True):
+            placed[place] = value
+        result[key] = placed
+        numbers[key] = [value.value for value in placed]
+        blanks = [form.column_keys[i] for i in range(width) if i not in places]
+        log.warning(
+            "parse.cell_count",
+            f"part 三 row {key}: {len(printed)} cells printed where the form has {width}; the form's sums place the "
+            f"blank(s) at {', '.join(blanks)}",
+            f"part 三 row {key}",
+            printed=[value.raw for value in printed],
+            blank=blanks,
+        )
 
 
 def _check_row_label(printed: Row, form_row: ApplicationRow, log: FindingsLog) -> None:
@@ -268,8 +305,9 @@ def _check_column_headers(headers: list[Row], form: Form, log: FindingsLog) -> N
             )
 
 
-def _fit_row(printed: Row, form_row: ApplicationRow, width: int, log: FindingsLog) -> list[Value]:
+def _fit_row(printed: Row, form_row: ApplicationRow, template: Template, form: Form, log: FindingsLog) -> list[Value]:
     """Seven values from a printed row, by the rule of report-json.md for rows with fewer or more cells."""
+    width = len(form.columns)
     cells = trim(printed.values, width)
     where = f"part 三 row {form_row.key} (printed row {printed.position})"
     if len(cells) == width:
@@ -287,37 +325,53 @@ def _fit_row(printed: Row, form_row: ApplicationRow, width: int, log: FindingsLo
             return values + [Value.missing() for _ in range(width - 1)]
         middle = values[1:-1] + [Value.missing() for _ in range(width - len(values))]
         return [values[0], *middle, values[-1]]
-    start = summing_window(cells, width, width)
+    refs = [(APPLICATIONS, form_row.key, column) for column in form.column_keys]
+    return _window(cells, refs, checks(form, (template,)), where, log)
+
+
+def _window(
+    cells: list[Cell], refs: list[CellRef], rules: tuple[Check, ...], where: str, log: FindingsLog
+) -> list[Value]:
+    """The form's cells out of a row printed with more: by the rule of report-json.md, the run of cells that
+    satisfies the form's sums (evaluated like any check) wins, else the first ones. Where several different runs
+    satisfy them (two rows' numbers printed as one), none is taken and the candidates are named."""
+    width = len(refs)
+    own = [check for check in rules if check.cells <= set(refs)]
+    numbers = [read_cell(cell.text).value for cell in cells]
+    fitting: dict[tuple[int | float | None, ...], int] = {}
+    for start in range(len(cells) - width + 1):
+        window = dict(zip(refs, numbers[start : start + width], strict=True))
+        outcomes = [evaluate(check, window.get) for check in own]
+        if all(outcome.checkable and not outcome.broken for outcome in outcomes):
+            fitting.setdefault(tuple(numbers[start : start + width]), start)
+    printed = [cell.text for cell in cells]
+    if len(fitting) > 1:
+        log.warning(
+            "parse.ambiguous_cells",
+            f"{where}: {len(cells)} cells printed where the form has {width}, and {len(fitting)} runs of them fit "
+            "the form's sums; values left blank",
+            where,
+            printed=printed,
+            candidates=[list(candidate) for candidate in fitting][:12],
+        )
+        return [Value(None, "", cells[0].location) for _ in range(width)]
+    start = next(iter(fitting.values()), 0)
     log.warning(
         "parse.cell_count",
         f"{where}: {len(cells)} cells printed where the form has {width}; read cells {start + 1}–{start + width}",
         where,
-        printed=[cell.text for cell in cells],
+        printed=printed,
     )
     return [value_of(cell) for cell in cells[start : start + width]]
 
 
-def summing_window(cells: list[Cell], width: int, block: int) -> int:
-    """Start of the first run of ``width`` cells whose blocks each sum to their last cell; else 0.
-
-    The rule of report-json.md for rows printed with more cells than the form: the alignment that satisfies
-    the form's sums wins, else the first cells.
-    """
-    numbers = [read_cell(cell.text).value for cell in cells]
-
-    def holds(block_numbers: list[int | float | None]) -> bool:
-        known = [n for n in block_numbers if n is not None]
-        return len(known) == len(block_numbers) and sum(known[:-1]) == known[-1]
-
-    for start in range(len(cells) - width + 1):
-        window = numbers[start : start + width]
-        if all(holds(window[i : i + block]) for i in range(0, width, block)):
-            return start
-    return 0
-
-
 def _split_runs(
-    runs: dict[str, Row], known: dict[str, list[Value]], template: Template, form: Form, log: FindingsLog
+    runs: dict[str, Row],
+    known: dict[str, list[Value]],
+    template: Template,
+    form: Form,
+    log: FindingsLog,
+    short: set[str],
 ) -> dict[str, list[Value]]:
     width = len(form.columns)
     printed = {key: [value.value for value in values] for key, values in known.items()}
@@ -351,6 +405,7 @@ def _split_runs(
             values=list(numbers),
         )
         if state.short:
+            short.add(key)
             log.warning(
                 "parse.cell_count",
                 f"{where}: the digits split into {width - 1} cells where the form has {width}; first is "
@@ -365,13 +420,15 @@ def _split_runs(
 # --- part 四 -----------------------------------------------------------------------------------------------------
 
 
-def read_review(rows: list[Row], form: Form, log: FindingsLog) -> list[Value]:
+def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLog) -> list[Value]:
     width = len(form.review_keys)
     blocks, block = row_shape(form, REVIEW)
     if not rows:
         log.warning("layout.part_missing", "part 四 (行政复议、行政诉讼) not found", form_key="review_litigation")
         return []
-    data = next((row for row in rows if row.has_numbers), None)
+    data = next(
+        (row for row in rows if row.run or (row.printed and (not row.label_text or len(row.printed) >= block))), None
+    )
     if data is None:
         log.warning("layout.part_missing", "part 四 numbers not found", form_key="review_litigation")
         return []
@@ -379,16 +436,9 @@ def read_review(rows: list[Row], form: Form, log: FindingsLog) -> list[Value]:
         return _split_review(data.run, blocks, block, log)
     cells = trim(data.values, width)
     if len(cells) > width:
-        start = summing_window(cells, width, block)
-        log.warning(
-            "parse.cell_count",
-            f"part 四 printed {len(cells)} numbers where the form has {width}; read numbers "
-            f"{start + 1}–{start + width}",
-            "part 四",
-            printed=[cell.text for cell in cells],
-        )
-        cells = cells[start : start + width]
-    elif len(cells) < width:
+        refs = [(REVIEW, b.key, m.key) for b in form.review_blocks for m in form.review_measures]
+        return _window(cells, refs, checks(form, (template,)), "part 四", log)
+    if len(cells) < width:
         log.warning(
             "parse.cell_count",
             f"part 四 printed {len(cells)} numbers where the form has {width}",

@@ -567,6 +567,60 @@ def html_fragment_dump(material: Material) -> Rendering:
     return Rendering("html_fragment_dump", material, htmllib.unescape(text))
 
 
+# --- judging a parse --------------------------------------------------------------------------------------------
+
+
+def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
+    """(wrong, blank): cells read as another number than expected, and cells left blank (each with its finding)."""
+    findings = report["findings"]
+    warnings = [f for f in findings if f["severity"] == "warning"]
+    form = load_form()
+    labels = {
+        item.key: {p for t in form.templates.values() for i in t.items if i.key == item.key for p in i.printings}
+        for item in form.all_items()
+    }
+    wrong: list[str] = []
+    blank: list[str] = []
+    for key in ("agency", "year", "template"):
+        if report[key] != expected[key]:
+            wrong.append(f"{key}: {report[key]!r} for {expected[key]!r}")
+
+    def named(words: set[str]) -> bool:
+        return any(any(w in f["message"] or w in str(f.get("form_key", "")) for w in words) for f in warnings)
+
+    for item, measures in expected["active_disclosure"].items():
+        for measure, value in measures.items():
+            got = (report["active_disclosure"].get(item) or {}).get(measure, "<missing>")
+            if measure.endswith("_unit") and measures.get(measure.removesuffix("_unit")) is not None:
+                printed = (report["active_disclosure"].get(item) or {}).get(measure.removesuffix("_unit"))
+                got = got if printed is not None else value  # a blank value has no unit to give
+            if got == value:
+                continue
+            where = f"active_disclosure.{item}.{measure}"
+            if got is None and named({item, *labels.get(item, ())}):
+                blank.append(where)
+            else:
+                wrong.append(f"{where}: {got!r} for {value!r}")
+    for row, values in expected["applications"].items():
+        got_row = report["applications"].get(row) or [None] * len(values)
+        for column, (value, got) in enumerate(zip(values, got_row, strict=True)):
+            if got == value:
+                continue
+            where = f"applications.{row}[{column}]"
+            if got is None and named({row}):
+                blank.append(where)
+            else:
+                wrong.append(f"{where}: {got!r} for {value!r}")
+    got_review = report["review_litigation"] or [None] * len(expected["review_litigation"])
+    for index, (value, got) in enumerate(zip(expected["review_litigation"], got_review, strict=True)):
+        if got != value:
+            if got is None and named({"part 四"}):
+                blank.append(f"review_litigation[{index}]")
+            else:
+                wrong.append(f"review_litigation[{index}]: {got!r} for {value!r}")
+    return wrong, blank
+
+
 SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "hook_dump": hook_dump,
     "page_innertext": page_innertext,

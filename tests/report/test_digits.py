@@ -102,3 +102,21 @@ def test_values_split_from_a_run_point_at_their_own_digits():
             where = cell["location"]
             start, end = where["span"]
             assert printed[(where["line"], where.get("col"))][start:end] == str(cell["value"]), cell
+
+
+def test_a_row_printed_one_cell_short_has_its_blank_where_the_sums_put_it():
+    """结转下年 printed with its 总计 cell empty (six numbers): the rule of report-json.md would make the last one
+    总计 and break 新收 + 结转 = 总计 + 结转下年 in the 总计 column; the one placement that keeps every sum leaves
+    总计 blank — as the corpus's 上海市科委 report prints it."""
+    text = seed_text(ZHENGZHOU)
+    text = text.replace("申请数量\t\t114\t1\t0\t0\t0\t0\t115", "申请数量\t\t115\t1\t0\t0\t0\t0\t116")
+    text = text.replace("四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0", "四、结转下年度继续办理\t\t1\t0\t0\t0\t0\t0\t")
+    report = parse_bytes(text.encode("utf-8"), "blank-total.txt").to_json()
+    assert report["applications"]["carried_forward"] == [1, 0, 0, 0, 0, 0, None]
+    placed = [f for f in report["findings"] if f["rule"] == "parse.cell_count" and "carried_forward" in f["message"]]
+    assert placed[-1]["values"]["blank"] == ["total"]
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
+    flat = re.sub(r"[\t\r\n]", "", text)
+    report = parse_bytes(flat.encode("utf-8"), "blank-total-dump.txt").to_json()
+    assert report["applications"]["carried_forward"] == [None] * 7, "run together, '100000' sums no way: blank"
+    assert any(f["rule"] == "parse.ambiguous_split" and "carried_forward" in f["message"] for f in report["findings"])

@@ -17,10 +17,20 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def shortest_run(form: Form, part: str | None) -> int | None:
-    """How many digits a run must have to be a row's cells rather than a number: a part 三 row prints at least
-    one digit per cell (one cell may be missing), part 四's row at least one per cell; part 二 any."""
+    """How many digits glued to a row's label can be its cells: any for part 二, two for part 三 (a row that
+    printed only its first and last cells), one per cell for part 四's row."""
     if part == "active_disclosure":
         return 1
+    if part == "applications":
+        return 2
+    if part == "review_litigation":
+        return len(form.review_keys)
+    return None
+
+
+def full_run(form: Form, part: str | None) -> int | None:
+    """How many digits make a run a whole row on their own, with no label to vouch for them: a part 三 row's
+    cells less one (a row printed one cell short), part 四's fifteen."""
     if part == "applications":
         return len(form.columns) - 1
     if part == "review_litigation":
@@ -79,8 +89,8 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
 def digit_rows(rows: list[Row], shape: Shape) -> list[Row]:
     """A row that prints nothing but one unbroken run of digits (a table row whose cells were glued) is a run."""
     for row in rows:
-        shortest = shortest_run(shape.form, row.part)
-        if shortest is None or row.part == "active_disclosure" or row.label_text or row.run:
+        shortest = full_run(shape.form, row.part)
+        if shortest is None or row.label_text or row.run:
             continue
         printed = row.printed
         if len(printed) != 1:

@@ -18,7 +18,7 @@ from pipelines.document.model import Cell
 from pipelines.report.cells import read_cell
 from pipelines.report.form import Form, Label, Template
 from pipelines.report.normalize import fold
-from pipelines.report.passes.digits import shortest_run, sub_cell
+from pipelines.report.passes.digits import full_run, sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
 
 _CJK_NUMERALS = "一二三四五六七八九十"
@@ -70,6 +70,17 @@ class Skeleton:
         while at and self.text[at - 1] == "#":
             at -= 1
         return at
+
+    def numeral_before(self, at: int) -> int | None:
+        """Where a section ordinal printed just before ``at`` starts ('二、', '四.'), whichever numeral it is."""
+        if at < 2 or self.text[at - 1] not in "、." or self.text[at - 2] not in _CJK_NUMERALS:
+            return None
+        start = at - 2
+        while start and self.text[start - 1] in _CJK_NUMERALS:
+            start -= 1
+        if start and self.text[start - 1] in "(（":
+            return None  # （二）… is a subsection of the narrative
+        return start
 
     def ordinal_before(self, at: int, ordinal: str | None) -> int | None:
         """Where the ordinal printed just before ``at`` starts ('二、', '(三)', '2.'), or None."""
@@ -226,33 +237,87 @@ def _heading_cuts(skeleton: Skeleton, form: Form) -> list[tuple[int, int]]:
 
 def _heading_at(skeleton: Skeleton, anchor: Anchor, start: int, table: tuple[Anchor, ...]) -> tuple[int, int] | None:
     """The first printing of a section heading at or after ``start`` that is a heading, not a mention: printed with
-    its ordinal, or right before its own table, or right after a table's last number."""
+    an ordinal (its own or another: renumbered headings are headings), or right before its own table, or right
+    after a table's last number."""
     at = start
     while True:
         hit = skeleton.find(anchor.printings, at)
         if hit is None:
             return None
         begin, end = hit
-        ordinal = skeleton.ordinal_before(begin, anchor.ordinal)
+        ordinal = skeleton.numeral_before(begin)
         if ordinal is not None:
-            if ordinal == 0 or skeleton.text[ordinal - 1] not in "(（":
-                return skeleton.markup_before(ordinal), end
-        elif any(skeleton.text.startswith(p, end) for marker in table for p in marker.printings) or (
+            return skeleton.markup_before(ordinal), end
+        if any(skeleton.text.startswith(p, end) for marker in table for p in marker.printings) or (
             begin and skeleton.text[begin - 1].isdigit()
         ):
             return skeleton.markup_before(begin), end
         at = begin + 1
 
 
-def _title_cut(skeleton: Skeleton, before: int) -> tuple[int, int] | None:
-    """The report's title, printed before part 二: '<organ><year>年…年度报告' (before or after 一、总体情况)."""
-    match = _TITLE.search(skeleton.text, 0, before)
-    if not match:
+@dataclass(frozen=True)
+class _Title:
+    start: int  # where the organ's name may start (at most)
+    name_end: int  # where the year starts
+    end: int
+    year: str
+    weak: bool  # printed inside a sentence, not on a line of its own
+
+
+def _titles(skeleton: Skeleton, before: int, bounds: set[int]) -> list[_Title]:
+    """Every '<organ><year>年…年度报告' printed before ``before``: the organ's name runs back from the year over
+    name characters, to a space, punctuation or the end of a heading (``bounds``)."""
+    found = []
+    for match in _TITLE.finditer(skeleton.text, 0, before):
+        start = match.start()
+        while start > 0 and start not in bounds and _AGENCY_CHARS.match(skeleton.text[start - 1]):
+            if start < match.start() and skeleton.origin[start] - skeleton.origin[start - 1] > 1:
+                break  # a space in the printed text: the name does not run across it (except before the year)
+            start -= 1
+        weak = start > 0 and skeleton.text[start - 1] in "，,。；;、" and start not in bounds
+        found.append(_Title(start, match.start(), match.end(), match.group()[:4], weak))
+    return found
+
+
+def _title_cut(skeleton: Skeleton, before: int, bounds: set[int]) -> tuple[int, int] | None:
+    """The report's own title among the titles printed before part 二.
+
+    A page prints its own title several times (window title, heading, metadata table) and other years' titles once
+    each (a list of the column's reports): the year printed most often is the report's, and the organ's name is the
+    longest ending its printings share. A single title printed inside a sentence ('现向社会公布XX局2023年度…报告')
+    gives the longest ending of the name the report prints again elsewhere.
+    """
+    titles = _titles(skeleton, before, bounds)
+    if not titles:
         return None
-    start = match.start()
-    while start > 0 and _AGENCY_CHARS.match(skeleton.text[start - 1]):
-        start -= 1
-    return _origin(skeleton, start), _origin(skeleton, match.end() - 1) + 1
+    years = [title.year for title in titles]
+    year = max(years, key=lambda y: (years.count(y), -years.index(y)))
+    own = [title for title in titles if title.year == year]
+    names = [skeleton.text[title.start : title.name_end] for title in own]
+    first = own[0]
+    if len(own) > 1:
+        shared = _shared_ending(names)
+        if len(shared) >= 2:
+            return _origin(skeleton, first.name_end - len(shared)), _origin(skeleton, first.end - 1) + 1
+    if first.weak:
+        name = names[0]
+        for cut in range(len(name) - 3):  # the longest ending of four characters or more printed again
+            if skeleton.text.count(name[cut:]) > 1:
+                return _origin(skeleton, first.name_end - len(name) + cut), _origin(skeleton, first.end - 1) + 1
+    return _origin(skeleton, first.start), _origin(skeleton, first.end - 1) + 1
+
+
+def _shared_ending(names: list[str]) -> str:
+    """The longest ending at least two of the names share."""
+    best = ""
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            length = 0
+            while length < min(len(a), len(b)) and a[len(a) - 1 - length] == b[len(b) - 1 - length]:
+                length += 1
+            if length > len(best):
+                best = a[len(a) - length :]
+    return best
 
 
 def cut_sections(rows: list[Row], shape: Shape) -> list[Row]:
@@ -269,7 +334,8 @@ def cut_sections(rows: list[Row], shape: Shape) -> list[Row]:
         headings = _heading_cuts(skeleton, shape.form)
         for begin, end in headings:
             cuts += [_origin(skeleton, begin), _origin(skeleton, end - 1) + 1]
-        title = _title_cut(skeleton, headings[1][0] if len(headings) > 1 else len(skeleton.text))
+        bounds = {end for _, end in headings}
+        title = _title_cut(skeleton, headings[1][0] if len(headings) > 1 else len(skeleton.text), bounds)
         if title:
             cuts += list(title)
         tables = []
@@ -304,7 +370,7 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
     skeleton = Skeleton(text)
     found: dict[int, Anchor] = {}
     for anchors in part_anchors(form, part):
-        for at, anchor in _in_order(skeleton, anchors):
+        for at, anchor in _printed(skeleton, anchors):
             found.setdefault(at, anchor)
     cuts = sorted(found.items())
     if not cuts:
@@ -322,27 +388,28 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
             or (glued and _origin(skeleton, at) not in starts)  # labels run together inside one printed cell
         )
     ]
-    shortest = shortest_run(form, part)
-    if shortest and shortest > 1:
+    shortest = full_run(form, part)
+    if shortest:
         offsets += _run_ends(text, shortest)
     return tuple(offsets)
 
 
-def _in_order(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int, Anchor]]:
-    """Each anchor's first printing after the previous one found (an anchor not printed is passed over)."""
+def _printed(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int, Anchor]]:
+    """Where the anchors are printed: every printing of a header (the caption 信息内容 comes once per band), the
+    first of a row or group label — with its ordinal where the label alone could be other text (其他, 总计).
+    Not in the form's order: reports print part 二's bands in any order."""
     cuts: list[tuple[int, Anchor]] = []
-    position = 0
     for anchor in anchors:
-        at = position
+        at = 0
         while (hit := skeleton.find(anchor.printings, at)) is not None:
-            begin, end = hit
+            begin = hit[0]
             ordinal = skeleton.ordinal_before(begin, anchor.ordinal)
+            at = begin + 1
             if anchor.needs_ordinal and ordinal is None:
-                at = begin + 1
                 continue
             cuts.append((ordinal if ordinal is not None else begin, anchor))
-            position = end
-            break
+            if anchor.kind != "header":
+                break
     return cuts
 
 
@@ -372,7 +439,7 @@ def cut_rows(rows: list[Row], shape: Shape) -> list[Row]:
 
 def _review_cuts(row: Row, form: Form) -> list[int]:
     """Part 四 prints its header and its one row: a run of 15 digits or more ends the row where text follows."""
-    return _run_ends(row.text, shortest_run(form, row.part) or 1)
+    return _run_ends(row.text, full_run(form, row.part) or 1)
 
 
 def _run_ends(text: str, shortest: int) -> list[int]:
