@@ -19,6 +19,7 @@ from pipelines.report.passes.lines import (
     lone_numbers,
     placeholder_rows,
 )
+from pipelines.report.passes.pages import page_footers
 from pipelines.report.passes.review import review_row
 from pipelines.report.stream import Row, Shape
 
@@ -42,6 +43,7 @@ class Pass:
 
 
 PASSES: tuple[Pass, ...] = (
+    Pass(page_footers),
     Pass(cut_sections),
     Pass(delimited_cells),
     Pass(lone_numbers),
