@@ -42,7 +42,7 @@ def rule_catalogue(form: Form | None = None) -> dict[str, Entry]:
                 "pipelines/report/templates/rules.yaml",
             )
         )
-    for step in PASSES:
+    for step in {step.rule: step for step in PASSES}.values():  # a pass may run at two points
         entries.append(Entry(step.rule, Severity.INFO, f"Shape pass: {step.meaning}", "pipelines/report/passes/"))
     out: dict[str, Entry] = {}
     for entry in entries:

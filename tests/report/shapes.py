@@ -431,6 +431,37 @@ def cell_per_line(material: Material) -> Rendering:
     return Rendering("cell_per_line", material, "\n".join([*lines, *seed.after]))
 
 
+def narrow_pdf(material: Material) -> Rendering:
+    """PDF text of a page too narrow for part 三: each row's label and first numbers on one line, the rest of its
+    numbers wrapped onto the lines after it."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        for label, values, head in label_and_values(table):
+            numbers = [v for v in values if v]
+            if part == "applications" and not head and len(numbers) > 3:
+                lines += [f"{label} {' '.join(numbers[:3])}", " ".join(numbers[3:5]), " ".join(numbers[5:])]
+            else:
+                lines.append(" ".join([label, *numbers]).strip())
+    return Rendering("narrow_pdf", material, "\n".join([*lines, *seed.after]))
+
+
+def indented_cells(material: Material) -> Rendering:
+    """One cell per tab-led line (as seed 004 prints its tables), each row's first number without its tab: the
+    reader takes it for the label's second line."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        for row in grid(table):
+            cells = [cell for cell in row if cell]
+            first_value = next((i for i, cell in enumerate(cells) if cell[0].isdigit()), None)
+            lines += [cell if i == first_value and i else f"\t{cell}" for i, cell in enumerate(cells)]
+            lines.append("")
+    return Rendering("indented_cells", material, "\n".join([*lines, *seed.after]))
+
+
 # --- shape 3: OCR / LLM Markdown ---------------------------------------------------------------------------------
 
 
@@ -634,6 +665,8 @@ SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "pdf_markdown_merged": pdf_markdown_merged,
     "pdf_glued_numbers": pdf_glued_numbers,
     "cell_per_line": cell_per_line,
+    "narrow_pdf": narrow_pdf,
+    "indented_cells": indented_cells,
     "ocr_markdown": ocr_markdown,
     "tidy_then_dump": tidy_then_dump,
     "markdown_then_wrapped": markdown_then_wrapped,

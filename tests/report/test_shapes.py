@@ -5,11 +5,13 @@ several ways, lists the candidates). Never a wrong number.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from pipelines.report.catalogue import rule_catalogue
 from pipelines.report.parse import parse_bytes
-from tests.report.shapes import SHAPES, Material, Rendering, judge, materials
+from tests.report.shapes import SHAPES, Material, Rendering, judge, materials, tab_text
 
 MATERIALS = {material.name: material for material in materials()}
 
@@ -23,6 +25,8 @@ EXACT = {
     "floating_pdf",
     "pdf_markdown_merged",
     "cell_per_line",
+    "narrow_pdf",
+    "indented_cells",
     "ocr_markdown",
     "markdown_then_wrapped",
     "csv_export",
@@ -60,3 +64,34 @@ def test_material_covers_both_templates():
     templates = {m.expected["template"] for m in MATERIALS.values()}
     assert templates == {"2021", "2019"}
     assert isinstance(next(iter(MATERIALS.values())), Material)
+
+
+def _mixed(material: Material, rng: random.Random) -> str:
+    """The material's tab-separated text with random rows run together, tabs turned into spaces, and line breaks
+    lost between rows — a document mixing shapes row by row (seed 004 prints one cell per line, where a line
+    break is a cell break: its lines are not joined)."""
+    text = material.text if not material.name.endswith("-2019") else tab_text(material)
+    out: list[str] = []
+    for line in text.split("\n"):
+        roll = rng.random()
+        if roll < 0.15:
+            line = line.replace("\t", "")
+        elif roll < 0.25:
+            line = line.replace("\t", " ")
+        if out and rng.random() < 0.15 and not material.name.startswith("004"):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_mixtures_of_shapes_never_give_a_wrong_number(shared, seed):
+    rng = random.Random(seed)
+    names = sorted(MATERIALS)
+    for trial in range(20):
+        material = MATERIALS[rng.choice(names)]
+        text = _mixed(material, rng)
+        report = parse_bytes(text.encode("utf-8"), f"mixed-{seed}-{trial}.txt").to_json()
+        wrong, _ = judge(material.expected, report)
+        assert wrong == [], (material.name, seed, trial)

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pipelines.report.passes.digits import digit_rows, glued_digits, ocr_digits
 from pipelines.report.passes.dump import cut_rows, cut_sections, delimited_cells
 from pipelines.report.passes.lines import (
+    continued_rows,
     floating_labels,
     labels_after_numbers,
     lone_numbers,
     placeholder_rows,
+    stacked_cells,
 )
 from pipelines.report.passes.pages import page_footers
 from pipelines.report.passes.review import review_row
@@ -46,6 +48,7 @@ PASSES: tuple[Pass, ...] = (
     Pass(page_footers),
     Pass(cut_sections),
     Pass(delimited_cells),
+    Pass(stacked_cells),
     Pass(lone_numbers),
     Pass(cut_rows, located=True),
     Pass(ocr_digits, located=True),
@@ -53,6 +56,8 @@ PASSES: tuple[Pass, ...] = (
     Pass(digit_rows, located=True),
     Pass(placeholder_rows, located=True),
     Pass(labels_after_numbers, located=True),
+    Pass(continued_rows, located=True),
     Pass(floating_labels, located=True),
+    Pass(continued_rows, located=True),
     Pass(review_row, located=True),
 )

@@ -320,13 +320,26 @@ def _shared_ending(names: list[str]) -> str:
     return best
 
 
+@lru_cache(maxsize=8192)
+def _heading_inside(text: str, form: Form) -> bool:
+    """Whether a short row prints a section's heading with something else ('…0 四、政府信息公开行政复议…',
+    '一、总体情况 周口市公安局2022年…报告')."""
+    folded = fold(text)
+    for anchor in section_anchors(form):
+        for printing in anchor.printings:
+            at = folded.find(printing)
+            if at >= 0 and (at > 3 or len(folded) - at - len(printing) > 3):
+                return True
+    return False
+
+
 def cut_sections(rows: list[Row], shape: Shape) -> list[Row]:
     """A page dumped on one line is cut at the form's section headings, its title and where each table starts."""
     out: list[Row] = []
     starts = [anchor for anchors in table_starts(shape.form).values() for anchor in anchors]
     for row in rows:
         text = row.text
-        if len(text) < _LONG:
+        if len(text) < _LONG and not _heading_inside(text, shape.form):
             out.append(row)
             continue
         skeleton = Skeleton(text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pipelines.report.cells import read_cell
-from pipelines.report.stream import Row, Shape
+from pipelines.document.model import Cell
+from pipelines.report.cells import is_value, read_cell
+from pipelines.report.passes.digits import sub_cell
+from pipelines.report.stream import Row, Shape, split_cells
 
 _LABELLED_PARTS = ("active_disclosure", "applications")
 
@@ -119,3 +121,63 @@ def placeholder_rows(rows: list[Row], shape: Shape) -> list[Row]:
             continue
         out.append(row)
     return out
+
+
+def stacked_cells(rows: list[Row], shape: Shape) -> list[Row]:
+    """A cell holding several lines of which the last ones are numbers ('一、本年新收…数量\\n8', '7\\n0\\n0') is
+    several cells: numbers printed one per line ran into the cell above where a reader lost the cell breaks. Read
+    as one they would be one number ('700'); each line is a cell of its own."""
+    for row in rows:
+        cells = row.cells
+        if row.run is not None or not any("\n" in cell.text for cell in cells):
+            continue
+        split: list[Cell] = []
+        for cell in cells:
+            lines = cell.text.split("\n")
+            cut = len(lines)
+            while cut and (not lines[cut - 1].strip() or is_value(lines[cut - 1])):
+                cut -= 1
+            starts = [sum(len(line) + 1 for line in lines[:i]) for i in range(len(lines))]
+            numbers = [i for i in range(cut, len(lines)) if lines[i].strip()]
+            if not numbers or (cut == 0 and len(numbers) < 2):
+                split.append(cell)
+                continue
+            if cut:
+                split.append(sub_cell(cell, 0, starts[cut] - 1))
+            split += [sub_cell(cell, starts[i], starts[i] + len(lines[i])) for i in numbers]
+        if len(split) != len(cells):
+            row.label, row.values = split_cells(split)
+            shape.changed(f"'{row.label_text[:20]}': numbers one per line in a cell")
+    return rows
+
+
+def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
+    """A part 三 row whose numbers go on over the next lines ('一、本年新收… 8 0 0' / '0 0' / '0 8'): a labelled
+    row with fewer cells than the form, then unlabelled rows of numbers up to the next labelled row, together no
+    more cells than the form has, are one row (a converter broke it where the page was narrow)."""
+    width = len(shape.form.columns)
+    out: list[Row] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        out.append(row)
+        index += 1
+        count = len(row.printed)
+        if row.part != "applications" or row.run is not None or not row.label_text or not 0 < count < width:
+            continue
+        end = index
+        while end < len(rows) and _fragment(rows[end], row.part):
+            count += len(rows[end].printed)
+            end += 1
+        ended = end == len(rows) or not (
+            rows[end].part == row.part and rows[end].has_numbers and not rows[end].label_text
+        )
+        if end > index and count <= width and ended:
+            row.values = [*row.printed, *(cell for following in rows[index:end] for cell in following.printed)]
+            shape.changed(f"'{row.label_text[:20]}' continued over {end - index} line(s)")
+            index = end
+    return out
+
+
+def _fragment(row: Row, part: str | None) -> bool:
+    return row.part == part and not row.label_text and row.run is None and bool(row.printed)
