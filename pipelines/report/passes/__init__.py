@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipelines.report.passes.delimited import delimited_cells
 from pipelines.report.passes.digits import digit_rows, glued_digits, ocr_digits
-from pipelines.report.passes.dump import cut_rows, cut_sections, delimited_cells
+from pipelines.report.passes.dump import cut_rows, cut_sections
 from pipelines.report.passes.lines import (
     continued_rows,
     floating_labels,
