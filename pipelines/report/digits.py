@@ -26,7 +26,7 @@ class Resolved:
 
     readings: list[Reading]
     exhausted: bool = True
-    short: bool = False  # read as one cell fewer than the form has (a row printed one cell short)
+    short: bool = False  # read with fewer cells than the form has (a row that printed fewer)
 
     @property
     def values(self) -> Reading | None:
@@ -46,7 +46,10 @@ def row_readings(digits: str, form: Form) -> Resolved:
     for cells in range(min(parts, len(digits)), fewest - 1, -1):
         split = split_summed(digits, blocks, cells)
         if split.candidates or not split.exhausted:
-            readings = [(*c[:-1], *([None] * (parts - len(c))), c[-1]) for c in split.candidates]
+            places = standard_places(cells, parts)
+            readings = [
+                tuple(c[places.index(i)] if i in places else None for i in range(parts)) for c in split.candidates
+            ]
             return Resolved(readings, split.exhausted, short=cells < parts)
     return Resolved([])
 

@@ -408,8 +408,8 @@ def _split_runs(
             short.add(key)
             log.warning(
                 "parse.cell_count",
-                f"{where}: the digits split into {width - 1} cells where the form has {width}; first is "
-                "自然人, last is 总计, the rest fill the legal-person columns from the left",
+                f"{where}: the digits split into {sum(n is not None for n in numbers)} cells where the form has "
+                f"{width}; first is 自然人, last is 总计, the rest fill the legal-person columns from the left",
                 where,
                 digits=digits,
             )
