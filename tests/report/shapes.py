@@ -362,7 +362,8 @@ def _scatter(header: str, form) -> list[str]:
 def pdf_markdown_merged(material: Material) -> Rendering:
     """PDF-to-Markdown of a table whose merged cells came apart: part 二 as one list under a header printed once;
     part 三's group labels cut character-wise into the label cells of their rows ('| （三）不 | 1.属于国家秘密 |'),
-    rows with an extra empty cell at the end, and rows one cell short where the label cell was merged away."""
+    rows with an extra empty cell at the end, rows one cell short where the label cell was merged away, and the
+    header's wrapped lines as a row of fragments, one of them in the first data row's label cell."""
     seed = material.seed
     form = load_form()
     lines = [seed.title, *seed.before]
@@ -394,7 +395,12 @@ def pdf_markdown_merged(material: Material) -> Rendering:
                     body.append([label, *values])  # one cell short: the label cell merged away
                 else:
                     body.append(["", label, *values])
-            lines += markdown(body, header=["", "", *[c.label for c in form.columns], ""])
+            # the header's wrapped second lines as a row of their own (商业企 / 业 …), and a fragment of it in the
+            # first data row's label cell
+            fragments = [c.label[-2:] for c in form.columns if len(c.label) > 4]
+            body.insert(0, ["", *fragments, *[""] * (len(body[0]) - len(fragments) - 1)])
+            body[1][1] = fragments[-1] + body[1][1]
+            lines += markdown(body, header=["", "", *[c.label[:-2] or c.label for c in form.columns], ""])
         else:
             lines += markdown(grid(table))
         lines.append("")
