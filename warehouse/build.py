@@ -22,9 +22,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.archive.manifest import read_manifest
-from pipelines.findings import Finding, Severity
+from pipelines.findings import FindingsLog
 from pipelines.report.outcome import ParsedDocument
-from pipelines.report.stage import StageResult, parse_archive, parser_version, report_documents, reports_root
+from pipelines.report.stage import (
+    StageResult,
+    parse_archive,
+    parser_version,
+    report_documents,
+    reports_root,
+    source_of,
+)
 from pipelines.report.store import ReportStore, StoredOutcomeError
 from pipelines.settings import Settings
 from warehouse import catalog
@@ -156,9 +163,10 @@ def _load(store: ReportStore, rows: list[dict[str, Any]]) -> Iterator[tuple[dict
     for sha256, loaded in store.get_many(by_sha):
         row = by_sha[sha256]
         if isinstance(loaded, StoredOutcomeError):
-            message = f"{row.get('final_url') or row['url']}: {loaded}; `govreports build --rebuild` parses it again"
-            finding = Finding("warehouse.unreadable_outcome", Severity.ERROR, message, stage="warehouse")
-            loaded = ParsedDocument(sha256, row.get("final_url") or row["url"], store.version, failure=finding)
+            source = source_of(row)
+            message = f"{source}: {loaded}; `govreports build --rebuild` parses it again"
+            finding = FindingsLog(source, "warehouse").error("warehouse.unreadable_outcome", message)
+            loaded = ParsedDocument(sha256, source, store.version, failure=finding)
         yield row, loaded
 
 

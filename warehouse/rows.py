@@ -18,11 +18,11 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 
-from pipelines.findings import Finding, Severity
+from pipelines.findings import Finding, FindingsLog
 from pipelines.report.form import load_form
 from pipelines.report.model import Report, Value, plain
 from pipelines.report.outcome import ParsedDocument
@@ -79,6 +79,13 @@ class _Held:
     """The warehouse's own findings: each value it could not hold."""
 
 
+class _Problem(NamedTuple):
+    """Why a value does not fit its column: the finding's rule and its reason."""
+
+    rule: str
+    why: str
+
+
 def batch_tables(outcomes: list[Outcome]) -> dict[str, pa.Table]:
     """Rows of every partitioned table for ``outcomes`` (each with a ``year`` column)."""
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -110,11 +117,9 @@ def _document_rows(outcome: Outcome) -> dict[str, list[dict[str, Any]]]:
 
 def _failed(outcome: Outcome, error: BaseException) -> Outcome:
     where = traceback.format_exception(error)[-2].strip().splitlines()[0] if error.__traceback__ else ""
-    finding = Finding(
+    finding = FindingsLog(outcome.parsed.source, "warehouse").error(
         "warehouse.rows_failed",
-        Severity.ERROR,
         f"{outcome.parsed.source}: the report does not fit the tables: {type(error).__name__}: {error} ({where})",
-        stage="warehouse",
     )
     parsed = ParsedDocument(outcome.sha256, outcome.parsed.source, outcome.parsed.parser_version, failure=finding)
     media_type = outcome.report.media_type if outcome.report else outcome.media_type
@@ -153,62 +158,50 @@ def _held(outcome: Outcome) -> _Held:
     report = outcome.report
     if report is None:
         return held
-    note = held.findings.append
+    log = FindingsLog(outcome.parsed.source, "warehouse", held.findings)
     if report.year is not None:
         if isinstance(report.year, int) and FIRST_YEAR <= report.year <= LAST_YEAR:
             held.year = report.year
         else:
-            note(_finding("warehouse.implausible_year", f"year {report.year!r} filed under year {UNKNOWN_YEAR}"))
+            log.warning("warehouse.implausible_year", f"year {report.year!r} filed under year {UNKNOWN_YEAR}")
     for item, measures in report.active_disclosure.items():
         for measure, value in measures.items():
-            where = ("active_disclosure", item, measure)
-            held.disclosure[(item, measure)] = _hold(value, where, _amount, held, note)
+            held.disclosure[(item, measure)] = _hold(value, ("active_disclosure", item, measure), _amount, held, log)
     form = load_form()
     known = {row.key for row in form.all_application_rows()}
     for row, values in report.applications.items():
         if row not in known:
-            note(_finding("warehouse.unknown_row", f"part 三 row {row!r} is not in the form", row))
+            log.warning("warehouse.unknown_row", f"part 三 row {row!r} is not in the form", form_key=row)
             continue
         if len(values) > len(form.column_keys):
-            extra = [value.raw or plain(_number(value.value)) for value in values[len(form.column_keys) :]]
-            note(
-                _finding("warehouse.extra_values", f"part 三 {row}: values beyond the form's columns", row, extra=extra)
+            extra = [value.raw for value in values[len(form.column_keys) :]]
+            log.warning(
+                "warehouse.extra_values", f"part 三 {row}: values beyond the form's columns", form_key=row, extra=extra
             )
         for column, value in zip(form.column_keys, values, strict=False):
             held.statistics[application_column(row, column)] = _hold(
-                value, ("applications", row, column), _count, held, note
+                value, ("applications", row, column), _count, held, log
             )
     cells = review_cells()
     if len(report.review_litigation) > len(cells):
         extra = [value.raw for value in report.review_litigation[len(cells) :]]
-        note(
-            _finding(
-                "warehouse.extra_values", "part 四: values beyond the form's 15 cells", "review_litigation", extra=extra
-            )
-        )
+        log.warning("warehouse.extra_values", "part 四: values beyond the form's 15 cells", extra=extra)
     for (key, block, measure), value in zip(cells, report.review_litigation, strict=False):
-        held.statistics[key] = _hold(value, ("review_litigation", block, measure), _count, held, note)
+        held.statistics[key] = _hold(value, ("review_litigation", block, measure), _count, held, log)
     return held
 
 
-Check = Callable[[Any], "tuple[Any, str | None]"]
+Check = Callable[[Any], "tuple[Any, _Problem | None]"]
 
 
-def _hold(value: Value, where: tuple[str, str, str], check: Check, held: _Held, note: Callable[[Finding], None]) -> Any:
+def _hold(value: Value, where: tuple[str, str, str], check: Check, held: _Held, log: FindingsLog) -> Any:
     number, problem = check(value.value)
     if problem is None:
         return number
     part, row, column = where
     printed = value.raw or plain(_number(value.value)) or repr(value.value)
-    rule, why = problem.split(":", 1)
-    note(
-        _finding(
-            rule,
-            f"{part} {row}/{column} printed {printed!r}: {why.strip()}; kept as printed in cells, not as a number",
-            f"{row}/{column}",
-            value=printed,
-        )
-    )
+    message = f"{part} {row}/{column} printed {printed!r}: {problem.why}; kept as printed in cells, not as a number"
+    log.warning(problem.rule, message, form_key=f"{row}/{column}", value=printed)
     held.not_held.add(where)
     return None
 
@@ -217,40 +210,36 @@ def _number(value: Any) -> int | float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _count(value: Any) -> tuple[int | None, str | None]:
+def _count(value: Any) -> tuple[int | None, _Problem | None]:
     """A count for an int64 column: a whole number from 0 to 2⁶³−1."""
     if value is None:
         return None, None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, "warehouse.not_a_count: not a number"
+        return None, _Problem(rule="warehouse.not_a_count", why="not a number")
     if isinstance(value, float) and not math.isfinite(value):
-        return None, "warehouse.not_a_count: not a finite number"
+        return None, _Problem(rule="warehouse.not_a_count", why="not a finite number")
     if isinstance(value, float) and not value.is_integer():
-        return None, "warehouse.not_a_count: not a whole number"
+        return None, _Problem(rule="warehouse.not_a_count", why="not a whole number")
     if value < 0:
-        return None, "warehouse.negative_count: a count cannot be negative"
+        return None, _Problem(rule="warehouse.negative_count", why="a count cannot be negative")
     if value > INT64_MAX:
-        return None, "warehouse.out_of_range: beyond the largest count the warehouse holds (2⁶³−1)"
+        return None, _Problem(rule="warehouse.out_of_range", why="beyond the largest count the warehouse holds (2⁶³−1)")
     return int(value), None
 
 
-def _amount(value: Any) -> tuple[float | None, str | None]:
+def _amount(value: Any) -> tuple[float | None, _Problem | None]:
     """A part 二 value for a float64 column: finite, not negative, and exact (an integer up to 2⁵³)."""
     if value is None:
         return None, None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, "warehouse.not_a_number: not a number"
+        return None, _Problem(rule="warehouse.not_a_number", why="not a number")
     if isinstance(value, float) and not math.isfinite(value):
-        return None, "warehouse.not_a_number: not a finite number"
+        return None, _Problem(rule="warehouse.not_a_number", why="not a finite number")
     if value < 0:
-        return None, "warehouse.negative_count: a count or amount cannot be negative"
+        return None, _Problem(rule="warehouse.negative_count", why="a count or amount cannot be negative")
     if isinstance(value, int) and value > EXACT_FLOAT:
-        return None, "warehouse.out_of_range: beyond the integers a float64 holds exactly (2⁵³)"
+        return None, _Problem(rule="warehouse.out_of_range", why="beyond the integers a float64 holds exactly (2⁵³)")
     return float(value), None
-
-
-def _finding(rule: str, message: str, form_key: str | None = None, **values: Any) -> Finding:
-    return Finding(rule, Severity.WARNING, message, values=values, stage="warehouse", form_key=form_key)
 
 
 # --- one function per table --------------------------------------------------------------------------------------

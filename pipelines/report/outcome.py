@@ -4,19 +4,21 @@ The parse stage persists one outcome per (parser version, document) and the ware
 typed objects. A document without a Report is a failed outcome carrying one finding that says why: a reader
 refused the bytes (``read.*``), the archive could not give them (``archive.*``: retried on every run, since the
 bytes may come back), or the parser raised, was killed or ran out of time (``parse.*``).
+
+Status: parsed (the form's tables read); the id of a free-form template (legacy: a report before the 2019 form,
+with no tables to read); not_report (read, but not a report); unreadable (no reader could read the bytes, or the
+archive lost them); failed (the parser broke on it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pipelines.findings import Finding
+from pipelines.report.form import load_form
 from pipelines.report.model import Report
-
-STATUSES = ("parsed", "legacy", "not_report", "unreadable", "failed")
-"""parsed: the form's tables read; legacy: a pre-2019 free-form report; not_report: read, but not a report;
-unreadable: no reader could read the bytes (or the archive lost them); failed: the parser broke on it."""
 
 
 @dataclass
@@ -40,7 +42,7 @@ class ParsedDocument:
             return "unreadable" if rule.startswith(("read.", "archive.")) else "failed"
         if self.report.template is None:
             return "not_report"
-        return "legacy" if self.report.template == "legacy" else "parsed"
+        return self.report.template if self.report.template in _free_form_templates() else "parsed"
 
     @property
     def archive_fault(self) -> bool:
@@ -73,3 +75,9 @@ class ParsedDocument:
         report = Report.from_json(data["report"]) if data.get("report") is not None else None
         failure = Finding.from_json(data["failure"]) if data.get("failure") is not None else None
         return cls(str(sha256), str(source), str(version), report, failure)
+
+
+@cache
+def _free_form_templates() -> frozenset[str]:
+    """Templates without tables (the form's data says which): a report on one is read, but holds no numbers."""
+    return frozenset(t.reported_as for t in load_form().templates.values() if not t.has_tables)

@@ -34,7 +34,7 @@ from pebble import ProcessExpired, ProcessPool
 from pipelines.archive.manifest import read_manifest
 from pipelines.archive.store import BlobStore, CorruptBlob
 from pipelines.document.errors import UnreadableDocument
-from pipelines.findings import Finding, Severity
+from pipelines.findings import Finding, FindingsLog
 from pipelines.report.model import Report
 from pipelines.report.outcome import ParsedDocument
 from pipelines.report.parse import PARSER_VERSION, parse_bytes
@@ -201,8 +201,7 @@ def parse_archived(
 
 
 def _failed(sha256: str, source: str, version: str, rule: str, message: str, stage: str = "parse") -> ParsedDocument:
-    finding = Finding(rule, Severity.ERROR, message, stage=stage)
-    return ParsedDocument(sha256, source, version, failure=finding)
+    return ParsedDocument(sha256, source, version, failure=FindingsLog(source, stage).error(rule, message))
 
 
 @dataclass
