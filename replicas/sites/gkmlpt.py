@@ -43,15 +43,7 @@ SOURCE: dict[str, Any] = {
     "id": "replica-gkmlpt",
     "organ": "郑州市公安局",
     "region_code": "410100",
-    "family": "json_api",
-    "hints": {
-        "api_url": API,
-        "api_method": "GET",
-        "api_params": {"page": "{page}", "sid": SID},
-        "items_path": "articles",
-        "page_count_path": None,
-        "first_page": 1,
-    },
+    "family": "gkmlpt",
 }
 
 
