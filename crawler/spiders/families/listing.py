@@ -80,6 +80,19 @@ def new(response: Response, requests: Iterable[Request]) -> list[Request]:
     return fresh
 
 
+def adds_links(response: Response) -> bool:
+    """Whether this list page links anything the walk's earlier pages did not (a broken stub or a page that repeats
+    an earlier one does not); counted over all links, so that a page whose only new entries are not items still
+    counts as a page of the column."""
+    if not isinstance(response, TextResponse):
+        return False
+    seen: set[str] = response.meta.setdefault("page_links", set())
+    links = {url for url, _text in pages.links(response.selector, response.url)} - {response.url}
+    novel = links - seen
+    seen.update(links)
+    return bool(novel)
+
+
 def _is_index(path: str) -> bool:
     name = posixpath.basename(path)
     return name == "" or name.startswith(("index", "nlist", "list.")) or bool(re.fullmatch(r"\d{1,4}\.s?html?", name))
@@ -89,6 +102,8 @@ def list_request(spider: GenericSpider, source: Source, url: str, column_url: st
                  seen: set[str] | None = None, **meta: Any) -> Request:
     """A (further) list page of the column ``column_url``; ``seen`` carries what the walk has listed so far."""
     values = {"column_url": column_url, "parent_url": parent_url, "listed": seen if seen is not None else set()}
+    if "page_links" not in meta:
+        meta["page_links"] = set()
     return spider.request(source, url, "list", callback=spider.parse_list, meta={**values, **meta})
 
 

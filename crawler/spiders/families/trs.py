@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler.spiders.families.listing import follow_shell, items, list_request, listed, new
+from crawler.spiders.families.listing import adds_links, follow_shell, items, list_request, listed, new
 
 if TYPE_CHECKING:
     from crawler.sources import Source
@@ -84,11 +84,12 @@ def parse_list(spider: GenericSpider, source: Source, response: Response) -> Ite
     if index == 0 and isinstance(response, TextResponse):
         count, template, _ = pager(response.text, column_url, source)
     fresh = new(response, items(spider, source, response))
+    novel = adds_links(response)
     following = index + 1
     if template is None or following >= min(count or source.hints.max_pages, source.hints.max_pages):
         yield from fresh
         return
-    if index > 0 and not fresh:
+    if index > 0 and not novel:
         spider.logger.info("%s: page %d adds no new item; the pager ends here", column_url, index + 1)
         yield from fresh
         return
@@ -97,4 +98,5 @@ def parse_list(spider: GenericSpider, source: Source, response: Response) -> Ite
     if url in listed(response):
         return
     yield list_request(spider, source, url, column_url=column_url, parent_url=response.url, seen=listed(response),
-                       page_index=following, page_count=count, page_template=template)
+                       page_index=following, page_count=count, page_template=template,
+                       page_links=response.meta["page_links"])
