@@ -41,8 +41,13 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "INFO",
+        # Every address family, IPv4 first, or the one a source names (crawler.access.addresses).
+        "TWISTED_DNS_RESOLVER": "crawler.access.addresses.AddressFamilyResolver",
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.guard.AddressGuardMiddleware": 60,
+            "crawler.access.source.SourceAccessMiddleware": 510,
+            "crawler.access.challenge.ChallengeMiddleware": 582,
+            "crawler.access.cookies.CookieReloadMiddleware": 620,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.backoff.BackoffRetryMiddleware": 550,
             "crawler.encoding.EncodingMiddleware": 585,
