@@ -19,6 +19,7 @@ import yaml
 
 from replicas.server import ReplicaServer, Site
 from replicas.sites import (
+    challenge,
     gkmlpt,
     hanweb,
     hanweb_art,
@@ -53,12 +54,19 @@ VARIANTS: dict[str, ModuleType | SimpleNamespace] = {
     platform.BEIJING_SOURCE["id"]: _variant(platform.BEIJING_SOURCE, platform.BEIJING_EXPECTED),
     platform.HEFEI_SOURCE["id"]: _variant(platform.HEFEI_SOURCE, platform.HEFEI_EXPECTED),
     many.SOURCE["id"]: many,
+    "replica-jsl": _variant({**plain.SOURCE, "id": "replica-jsl"}, plain.EXPECTED_REPORTS),
+    "replica-jsl-browser": _variant({**plain.SOURCE, "id": "replica-jsl-browser"}, plain.EXPECTED_REPORTS),
+    "replica-waf": _variant({**plain.SOURCE, "id": "replica-waf"}, plain.EXPECTED_REPORTS),
+    "replica-reset": _variant({**plain.SOURCE, "id": "replica-reset",
+                               "access": {"headers": {"User-Agent": challenge.BROWSER_USER_AGENT}}},
+                              plain.EXPECTED_REPORTS),
 }
 """Further replicas — other flavours of a family and the real markup of portals.md (hand-written pagers, Hanweb
 /art/ pages and opaque nextgroups, the JCMS api-gateway, gkmlpt under a path, city platforms, a many-organ column)
 — served when asked for by id. Kept out of the default set because their reports repeat organ-years the default
 set already publishes (the bundled samples are few), which a warehouse counting organ-years would see as
-re-publications."""
+re-publications. The anti-bot fronts (加速乐 JS cookie challenge, its browser-only flavour, a WAF's cookie
+redirect and 412 script, a connection reset without a browser User-Agent) wrap the plain column."""
 ALL: dict[str, ModuleType | SimpleNamespace] = {**MODULES, **VARIANTS}
 
 START_PATHS = {
@@ -77,6 +85,10 @@ START_PATHS = {
     "replica-platform-beijing": platform.BEIJING_START,
     "replica-platform-hefei": platform.HEFEI_START,
     "replica-many": many.START,
+    "replica-jsl": f"{plain.COLUMN}index.html",
+    "replica-jsl-browser": f"{plain.COLUMN}index.html",
+    "replica-waf": f"{plain.COLUMN}index.html",
+    "replica-reset": f"{plain.COLUMN}index.html",
 }
 _SITES: dict[str, Callable[[], Site]] = {
     "replica-trs": trs.TrsSite, "replica-hanweb": hanweb.HanwebSite, "replica-json": json_api.JsonApiSite,
@@ -87,7 +99,13 @@ _SITES: dict[str, Callable[[], Site]] = {
     "replica-jcms": jcms.JcmsSite, "replica-jcms-overseas": lambda: jcms.JcmsSite(overseas=True),
     "replica-platform-beijing": platform.PlatformSite, "replica-platform-hefei": platform.PlatformSite,
     "replica-many": many.ManyOrgansSite,
+    "replica-jsl": lambda: challenge.JslGuard(plain.PlainSite(), uses=6),
+    "replica-jsl-browser": lambda: challenge.JslGuard(plain.PlainSite(), dom=True),
+    "replica-waf": lambda: challenge.WafGuard(plain.PlainSite()),
+    "replica-reset": lambda: challenge.ResetGuard(plain.PlainSite()),
 }
+CHALLENGED = frozenset({"replica-jsl", "replica-jsl-browser", "replica-waf", "replica-reset"})
+"""Variants behind an anti-bot front (their column is the plain replica's)."""
 ORGANS: dict[str, list[dict[str, Any]]] = {many.SOURCE["id"]: many.ORGANS}
 """Organ-only registry entries a replica needs beside its column's source (the organs a many-organ column lists)."""
 

@@ -2,10 +2,16 @@
 publish AAAA records that do not answer from abroad, while ``*.zj.gov.cn`` answers only over IPv6 there. So: every
 address family, IPv4 first (Twisted's happy-eyeballs endpoint then tries the next address when one does not
 connect), or only the family a source's ``access.ip_version`` names for its hosts.
+
+``GOVREPORTS_HOSTS`` (a mapping host → addresses, or its JSON) pins the addresses of some hosts for the crawl, as
+curl's ``--resolve`` does: for a host whose DNS answers wrongly from where the crawl runs, and for replicas that
+publish a name with both an A and an AAAA record on this machine.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -14,6 +20,17 @@ from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolu
 from zope.interface import implementer
 
 # Twisted's interfaces name their methods and arguments in camelCase.
+
+
+@implementer(IHostResolution)
+class _Resolution:
+    """A resolution answered from the pinned hosts (nothing to cancel)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def cancel(self) -> None:
+        return None
 
 
 @implementer(IResolutionReceiver)
@@ -47,13 +64,18 @@ class AddressFamilyResolver:
     families: ClassVar[dict[str, int]] = {}
     """Host → the only address family to use (4 or 6), from the sources' ``access.ip_version``."""
 
-    def __init__(self, reactor: Any) -> None:
+    def __init__(self, reactor: Any, hosts: dict[str, list[str]] | None = None) -> None:
         self.reactor = reactor
         self.original = reactor.nameResolver
+        self.hosts = {host.lower(): [str(ipaddress.ip_address(a)) for a in addresses]
+                      for host, addresses in (hosts or {}).items()}
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> AddressFamilyResolver:
-        return cls(reactor)
+        hosts = crawler.settings.get("GOVREPORTS_HOSTS") or {}
+        if isinstance(hosts, str):
+            hosts = json.loads(hosts)
+        return cls(reactor, dict(hosts))
 
     @classmethod
     def prefer(cls, host: str, version: int) -> None:
@@ -71,6 +93,15 @@ class AddressFamilyResolver:
         transportSemantics: str = "TCP",
     ) -> IHostResolution:
         version = self.families.get(hostName.lower())
+        ordered = _Ordered(resolutionReceiver, version)
+        pinned = self.hosts.get(hostName.lower())
+        if pinned is not None:
+            resolution = _Resolution(hostName)
+            ordered.resolutionBegan(resolution)
+            for address in pinned:
+                family = IPv6Address if ":" in address else IPv4Address
+                ordered.addressResolved(family("TCP", address, portNumber))
+            ordered.resolutionComplete()
+            return resolution
         types = {4: [IPv4Address], 6: [IPv6Address]}.get(version or 0, addressTypes)
-        return self.original.resolveHostName(_Ordered(resolutionReceiver, version), hostName, portNumber, types,
-                                             transportSemantics)
+        return self.original.resolveHostName(ordered, hostName, portNumber, types, transportSemantics)

@@ -7,7 +7,8 @@ request with the cookies they set; a second layer (another challenge page) is so
 engine fails (an error, a timeout) or the same page comes back (its answer was wrong: the page needs a real DOM),
 the host is handed to the real browser (``browser``) — for that host only, and from then on for every challenge
 of that host; ``access.browser: true`` in a source starts there. Cookies land in Scrapy's cookie jar through the
-replayed request, so every later request to the host carries them; when they expire the server challenges again
+replayed request (with the path the script gave them, so a renewed cookie replaces the old one), so every later
+request to the host carries them; when they expire the server challenges again
 and they are renewed the same way. A challenge that cannot be passed ends as the page's own status (an
 ``http_521`` error in the source's health) after ``GOVREPORTS_CHALLENGE_ATTEMPTS`` tries, never a loop.
 """
@@ -18,6 +19,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +40,9 @@ MAX_CHALLENGE_BYTES = 64 * 1024
 _SCRIPTS = re.compile(rb"(?is)<script[^>]*>.*?</script>|<style[^>]*>.*?</style>")
 _TAGS = re.compile(rb"<[^>]*>|&nbsp;|\s+")
 STATS = "govreports/challenges/"
+ENGINE_LAYERS = 2
+"""Challenge pages the engine solves in a row for one request (加速乐's two layers) before a further challenge
+means its answer was refused."""
 
 
 def is_challenge(status: int, headers: Any, body: bytes) -> bool:
@@ -68,6 +73,8 @@ class ChallengeMiddleware:
         self.browser_hosts: set[str] = set()
         """Hosts whose challenges only the browser passes (decided once per crawl)."""
         self.locks: dict[str, asyncio.Lock] = {}
+        self.cleared: dict[str, tuple[float, list[dict[str, str]]]] = {}
+        """Host → when the browser last cleared it and the cookies it got (requests that waited reuse them)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ChallengeMiddleware:
@@ -89,11 +96,14 @@ class ChallengeMiddleware:
             return response
         host = urlsplit(request.url).hostname or ""
         source = source_of(self.crawler, request)
-        repeated = fingerprint(response.body) in seen
-        use_browser = host in self.browser_hosts or bool(source and source.access.browser) or repeated
-        cookies: dict[str, str] | None = None
+        solved = request.meta.get("challenge_engine", 0)
+        # The engine's answers were refused: the same page again, or a challenge after both layers were solved.
+        refused = fingerprint(response.body) in seen or solved >= ENGINE_LAYERS
+        use_browser = host in self.browser_hosts or bool(source and source.access.browser) or refused
+        cookies: list[dict[str, str]] | None = None
         if not use_browser:
-            cookies = self._engine(request, response)
+            cookies = await asyncio.to_thread(self._engine, request, response)
+            stats.inc_value(f"{STATS}engine_solved" if cookies else f"{STATS}engine_failed")
             if cookies is None:
                 use_browser = True
         if use_browser:
@@ -104,10 +114,12 @@ class ChallengeMiddleware:
         retry = request.replace(cookies=cookies, dont_filter=True)
         retry.headers.pop(b"Cookie", None)
         retry.meta["challenge_seen"] = [*seen, fingerprint(response.body)]
+        retry.meta["challenge_engine"] = 0 if use_browser else solved + 1
         return retry
 
-    def _engine(self, request: Request, response: Response) -> dict[str, str] | None:
-        """Cookies the page's own scripts set, or None when the engine cannot pass it."""
+    def _engine(self, request: Request, response: Response) -> list[dict[str, str]] | None:
+        """Cookies the page's own scripts set, or None when the engine cannot pass it (runs in a worker thread:
+        the engine may take up to its timeout, and it must not see the crawl's event loop)."""
         user_agent = (request.headers.get(b"User-Agent") or b"").decode("latin-1")
         held = _request_cookies(request)
         try:
@@ -117,20 +129,22 @@ class ChallengeMiddleware:
             logger.warning("%s: %s", request.url, error)
             return None
         if not outcome.passed:
-            self.crawler.stats.inc_value(f"{STATS}engine_failed")
             logger.info("%s: the JavaScript engine could not pass the challenge (%s)", request.url,
                         outcome.error or "no cookie set")
             return None
-        self.crawler.stats.inc_value(f"{STATS}engine_solved")
-        return {cookie.name: cookie.value for cookie in outcome.cookies}
+        return [{"name": cookie.name, "value": cookie.value, "path": cookie.path} for cookie in outcome.cookies]
 
-    async def _browser(self, request: Request, host: str) -> dict[str, str] | None:
+    async def _browser(self, request: Request, host: str) -> list[dict[str, str]] | None:
         """Cookies the real browser holds after passing the page (one browser at a time per host)."""
         if not self.browser_enabled:
             logger.error("%s: the challenge needs a real browser and GOVREPORTS_BROWSER is off", request.url)
             return None
         lock = self.locks.setdefault(host, asyncio.Lock())
+        asked = time.monotonic()
         async with lock:
+            cleared = self.cleared.get(host)
+            if cleared is not None and cleared[0] > asked:  # another request's browser cleared the host meanwhile
+                return cleared[1]
             user_agent = (request.headers.get(b"User-Agent") or b"").decode("latin-1")
             try:
                 clearance = await asyncio.to_thread(
@@ -141,10 +155,12 @@ class ChallengeMiddleware:
             except BrowserUnavailable as error:
                 logger.error("%s: %s", request.url, error)
                 return None
+            cookies = [{"name": name, "value": value, "path": "/"} for name, value in clearance.cookies.items()]
+            self.cleared[host] = (time.monotonic(), cookies)
         self.browser_hosts.add(host)
         self.crawler.stats.inc_value(f"{STATS}browser_solved")
         logger.info("%s: passed by the browser; its challenges go to the browser from now on", host)
-        return clearance.cookies or None
+        return cookies or None
 
 
 def _request_cookies(request: Request) -> dict[str, str]:

@@ -15,9 +15,13 @@ script cannot hang or exhaust the crawl; its wheel needs no compiler and no netw
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import threading
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 from urllib.parse import urljoin
 
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.I | re.S)
@@ -156,10 +160,25 @@ def run_challenge(html: str, url: str, user_agent: str, cookies: dict[str, str] 
                   timeout: float = TIMEOUT_SECONDS) -> Outcome:
     """Run the page's inline scripts as a browser would (timers included) in a fresh engine context."""
     try:
-        from py_mini_racer import MiniRacer
+        from py_mini_racer import mini_racer
     except ImportError as error:  # pragma: no cover - the dependency is pinned
         raise EngineUnavailable(f"mini-racer is not installed: {error}") from error
-    context = MiniRacer()
+    with mini_racer(_engine_loop()) as context:
+        return _run(context, html, url, user_agent, cookies, timeout)
+
+
+@cache
+def _engine_loop() -> asyncio.AbstractEventLoop:
+    """The event loop mini-racer's contexts report to: one for the process, in a daemon thread, so that an engine
+    interrupted by its timeout still has a live loop to report to after its context is gone. The caller must not
+    run on an asyncio loop itself (the crawl calls the engine in a worker thread)."""
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="js-engine-loop", daemon=True).start()
+    return loop
+
+
+def _run(context: Any, html: str, url: str, user_agent: str, cookies: dict[str, str] | None,
+         timeout: float) -> Outcome:
     page = json.dumps({"url": url, "userAgent": user_agent})
     shim = _SHIM % {"page": page, "cookies": json.dumps(cookies or {}), "rounds": MAX_TIMER_ROUNDS}
     try:
@@ -170,8 +189,6 @@ def run_challenge(html: str, url: str, user_agent: str, cookies: dict[str, str] 
         result = json.loads(context.eval("__outcome()", timeout_sec=timeout))
     except Exception as error:  # a script error, a timeout or the memory limit: the engine cannot pass this page
         return Outcome(error=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300])
-    finally:
-        context.close()
     found = [cookie for cookie in (_set_cookie(text) for text in result["set"]) if cookie is not None]
     navigation = urljoin(url, result["navigation"]) if result["navigation"] else None
     return Outcome(cookies=found, navigation=navigation)

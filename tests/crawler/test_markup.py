@@ -112,7 +112,7 @@ def test_summary_is_json(crawled: dict[str, Any]) -> None:
 def test_api_results_are_kept_to_the_column_and_plain_pagers_are_not_items(tmp_path) -> None:
     with replicas.serve_all(["replica-json", "replica-plain"]) as urls:
         replicas.write_sources(tmp_path / "sources", urls)
-        code, summary, stderr = run_crawl(tmp_path / "sources", tmp_path / "data")
+        _code, summary, stderr = run_crawl(tmp_path / "sources", tmp_path / "data")
         plain_log = list(urls.servers["replica-plain"].log)
     assert summary is not None, stderr[-2000:]
     rows = read_manifest(tmp_path / "data" / "archive").to_pylist()
