@@ -63,7 +63,7 @@ def discovered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             data = {**replicas.ALL[portal.replica].SOURCE, "id": f"hand-{key}", "local": True,
                     "start_urls": [tree.column_url(key)]}
             (hand / f"hand-{key}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        hand_code, hand_summary, hand_stderr = run_crawl(hand, tmp / "hand-data")
+        _hand_code, hand_summary, hand_stderr = run_crawl(hand, tmp / "hand-data")
         yield {"cli": cli, "registry": registry, "by_portal": by_portal, "code": code, "summary": summary,
                "stderr": stderr, "data": tmp / "discovered-data", "hand_data": tmp / "hand-data",
                "hand_summary": hand_summary, "hand_stderr": hand_stderr, "tree": tree}
