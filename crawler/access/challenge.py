@@ -28,10 +28,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from crawler.access import source_of
 from crawler.access.browser import BrowserUnavailable
 from crawler.access.browser import clear as browser_clear
 from crawler.access.jsengine import EngineUnavailable, run_challenge
+from crawler.spiders.context import source_of
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 
-from crawler.access import source_of
 from crawler.access.addresses import AddressFamilyResolver
+from crawler.spiders.context import source_of
 
 logger = logging.getLogger(__name__)
 PROXY_ENV = "CRAWL_PROXY"

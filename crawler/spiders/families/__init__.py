@@ -1,12 +1,12 @@
 """One module per CMS family (``trs``, ``hanweb``, ``jcms``, ``gkmlpt``, ``json_api``, ``plain``). Each offers
 
-    start_requests(spider, source) -> Iterator[Request]
-    parse_list(spider, source, response) -> Iterator[Request]
+    start_requests(context) -> Iterator[Request]
+    parse_list(context, response) -> Iterator[Request]
 
-A family never reads ``spider.source``: the source it walks is passed in, so one spider can walk many columns.
-From the spider it uses only ``request``, ``item``, ``is_attachment`` (each taking the source first),
-``parse_list`` and ``errback`` (callbacks), ``logger`` and ``crawler.stats``. Shared pieces (items of a list page,
-pager links, shells, the next list request) are in ``listing``.
+where ``context`` is the :class:`~crawler.spiders.context.SourceContext` of the source being walked (one spider
+may walk many): ``source``, ``request``, ``item``, ``is_attachment``, ``error``, ``logger``, and the callbacks
+``parse_list`` / ``errback``. Shared pieces (items of a list page, pager links, shells, the next list request, a
+form POST) are in ``listing``.
 """
 
 from __future__ import annotations

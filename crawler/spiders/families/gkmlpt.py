@@ -24,17 +24,17 @@ from crawler.spiders.families.listing import list_request, listed, new
 from pipelines.titles import is_report_column
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 SID = re.compile(r"""\bSID\s*["']?\s*:\s*["']?(\d+)""")
 TREE_ENTRY = re.compile(r"""["']?id["']?\s*:\s*["']?(\d+)["']?\s*,\s*["']?name["']?\s*:\s*["']([^"']+)["']""")
 INDEX = "/gkmlpt/index"
 
 
-def start_requests(spider: GenericSpider, source: Source) -> Iterator[Request]:
+def start_requests(context: SourceContext) -> Iterator[Request]:
+    source = context.source
     for url in source.start_urls:
-        yield list_request(spider, source, index_url(url), column_url=url)
+        yield list_request(context, index_url(url), column_url=url)
 
 
 def index_url(url: str) -> str:
@@ -56,9 +56,10 @@ def report_category(tree: list[tuple[str, str]]) -> str | None:
     return next((entry for entry, name in tree if is_report_column(name)), None)
 
 
-def parse_list(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
+def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
     if response.meta.get("role") == "api":
-        yield from _api_page(spider, source, response)
+        yield from _api_page(context, response)
         return
     if not isinstance(response, TextResponse):
         return
@@ -68,33 +69,33 @@ def parse_list(spider: GenericSpider, source: Source, response: Response) -> Ite
     fragment = urlsplit(column_url).fragment
     category = source.hints.category or (fragment if fragment.isdigit() else None) or report_category(tree)
     if not sid or not category:
-        spider.crawler.stats.inc_value("govreports/errors/gkmlpt_config")
-        spider.logger.error("%s: no SID or column id in _CONFIG (SID %s, column %s)", response.url, sid, category)
+        context.error("gkmlpt_config", response.url, f"no SID or column id in _CONFIG (SID {sid}, column {category})")
         return
     api = source.hints.api_url or INDEX.replace("/index", f"/api/all/{category}")
     prefix = response.url[: response.url.index(INDEX)] if INDEX in response.url else response.url.rstrip("/")
     meta = {"api": urljoin(prefix + "/", api.lstrip("/")) if not api.startswith("http") else api, "sid": sid}
-    yield _api_request(spider, source, response, column_url, meta, 1, listed(response))
+    yield _api_request(context, response, column_url, meta, 1, listed(response))
 
 
-def _api_request(spider: GenericSpider, source: Source, response: Response, column_url: str, meta: dict,
+def _api_request(context: SourceContext, response: Response, column_url: str, meta: dict,
                  page: int, seen: set[str], per_page: int | None = None) -> Request:
     url = f"{meta['api']}?page={page}&sid={meta['sid']}"
     values = {"column_url": column_url, "parent_url": response.url, "page_no": page, "listed": seen,
               "gkmlpt": meta, "per_page": per_page}
-    return spider.request(source, url, "api", callback=spider.parse_list, meta=values,
+    return context.request(url, "api", callback=context.parse_list, meta=values,
                           headers={"X-Requested-With": "XMLHttpRequest", "Referer": column_url})
 
 
-def _api_page(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
-    data = json_reply(spider, response)
+def _api_page(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
+    data = json_reply(context, response)
     if data is None:
         return
     column_url = response.meta["column_url"]
     articles = dig(data, "articles") or []
     articles = articles if isinstance(articles, list) else []
     fresh = new(response, [request for article in articles if isinstance(article, dict)
-                           for request in record_requests(spider, source, article, column_url, response.url)])
+                           for request in record_requests(context, article, column_url, response.url)])
     yield from fresh
     page = response.meta["page_no"]
     per_page = response.meta.get("per_page") or len(articles)
@@ -103,9 +104,8 @@ def _api_page(spider: GenericSpider, source: Source, response: Response) -> Iter
         return
     pages = min(math.ceil(int(total) / per_page), source.hints.max_pages)
     if page < pages and fresh:
-        yield _api_request(spider, source, response, column_url, response.meta["gkmlpt"], page + 1,
+        yield _api_request(context, response, column_url, response.meta["gkmlpt"], page + 1,
                            listed(response), per_page)
     elif page < pages:
-        spider.crawler.stats.inc_value("govreports/errors/partial_listing")
-        spider.logger.warning("%s: page %d repeats what was listed; %s of %s articles listed", column_url, page,
-                              len(listed(response)), total)
+        context.error("partial_listing", column_url,
+                      f"page {page} repeats what was listed; {total} articles announced, the listing is partial")

@@ -24,11 +24,10 @@ from scrapy import Request
 from scrapy.http import Response, TextResponse
 
 from crawler import pages
-from crawler.spiders.families.listing import follow_shell, list_request, listed, new
+from crawler.spiders.families.listing import follow_shell, form_post, list_request, listed, new
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -40,58 +39,59 @@ EMPTY_GROUP = 100
 """A nextgroup reply with fewer bytes than this (and no record) ends the list (HL: deep pages answer 54 bytes)."""
 
 
-def start_requests(spider: GenericSpider, source: Source) -> Iterator[Request]:
+def start_requests(context: SourceContext) -> Iterator[Request]:
+    source = context.source
     for url in source.start_urls:
-        yield list_request(spider, source, url, column_url=url)
+        yield list_request(context, url, column_url=url)
 
 
-def parse_list(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
-    shell = follow_shell(spider, source, response)
+def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
+    shell = follow_shell(context, response)
     if shell is not None and response.meta.get("role") == "list":
         yield shell
         return
     text = response.text if isinstance(response, TextResponse) else response.body.decode("utf-8", "replace")
     column_url = response.meta.get("column_url") or response.url
-    records = new(response, _records(spider, source, text, response.url))
+    records = new(response, _records(context, text, response.url))
     yield from records
     if response.meta.get("nextgroup"):
-        yield from _next_group(spider, source, response, text, column_url, bool(records))
+        yield from _next_group(context, response, text, column_url, bool(records))
         return
     total_match = TOTAL.search(text)
     total = int(total_match.group(1)) if total_match else None
     if response.meta.get("role") == "api":
         if response.meta.get("first_group") and total is not None:
-            yield from _proxy_requests(spider, source, response, response.meta["proxy_form"], column_url,
+            yield from _proxy_requests(context, response, response.meta["proxy_form"], column_url,
                                        response.meta["next_start"], total)
         return
     if not DATASTORE.search(text):
-        yield from new(response, _art_links(spider, source, response))
+        yield from new(response, _art_links(context, response))
         return
     if total is not None and total <= len(RECORD.findall(text)):
         return
     group = _nextgroup_href(text, response.url)
     if group and not _digit_ids(group):
-        yield from _next_group(spider, source, response, text, column_url, True)
+        yield from _next_group(context, response, text, column_url, True)
         return
-    form = _proxy_form(spider, source, text, column_url, group)
+    form = _proxy_form(context, text, column_url, group)
     if form is not None:
-        yield from _proxy_requests(spider, source, response, form, column_url, 1, total)
+        yield from _proxy_requests(context, response, form, column_url, 1, total)
 
 
-def _records(spider: GenericSpider, source: Source, text: str, base_url: str) -> list[Request]:
+def _records(context: SourceContext, text: str, base_url: str) -> list[Request]:
     return [
-        spider.item(source, url, title, base_url)
+        context.item(url, title, base_url)
         for record in RECORD.findall(text)
         for url, title in pages.links(Selector(text=record), base_url)
     ]
 
 
-def _art_links(spider: GenericSpider, source: Source, response: Response) -> list[Request]:
+def _art_links(context: SourceContext, response: Response) -> list[Request]:
     """A column page without a datastore: its ``/art/`` links are the items."""
     if not isinstance(response, TextResponse):
         return []
     return [
-        spider.item(source, url, title, response.url)
+        context.item(url, title, response.url)
         for url, title in pages.links(response.selector, response.url)
         if "/art/" in urlsplit(url).path
     ]
@@ -112,25 +112,27 @@ def _digit_ids(url: str) -> bool:
     return bool(ids) and all(value.isdigit() for value in ids)
 
 
-def _next_group(spider: GenericSpider, source: Source, response: Response, text: str, column_url: str,
+def _next_group(context: SourceContext, response: Response, text: str, column_url: str,
                 added: bool) -> Iterator[Request]:
     """Follow the ``<nextgroup>`` link as written until a group lists nothing new."""
+    source = context.source
     group = _nextgroup_href(text, response.url)
     groups = response.meta.get("groups", 0)
     if not group or not added or group in listed(response) or groups >= source.hints.max_pages:
         if response.meta.get("nextgroup") and len(response.body) < EMPTY_GROUP:
-            spider.logger.info("%s: empty group reply (%d bytes): the list ends", column_url, len(response.body))
+            context.logger.info("%s: empty group reply (%d bytes): the list ends", column_url, len(response.body))
         return
     listed(response).add(group)
     meta = {"column_url": column_url, "parent_url": response.url, "listed": listed(response), "nextgroup": True,
             "groups": groups + 1}
-    yield spider.request(source, group, "api", callback=spider.parse_list, meta=meta,
+    yield context.request(group, "api", callback=context.parse_list, meta=meta,
                          headers={"Referer": column_url, "X-Requested-With": "XMLHttpRequest"})
 
 
-def _proxy_form(spider: GenericSpider, source: Source, text: str, column_url: str,
+def _proxy_form(context: SourceContext, text: str, column_url: str,
                 group: str | None) -> dict[str, str] | None:
     """The dataproxy form: hints first, then the ids of the nextgroup link, then those the page's script sets."""
+    source = context.source
     params = dict(source.hints.api_params)
     from_group = {name: values[0] for name, values in parse_qs(urlsplit(group).query).items()} if group else {}
     for name in ("columnid", "unitid", "webid"):
@@ -143,7 +145,7 @@ def _proxy_form(spider: GenericSpider, source: Source, text: str, column_url: st
         if match:
             params[name] = match.group(1)
     if "columnid" not in params:
-        spider.logger.warning("%s: no columnid in the page or hints; dataproxy pages skipped", column_url)
+        context.logger.warning("%s: no columnid in the page or hints; dataproxy pages skipped", column_url)
         return None
     for name, value in (("col", "1"), ("appid", "1"), ("path", "/"), ("permissiontype", "0")):
         params.setdefault(name, value)
@@ -151,10 +153,11 @@ def _proxy_form(spider: GenericSpider, source: Source, text: str, column_url: st
 
 
 def _proxy_requests(
-    spider: GenericSpider, source: Source, response: Response, form: dict[str, str], column_url: str, first: int,
+    context: SourceContext, response: Response, form: dict[str, str], column_url: str, first: int,
     total: int | None,
 ) -> Iterator[Request]:
     """Record ranges from ``first`` to ``total``; with the total unknown, only the first range (its reply tells)."""
+    source = context.source
     hints = source.hints
     proxy = urljoin(column_url, hints.api_url or DEFAULT_PROXY)
     per_request = hints.page_size * 3  # the jpage script asks for three pages per call
@@ -166,8 +169,8 @@ def _proxy_requests(
                 "first_group": total is None, "next_start": end + 1}
         headers = {"Referer": column_url, "X-Requested-With": "XMLHttpRequest"}
         if hints.api_method == "GET":  # older sites and RSSHub's jinan route: the form in the query
-            yield spider.request(source, f"{proxy}?{query}&{urlencode(form)}", "api", callback=spider.parse_list,
+            yield context.request(f"{proxy}?{query}&{urlencode(form)}", "api", callback=context.parse_list,
                                  headers=headers, meta=meta)
             continue
-        yield spider.request(source, f"{proxy}?{query}", "api", callback=spider.parse_list, headers=headers,
-                             meta=meta, formdata=form)
+        yield context.request(f"{proxy}?{query}", "api", callback=context.parse_list, meta=meta,
+                              **form_post(form, headers))

@@ -25,7 +25,7 @@ from crawler.spiders.families.listing import follow_shell, items, list_request, 
 
 if TYPE_CHECKING:
     from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 GATEWAY = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 PARAMETERS = ("webId", "tplSetId", "pageType", "tagId", "pageId", "rows", "parseType")
@@ -35,9 +35,10 @@ _VALUE = (
 )
 
 
-def start_requests(spider: GenericSpider, source: Source) -> Iterator[Request]:
+def start_requests(context: SourceContext) -> Iterator[Request]:
+    source = context.source
     for url in source.start_urls:
-        yield list_request(spider, source, url, column_url=url)
+        yield list_request(context, url, column_url=url)
 
 
 def gateway_params(text: str, source: Source) -> dict[str, str]:
@@ -54,31 +55,33 @@ def gateway_params(text: str, source: Source) -> dict[str, str]:
     return found
 
 
-def parse_list(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
+def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
     if response.meta.get("role") == "api":
-        yield from _api_page(spider, source, response)
+        yield from _api_page(context, response)
         return
-    shell = follow_shell(spider, source, response)
+    shell = follow_shell(context, response)
     if shell is not None:
         yield shell
         return
-    yield from new(response, items(spider, source, response))
+    yield from new(response, items(context, response))
     if not isinstance(response, TextResponse):
         return
     params = gateway_params(response.text, source)
     if not {"webId", "pageId"} <= params.keys():
-        spider.logger.info("%s: no gateway parameters in the page; its printed items are the list", response.url)
+        context.logger.info("%s: no gateway parameters in the page; its printed items are the list", response.url)
         return
     column_url = response.meta.get("column_url") or response.url
-    yield _api_request(spider, source, column_url, params, 1, listed(response), None)
+    yield _api_request(context, column_url, params, 1, listed(response), None)
 
 
-def _api_request(spider: GenericSpider, source: Source, column_url: str, params: dict[str, str], page: int,
+def _api_request(context: SourceContext, column_url: str, params: dict[str, str], page: int,
                  seen: set[str], first: tuple[str, ...] | None) -> Request:
+    source = context.source
     url = urljoin(column_url, source.hints.api_url or GATEWAY) + "?" + urlencode({**params, "pageNo": page})
     meta = {"column_url": column_url, "parent_url": column_url, "listed": seen, "page_no": page,
             "gateway": params, "first_page_urls": first}
-    return spider.request(source, url, "api", callback=spider.parse_list, meta=meta,
+    return context.request(url, "api", callback=context.parse_list, meta=meta,
                           headers={"X-Requested-With": "XMLHttpRequest", "Referer": column_url})
 
 
@@ -105,19 +108,19 @@ def fragment(body: bytes, encoding: str = "utf-8") -> str:
     return max(strings, key=len, default="")
 
 
-def _api_page(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
+def _api_page(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
     column_url = response.meta["column_url"]
     links = pages.links(Selector(text=fragment(response.body) or "<html></html>"), response.url)
     urls = tuple(url for url, _text in links)
     page = response.meta["page_no"]
     first = response.meta.get("first_page_urls")
     if page > 1 and urls and urls == first:
-        spider.crawler.stats.inc_value("govreports/errors/partial_listing")
-        spider.logger.warning("%s: page %d repeats page 1 (the gateway serves page 1 to this vantage point); "
-                              "the listing is partial", column_url, page)
+        context.error("partial_listing", column_url, f"page {page} repeats page 1 (the gateway serves page 1 to "
+                      "this vantage point); the listing is partial")
         return
-    fresh = new(response, [spider.item(source, url, text, response.url) for url, text in links])
+    fresh = new(response, [context.item(url, text, response.url) for url, text in links])
     yield from fresh
     if fresh and page < source.hints.max_pages:
-        yield _api_request(spider, source, column_url, response.meta["gateway"], page + 1, listed(response),
+        yield _api_request(context, column_url, response.meta["gateway"], page + 1, listed(response),
                            first or urls)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urljoin
 from scrapy import Request
 from scrapy.http import Response
 
-from crawler.spiders.families.listing import follow_shell, items, list_request, listed, new
+from crawler.spiders.families.listing import follow_shell, form_post, items, list_request, listed, new
 
 PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
 CHANNEL_FIELDS = {"channelid": ("chnlid", "channelid", "channelId")}
@@ -23,30 +23,31 @@ CHANNEL_FIELDS = {"channelid": ("chnlid", "channelid", "channelId")}
 
 if TYPE_CHECKING:
     from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 
-def start_requests(spider: GenericSpider, source: Source) -> Iterator[Request]:
+def start_requests(context: SourceContext) -> Iterator[Request]:
+    source = context.source
     for url in source.start_urls:
         seen: set[str] = set()
-        yield list_request(spider, source, url, column_url=url, seen=seen)
+        yield list_request(context, url, column_url=url, seen=seen)
         if source.hints.api_url:
-            yield api_request(spider, source, url, source.hints.first_page, seen)
+            yield api_request(context, url, source.hints.first_page, seen)
 
 
-def api_request(spider: GenericSpider, source: Source, column_url: str, page: int, seen: set[str],
+def api_request(context: SourceContext, column_url: str, page: int, seen: set[str],
                 **meta: Any) -> Request:
+    source = context.source
     hints = source.hints
     url = urljoin(column_url, hints.api_url or "")
     params = {key: value.format(page=page, size=hints.page_size) for key, value in hints.api_params.items()}
     meta = {"column_url": column_url, "parent_url": column_url, "page_no": page, "listed": seen, **meta}
     headers = {"X-Requested-With": "XMLHttpRequest", "Referer": column_url}
     if hints.api_method == "POST":
-        return spider.request(source, url, "api", callback=spider.parse_list, headers=headers, meta=meta,
-                              formdata=params)
+        return context.request(url, "api", callback=context.parse_list, meta=meta, **form_post(params, headers))
     query = urlencode(params)
-    return spider.request(source, f"{url}{'&' if '?' in url else '?'}{query}" if query else url, "api",
-                          callback=spider.parse_list, headers=headers, meta=meta)
+    return context.request(f"{url}{'&' if '?' in url else '?'}{query}" if query else url, "api",
+                          callback=context.parse_list, headers=headers, meta=meta)
 
 
 def dig(data: Any, path: str | None) -> Any:
@@ -60,32 +61,32 @@ def dig(data: Any, path: str | None) -> Any:
     return data
 
 
-def json_reply(spider: GenericSpider, response: Response) -> Any:
+def json_reply(context: SourceContext, response: Response) -> Any:
     """The reply as JSON, or None (counted as ``bad_json``) when it is not."""
     try:
         return json.loads(response.body)
     except ValueError:
-        spider.crawler.stats.inc_value("govreports/errors/bad_json")
-        spider.logger.error("%s: the list API did not answer JSON", response.url)
+        context.error("bad_json", response.url, "the list API did not answer JSON")
         return None
 
 
-def parse_list(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
+def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
     if response.meta.get("role") != "api":
-        shell = follow_shell(spider, source, response)
-        yield from [shell] if shell is not None else new(response, items(spider, source, response))
+        shell = follow_shell(context, response)
+        yield from [shell] if shell is not None else new(response, items(context, response))
         return
     hints = source.hints
     column_url = response.meta["column_url"]
-    data = json_reply(spider, response)
+    data = json_reply(context, response)
     if data is None:
         return
     records = dig(data, hints.items_path) or []
     records = records if isinstance(records, list) else []
     kept = [record for record in records if isinstance(record, dict) and belongs(source, record)]
     if len(kept) < len(records):
-        spider.crawler.stats.inc_value("govreports/api_items_outside_column", len(records) - len(kept))
-    fresh = new(response, [request for record in kept for request in record_requests(spider, source, record,
+        context.spider.crawler.stats.inc_value("govreports/api_items_outside_column", len(records) - len(kept))
+    fresh = new(response, [request for record in kept for request in record_requests(context, record,
                                                                                      column_url, response.url)])
     yield from fresh
     page = response.meta["page_no"]
@@ -100,7 +101,7 @@ def parse_list(spider: GenericSpider, source: Source, response: Response) -> Ite
         last = None
     has_more = page < last if last is not None else bool(fresh)
     if has_more and pages_read < hints.max_pages:
-        yield api_request(spider, source, column_url, page + 1, listed(response))
+        yield api_request(context, column_url, page + 1, listed(response))
 
 
 def belongs(source: Source, record: dict[str, Any]) -> bool:
@@ -120,17 +121,18 @@ def unescape_percent_u(text: str) -> str:
     return PERCENT_U.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
-def record_requests(spider: GenericSpider, source: Source, record: dict[str, Any], column_url: str,
+def record_requests(context: SourceContext, record: dict[str, Any], column_url: str,
                     api_url: str) -> list[Request]:
     """The document requests of one API item: every URL field it has (the same report at two URLs is followed
     at both), and its attachments."""
+    source = context.source
     hints = source.hints
     title = unescape_percent_u(next((str(record[field]) for field in hints.title_fields if record.get(field)), ""))
     urls = [urljoin(column_url, str(record[field])) for field in hints.url_fields if record.get(field)]
-    requests = [spider.item(source, url, title, api_url) for url in dict.fromkeys(urls)]
+    requests = [context.item(url, title, api_url) for url in dict.fromkeys(urls)]
     for attachment in record.get("attachment") or []:
         if isinstance(attachment, dict) and attachment.get("url"):
-            request = spider.item(source, urljoin(column_url, attachment["url"]), title, api_url, role="attachment")
+            request = context.item(urljoin(column_url, attachment["url"]), title, api_url, role="attachment")
             request.meta["link_text"] = attachment.get("name") or title
             requests.append(request)
     return requests

@@ -11,7 +11,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from scrapy import Request
 from scrapy.http import Response, TextResponse
@@ -20,8 +20,7 @@ from crawler import pages
 from pipelines.titles import recognise
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 PAGER_TEXTS = frozenset({
     "首页", "第一页", "上一页", "上页", "前页", "下一页", "下页", "后页", "尾页", "末页", "最后一页", "跳转", "转到",
@@ -50,10 +49,11 @@ def listed(response: Response) -> set[str]:
 
 
 def items(
-    spider: GenericSpider, source: Source, response: Response, skip: Iterable[str] = ()
+    context: SourceContext, response: Response, skip: Iterable[str] = ()
 ) -> list[Request]:
     """Item requests of a list page: ``hints.list_selector`` links, else links below the column directory,
     attachments and anything titled like a report — but never pager links (by text, or listed in ``skip``)."""
+    source = context.source
     if not isinstance(response, TextResponse):
         return []
     selector = source.hints.list_selector
@@ -67,8 +67,8 @@ def items(
             continue
         parts = urlsplit(url)
         below = parts.netloc == host and parts.path.startswith(prefix) and not _is_index(parts.path)
-        if selector or below or spider.is_attachment(source, url) or recognise(text).is_report:
-            found.append(spider.item(source, url, text, response.url))
+        if selector or below or context.is_attachment(url) or recognise(text).is_report:
+            found.append(context.item(url, text, response.url))
     return found
 
 
@@ -98,22 +98,28 @@ def _is_index(path: str) -> bool:
     return name == "" or name.startswith(("index", "nlist", "list.")) or bool(re.fullmatch(r"\d{1,4}\.s?html?", name))
 
 
-def list_request(spider: GenericSpider, source: Source, url: str, column_url: str, parent_url: str | None = None,
+def list_request(context: SourceContext, url: str, column_url: str, parent_url: str | None = None,
                  seen: set[str] | None = None, **meta: Any) -> Request:
     """A (further) list page of the column ``column_url``; ``seen`` carries what the walk has listed so far."""
     values = {"column_url": column_url, "parent_url": parent_url, "listed": seen if seen is not None else set()}
     if "page_links" not in meta:
         meta["page_links"] = set()
-    return spider.request(source, url, "list", callback=spider.parse_list, meta={**values, **meta})
+    return context.request(url, "list", callback=context.parse_list, meta={**values, **meta})
 
 
-def follow_shell(spider: GenericSpider, source: Source, response: Response) -> Request | None:
+def form_post(form: dict[str, str], headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """The keyword arguments of a form POST (as ``FormRequest`` builds it), for ``context.request``."""
+    return {"method": "POST", "body": urlencode(form),
+            "headers": {**(headers or {}), "Content-Type": "application/x-www-form-urlencoded"}}
+
+
+def follow_shell(context: SourceContext, response: Response) -> Request | None:
     """A list page that is only an entry shell (meta refresh, ``location.replace``) → the page it forwards to,
     which becomes the column's URL (its items live below it)."""
     target = pages.entry_target(response.body, response.url)
     if target is None or response.meta.get("shells", 0) >= 3:
         return None
-    spider.crawler.stats.inc_value("govreports/entry_shells")
-    return list_request(spider, source, target, column_url=target, parent_url=response.url,
+    context.spider.crawler.stats.inc_value("govreports/entry_shells")
+    return list_request(context, target, column_url=target, parent_url=response.url,
                         seen=listed(response), shells=response.meta.get("shells", 0) + 1,
                         page_index=response.meta.get("page_index", 0))

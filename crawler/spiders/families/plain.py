@@ -13,17 +13,18 @@ from crawler import pages
 from crawler.spiders.families.listing import follow_shell, items, list_request, listed, new
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 
-def start_requests(spider: GenericSpider, source: Source) -> Iterator[Request]:
+def start_requests(context: SourceContext) -> Iterator[Request]:
+    source = context.source
     for url in source.start_urls:
-        yield list_request(spider, source, url, column_url=url, page_no=1)
+        yield list_request(context, url, column_url=url, page_no=1)
 
 
-def parse_list(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
-    shell = follow_shell(spider, source, response)
+def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
+    shell = follow_shell(context, response)
     if shell is not None:
         yield shell
         return
@@ -34,11 +35,11 @@ def parse_list(spider: GenericSpider, source: Source, response: Response) -> Ite
             url for url, text in pages.links(response.selector, response.url)
             if text.strip() in hints.next_text and url != response.url
         ][:1]
-    fresh = new(response, items(spider, source, response, skip=next_urls))
+    fresh = new(response, items(context, response, skip=next_urls))
     yield from fresh
     page_no = response.meta.get("page_no", 1)
     if next_urls and page_no < hints.max_pages and next_urls[0] not in listed(response):
         listed(response).add(next_urls[0])
         column_url = response.meta.get("column_url") or response.url
-        yield list_request(spider, source, next_urls[0], column_url=column_url, parent_url=response.url,
+        yield list_request(context, next_urls[0], column_url=column_url, parent_url=response.url,
                            seen=listed(response), page_no=page_no + 1)

@@ -22,7 +22,7 @@ from crawler.spiders.families.listing import adds_links, follow_shell, items, li
 
 if TYPE_CHECKING:
     from crawler.sources import Source
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 CREATE_PAGE = re.compile(
     r"""createPage(?:HTML)?\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']"""
@@ -37,9 +37,10 @@ _JOINED_NAME = re.compile(r"""["']([A-Za-z]\w*)["']\s*\+\s*["']_["']""")
 _EXTENSION = re.compile(r"""["']\.?(s?html?)["']""")
 
 
-def start_requests(spider: GenericSpider, source: Source) -> Iterator[Request]:
+def start_requests(context: SourceContext) -> Iterator[Request]:
+    source = context.source
     for url in source.start_urls:
-        yield list_request(spider, source, url, column_url=url, page_index=0)
+        yield list_request(context, url, column_url=url, page_index=0)
 
 
 def pager(text: str, column_url: str, source: Source) -> tuple[int | None, str | None, str]:
@@ -73,8 +74,9 @@ def _template(text: str, stem: str, extension: str) -> str:
     return f"{joined.group(1) if joined else 'index'}_{{i}}.{ext.group(1) if ext else extension}"
 
 
-def parse_list(spider: GenericSpider, source: Source, response: Response) -> Iterator[Request]:
-    shell = follow_shell(spider, source, response)
+def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
+    source = context.source
+    shell = follow_shell(context, response)
     if shell is not None:
         yield shell
         return
@@ -83,20 +85,20 @@ def parse_list(spider: GenericSpider, source: Source, response: Response) -> Ite
     count, template = response.meta.get("page_count"), response.meta.get("page_template")
     if index == 0 and isinstance(response, TextResponse):
         count, template, _ = pager(response.text, column_url, source)
-    fresh = new(response, items(spider, source, response))
+    fresh = new(response, items(context, response))
     novel = adds_links(response)
     following = index + 1
     if template is None or following >= min(count or source.hints.max_pages, source.hints.max_pages):
         yield from fresh
         return
     if index > 0 and not novel:
-        spider.logger.info("%s: page %d adds no new item; the pager ends here", column_url, index + 1)
+        context.logger.info("%s: page %d adds no new item; the pager ends here", column_url, index + 1)
         yield from fresh
         return
     yield from fresh
     url = urljoin(column_url, template.format(i=following, n=following + 1))
     if url in listed(response):
         return
-    yield list_request(spider, source, url, column_url=column_url, parent_url=response.url, seen=listed(response),
+    yield list_request(context, url, column_url=column_url, parent_url=response.url, seen=listed(response),
                        page_index=following, page_count=count, page_template=template,
                        page_links=response.meta["page_links"])
