@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from crawler.spiders.families import gkmlpt, jcms, trs
-from pipelines.registry import Family
+from crawler.spiders.families import gkmlpt, hanweb, jcms, trs
+from pipelines.registry import Family, Hints
+
+DEFAULTS = Hints()
+"""Detection never depends on any source's hints: it reads pages with the family defaults."""
 
 _HANWEB = re.compile(r"<datastore>|/module/web/jpage/|jpage\.js|dataproxy\.jsp|/art/\d{4}/")
 _SEARCH_URL = re.compile(r"""\b(?:searchUrl|searchurl|apiUrl|listUrl)\s*=\s*["']([^"']+)["']""")
@@ -43,7 +46,7 @@ def detect(url: str, text: str) -> Detection:
         signals = [f"_CONFIG.SID = {sid}" if sid else "gkmlpt path",
                    f"column {category} ({'URL fragment' if fragment.isdigit() else '_CONFIG.TREE'})"]
         return Detection(Family.GKMLPT, start, {}, signals)
-    params = jcms.gateway_params(text, _NO_HINTS)
+    params = jcms.gateway_params(text, DEFAULTS)
     if "jpaas-publish-server" in text or ({"webId", "pageId"} <= params.keys() and "tplSetId" in params):
         return Detection(Family.JCMS, url, {}, [f"api-gateway parameters webId={params.get('webId')} "
                                                f"pageId={params.get('pageId')}"])
@@ -59,21 +62,11 @@ def detect(url: str, text: str) -> Detection:
                           "template rows filled by script" if _AVALON.search(text) else "list by script"])
     if _HANWEB.search(text) or re.search(r"/col/col\d+/", path):
         signal = "datastore" if "<datastore>" in text else ("/art/ links" if "/art/" in text else "/col/ column")
-        return Detection(Family.HANWEB, url, {}, [f"Hanweb {signal}"])
-    count, _template, told = trs.pager(text, url, _NO_HINTS)
+        ids = [f"{name} {match.group(1)}" for name in ("columnid", "unitid", "webid")
+               if (match := re.search(hanweb.SCRIPT_VALUE.format(name=name), text))]
+        return Detection(Family.HANWEB, url, {}, [f"Hanweb {signal}", *ids])
+    count, _template, told = trs.pager(text, url, DEFAULTS)
     if count is not None or _T_DATE.search(text):
         signals = [f"TRS pager {told}"] if count is not None else ["TRS t-date item links"]
         return Detection(Family.TRS, url, {}, signals)
     return Detection(Family.PLAIN, url, {}, ["plain list (下一页 links)"])
-
-
-class _NoHints:
-    """Family defaults: detection must not depend on any source's hints."""
-
-    def __init__(self) -> None:
-        from pipelines.registry import Hints
-
-        self.hints = Hints()
-
-
-_NO_HINTS: Any = _NoHints()

@@ -24,7 +24,7 @@ from crawler import pages
 from crawler.spiders.families.listing import follow_shell, items, list_request, listed, new
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
+    from crawler.sources import Hints
     from crawler.spiders.context import SourceContext
 
 GATEWAY = "/api-gateway/jpaas-publish-server/front/page/build/unit"
@@ -41,7 +41,7 @@ def start_requests(context: SourceContext) -> Iterator[Request]:
         yield list_request(context, url, column_url=url)
 
 
-def gateway_params(text: str, source: Source) -> dict[str, str]:
+def gateway_params(text: str, hints: Hints) -> dict[str, str]:
     """The gateway's parameters as the column page sets them (script variables or a gateway URL), hints last."""
     found: dict[str, str] = {}
     for name in PARAMETERS:
@@ -51,7 +51,7 @@ def gateway_params(text: str, source: Source) -> dict[str, str]:
     found.setdefault("parseType", "bulidstatic")
     found.setdefault("pageType", "column")
     found.setdefault("rows", "15")
-    found.update(source.hints.api_params)
+    found.update(hints.api_params)
     return found
 
 
@@ -67,7 +67,7 @@ def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
     yield from new(response, items(context, response))
     if not isinstance(response, TextResponse):
         return
-    params = gateway_params(response.text, source)
+    params = gateway_params(response.text, source.hints)
     if not {"webId", "pageId"} <= params.keys():
         context.logger.info("%s: no gateway parameters in the page; its printed items are the list", response.url)
         return

@@ -22,7 +22,7 @@ CHANNEL_FIELDS = {"channelid": ("chnlid", "channelid", "channelId")}
 """A form parameter naming the channel → the item fields that carry the item's channel."""
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
+    from crawler.sources import Hints
     from crawler.spiders.context import SourceContext
 
 
@@ -83,7 +83,7 @@ def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
         return
     records = dig(data, hints.items_path) or []
     records = records if isinstance(records, list) else []
-    kept = [record for record in records if isinstance(record, dict) and belongs(source, record)]
+    kept = [record for record in records if isinstance(record, dict) and belongs(hints, record)]
     if len(kept) < len(records):
         context.spider.crawler.stats.inc_value("govreports/api_items_outside_column", len(records) - len(kept))
     fresh = new(response, [request for record in kept for request in record_requests(context, record,
@@ -104,12 +104,12 @@ def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
         yield api_request(context, column_url, page + 1, listed(response))
 
 
-def belongs(source: Source, record: dict[str, Any]) -> bool:
+def belongs(hints: Hints, record: dict[str, Any]) -> bool:
     """Whether an API item is one of the column's (``api_filter``, else the form's channel against the item's)."""
-    wanted = dict(source.hints.api_filter)
+    wanted = dict(hints.api_filter)
     if not wanted:
         for parameter, fields in CHANNEL_FIELDS.items():
-            channel = source.hints.api_params.get(parameter)
+            channel = hints.api_params.get(parameter)
             field = next((name for name in fields if name in record), None)
             if channel and field and "{" not in channel:
                 wanted[field] = channel

@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 from crawler.spiders.families.listing import adds_links, follow_shell, items, list_request, listed, new
 
 if TYPE_CHECKING:
-    from crawler.sources import Source
+    from crawler.sources import Hints
     from crawler.spiders.context import SourceContext
 
 CREATE_PAGE = re.compile(
@@ -43,9 +43,8 @@ def start_requests(context: SourceContext) -> Iterator[Request]:
         yield list_request(context, url, column_url=url, page_index=0)
 
 
-def pager(text: str, column_url: str, source: Source) -> tuple[int | None, str | None, str]:
+def pager(text: str, column_url: str, hints: Hints) -> tuple[int | None, str | None, str]:
     """(page count or None, file-name template of further pages with ``{i}``/``{n}``, what told us)."""
-    hints = source.hints
     name = posixpath.basename(urlsplit(column_url).path)
     stem, dot, extension = name.rpartition(".")
     extension = extension if dot else "html"
@@ -84,7 +83,7 @@ def parse_list(context: SourceContext, response: Response) -> Iterator[Request]:
     index = response.meta.get("page_index", 0)
     count, template = response.meta.get("page_count"), response.meta.get("page_template")
     if index == 0 and isinstance(response, TextResponse):
-        count, template, _ = pager(response.text, column_url, source)
+        count, template, _ = pager(response.text, column_url, source.hints)
     fresh = new(response, items(context, response))
     novel = adds_links(response)
     following = index + 1
