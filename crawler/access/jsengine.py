@@ -19,6 +19,7 @@ import asyncio
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -181,12 +182,20 @@ def _run(context: Any, html: str, url: str, user_agent: str, cookies: dict[str, 
          timeout: float) -> Outcome:
     page = json.dumps({"url": url, "userAgent": user_agent})
     shim = _SHIM % {"page": page, "cookies": json.dumps(cookies or {}), "rounds": MAX_TIMER_ROUNDS}
+    deadline = time.monotonic() + timeout  # one budget for the whole page, however many scripts it has
+
+    def run(code: str) -> Any:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the page's scripts ran past {timeout} s")
+        return context.eval(code, timeout_sec=left, max_memory=MAX_MEMORY)
+
     try:
-        context.eval(shim, timeout_sec=timeout, max_memory=MAX_MEMORY)
+        run(shim)
         for body in scripts(html):
-            context.eval(body, timeout_sec=timeout, max_memory=MAX_MEMORY)
-        context.eval("__run_timers()", timeout_sec=timeout, max_memory=MAX_MEMORY)
-        result = json.loads(context.eval("__outcome()", timeout_sec=timeout))
+            run(body)
+        run("__run_timers()")
+        result = json.loads(run("__outcome()"))
     except Exception as error:  # a script error, a timeout or the memory limit: the engine cannot pass this page
         return Outcome(error=f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300])
     found = [cookie for cookie in (_set_cookie(text) for text in result["set"]) if cookie is not None]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,12 @@ def _cookie(held: dict[str, str]) -> str:
 def test_hostile_or_failing_scripts_end_as_engine_failures(script: str) -> None:
     outcome = run_challenge(f"<script>{script}</script>", "http://h/", "UA", timeout=1.0)
     assert not outcome.passed and outcome.error
+
+
+def test_a_page_of_many_looping_scripts_gets_one_time_budget() -> None:
+    started = time.monotonic()
+    outcome = run_challenge("<script>while(true){}</script>" * 6, "http://h/", "UA", timeout=1.0)
+    assert not outcome.passed and time.monotonic() - started < 3.0
 
 
 def test_hashes_of_the_challenge_script_are_the_standard_ones() -> None:
