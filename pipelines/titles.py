@@ -23,12 +23,13 @@ _CJK_YEAR_RUN = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
 
 DISCLOSURE = r"(?:政府信息|政务信息|信息|政务)公开"
 """'…信息公开' in the forms titles print it; the report phrase must contain it."""
-_PHRASE = (
-    DISCLOSURE + r"(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?(?:报告|年报|报表)"
-)
+PHRASE = DISCLOSURE + r"(?:工作)?(?:情况)?(?:的)?(?:年度)?(?:工作)?(?:报告|年报|报表)"
+"""The report phrase (政府信息公开工作年度报告, 信息公开年报 …): the one pattern every reader of titles uses."""
+YEAR = r"(?:19|20)\d{2}\s*年(?:度)?(?:的)?"
+"""The year a title names (2023年, 2023年度), as printed before the phrase."""
 _REPORT = re.compile(
     r"(?P<head>.*?)[《〈“\"]?(?P<year>(?:19|20)\d{2})\s*年(?:度)?(?:的)?(?P<between>[^\d《》]{0,30}?)(?P<phrase>"
-    + _PHRASE
+    + PHRASE
     + r")(?P<tail>.*)$"
 )
 ABOUT_WORDS = (
@@ -41,6 +42,8 @@ _ABOUT = re.compile("|".join(sorted(ABOUT_WORDS, key=len, reverse=True)))
 _ORGAN_WORDS_WITH_ABOUT = re.compile(r"计划生育|规划|意见箱")
 """Organ names that contain an about-word (卫生和计划生育委员会) are not about-words."""
 _TABLES = re.compile(r"^(?:附件\d*[:：]?)?(?:的)?(?:附表|统计表|统计报表|数据表|表格|附表\d*)")
+_TAIL_END = re.compile(r"[，。；;,《〈“:：!！?？]")
+TAIL_LENGTH = 20
 _SITE_SEPARATOR = re.compile(r"[_|｜]|\s[-—－]\s")
 """What page titles put between the document's title and the site's or column's name."""
 _QUOTES = re.compile(r"^[《〈“\"'【\[（(]+|[》〉”\"'】\]）)：:，,。\-—_]+$")
@@ -96,6 +99,12 @@ def _about_word(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def _title_tail(tail: str) -> str:
+    """What follows the report phrase as part of the title (》解读, 编制工作的通知, 统计表): up to the first sentence
+    punctuation or opening quote — a line of running text goes on past the title (根据《…规定》的要求，…)."""
+    return _TAIL_END.split(tail, maxsplit=1)[0][:TAIL_LENGTH]
+
+
 def _organ(head: str, between: str) -> str | None:
     """The organ a title names: the words before the year, else those between the year and the phrase."""
     for part in (head, between):
@@ -122,7 +131,7 @@ def recognise(title: str | None, default_organ: str | None = None) -> Title:
         if word and re.search(DISCLOSURE, text):
             return Title(Kind.ABOUT, reason=f"about disclosure work ({word}), no report title")
         return Title(Kind.OTHER, reason="no report title (organ, year, 政府信息公开…年度报告)")
-    head, between, tail = match.group("head"), match.group("between"), match.group("tail")
+    head, between, tail = match.group("head"), match.group("between"), _title_tail(match.group("tail"))
     word = _about_word(head) or _about_word(between) or _about_word(tail)
     if word:
         return Title(Kind.ABOUT, year=int(match.group("year")), reason=f"a document about the report ({word})")
