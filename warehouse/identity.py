@@ -123,7 +123,7 @@ class Registry:
         full = expand(printed)
         matches = self._match(full)
         if len(matches) > 1 and (region_code or source):
-            wanted = region_code or source.region_code
+            wanted = region_code or (source.region_code if source else None)
             matches = [organ for organ in matches if organ.region_code == wanted] or matches
         if len(matches) == 1:
             organ = matches[0]

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from pipelines.regions import code_of
 from pipelines.registry.load import load_registry
-from pipelines.registry.model import NATIONAL, Evidence, Family, Level, Source
+from pipelines.registry.model import NATIONAL, Evidence, Family, Hints, Level, Source
 from pipelines.registry.names import comparable
 from pipelines.registry.write import write_source
 
@@ -154,13 +154,14 @@ def build(rows: list[dict[str, str]], existing: Sequence[Source] = ()) -> Built:
             notes.append("report column unknown: marked for discovery from the portal")
         if row["notes"]:
             notes.append(row["notes"])
-        hosts = {urlsplit(url).hostname for url in [portal, *starts]} - {None}
+        hosts = {urlsplit(url).hostname or "" for url in [portal, *starts]} - {""}
         if len(hosts) > 1:
             notes.append("the column is on another host than the portal")
         source = Source(
             id=source_id(row, taken), organ=row["organ"], region_code=code, level=Level(row["level"]),
             parent=_parent(row, code, governments), portal=portal, start_urls=starts,
-            allowed_domains=sorted(hosts) if len(hosts) > 1 and starts else [], family=family, hints=hints,
+            allowed_domains=sorted(hosts) if len(hosts) > 1 and starts else [], family=family,
+            hints=Hints.model_validate(hints),
             evidence=Evidence(found_by="shared/registry/portals.csv (public crawls)", signals=[row["evidence"]]),
             notes="; ".join(notes),
         )
