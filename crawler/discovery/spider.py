@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from crawler import pages
 from crawler.discovery import portal as reading
 from crawler.discovery.family import Detection, detect
+from crawler.spiders.context import SOURCE_ID, SourceContext
 from crawler.spiders.families import gkmlpt
 from crawler.spiders.families.json_api import unescape_percent_u
 from crawler.spiders.generic import error_kind
@@ -78,6 +79,8 @@ class DiscoverySpider(Spider):
         self.source = Source(id="discover", organ="discovery", region_code=NATIONAL, portal=self.start_urls[0],
                              local=local)
         """What the crawl's middlewares ask of the spider's source: loopback allowed for replicas (--local)."""
+        self.contexts = {self.source.id: SourceContext(self.source, self)}  # type: ignore[arg-type]
+        """The context every discovery request names (``meta["source_id"]``), as the crawl's requests do."""
         self.proposals: list[Proposal] = []
         self.visits: dict[str, PortalVisit] = {}
         self.failures: dict[str, str] = {}
@@ -87,6 +90,11 @@ class DiscoverySpider(Spider):
             request = self._portal(url, depth=0, path=[f"start → {url}"])
             if request is not None:
                 yield request
+
+    def _request(self, url: str, callback: Any, meta: dict[str, Any], **kwargs: Any) -> Request:
+        """A discovery request: errors counted, the discovery source named (the middlewares read it)."""
+        return Request(url, callback=callback, errback=self.errback, meta={**meta, SOURCE_ID: self.source.id},
+                       **kwargs)
 
     # Portals ------------------------------------------------------------------------------------------------------
 
@@ -99,7 +107,7 @@ class DiscoverySpider(Spider):
                             parent.region_code if parent else None, _level(parent) if parent else None,
                             department=bool(reading.DEPARTMENT_HEADINGS.search(heading)))
         self.visits[key] = visit
-        return Request(url, callback=self.parse_home, errback=self.errback, meta={"visit": visit, "shells": 0})
+        return self._request(url, self.parse_home, {"visit": visit, "shells": 0})
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         visit: PortalVisit = response.meta["visit"]
@@ -137,8 +145,8 @@ class DiscoverySpider(Spider):
         for link in reading.hub_links(response.selector, response.url):
             if link.url not in visit.seen:
                 visit.seen.add(link.url)
-                yield Request(link.url, callback=self.parse_hub, errback=self.errback,
-                              meta={"visit": visit, "path": [*path, f"{link.text} → {link.url}"], "hops": hops + 1})
+                yield self._request(link.url, self.parse_hub, {"visit": visit, "hops": hops + 1,
+                                                               "path": [*path, f"{link.text} → {link.url}"]})
         yield from self._menus(response, visit, path)
 
     def parse_hub(self, response: Response) -> Iterator[Request]:
@@ -153,8 +161,8 @@ class DiscoverySpider(Spider):
                 continue
             visit.seen.add(link.url)
             visit.menu_pages += 1
-            yield Request(link.url, callback=self.parse_menu, errback=self.errback,
-                          meta={"visit": visit, "path": [*path, f"{link.text} → {link.url}"]})
+            yield self._request(link.url, self.parse_menu,
+                                {"visit": visit, "path": [*path, f"{link.text} → {link.url}"]})
 
     def parse_menu(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
@@ -178,8 +186,8 @@ class DiscoverySpider(Spider):
     # Columns ------------------------------------------------------------------------------------------------------
 
     def _column(self, url: str, visit: PortalVisit, path: list[str]) -> Request:
-        return Request(url, callback=self.parse_column_response, errback=self.errback,
-                       meta={"visit": visit, "path": path, "column": url, "shells": 0}, dont_filter=True)
+        return self._request(url, self.parse_column_response,
+                             {"visit": visit, "path": path, "column": url, "shells": 0}, dont_filter=True)
 
     def _shell(self, response: Response, callback: Any) -> Request | None:
         target = pages.entry_target(response.body, response.url)
@@ -209,8 +217,8 @@ class DiscoverySpider(Spider):
             category = urlsplit(detection.start_url).fragment
             if sid and category:
                 api = gkmlpt.index_url(detection.start_url).replace("/gkmlpt/index", f"/gkmlpt/api/all/{category}")
-                yield Request(f"{api}?page=1&sid={sid}", callback=self.parse_gkmlpt_api, errback=self.errback,
-                              meta={"proposal": proposal}, headers={"X-Requested-With": "XMLHttpRequest"})
+                yield self._request(f"{api}?page=1&sid={sid}", self.parse_gkmlpt_api, {"proposal": proposal},
+                                    headers={"X-Requested-With": "XMLHttpRequest"})
 
     def parse_gkmlpt_api(self, response: Response) -> None:
         proposal: Proposal = response.meta["proposal"]
