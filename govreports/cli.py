@@ -12,7 +12,27 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.settings import Settings
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the package and the parser version (a parser version change re-parses the archive)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from pipelines.report.parse import PARSER_VERSION
+
+    click.echo(f"govreports {version('govreports')} (parser {PARSER_VERSION})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Print the version of govreports and of its parser, then exit.",
+)
 @click.option(
     "--data",
     type=str,
@@ -79,6 +99,14 @@ def build(settings: Settings, rebuild: bool) -> None:
     """Parse every archived document not yet parsed by this parser version; refresh the warehouse and catalog."""
     from rich.progress import Progress
 
+    from pipelines.archive.manifest import read_manifest
+
+    if not settings.local_root.is_dir() or not len(read_manifest(settings.archive_dir)):
+        raise click.ClickException(
+            f"nothing is archived in {settings.local_root}: run `govreports --data {settings.data} crawl` or "
+            "`ingest FILE...` first, or point --data at the data directory that holds the archive"
+        )
+
     from warehouse.build import build as build_warehouse
     from warehouse.identity import RegistryError
 
@@ -98,60 +126,144 @@ def build(settings: Settings, rebuild: bool) -> None:
     )
 
 
+def _connect(settings: Settings):
+    """The catalog, or a clear error naming the data directory when it holds no warehouse (nothing is created)."""
+    from warehouse import catalog
+
+    try:
+        return catalog.connect(settings)
+    except catalog.NoWarehouse as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _read_query(query: str | None, file: Path | None) -> str:
+    """QUERY, or the SQL of FILE, or of stdin (QUERY '-', or none given with stdin not a terminal)."""
+    if query is not None and file is not None:
+        raise click.UsageError("give QUERY or --file, not both")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"cannot read SQL from {file}: {error}") from error
+    if query == "-" or (query is None and not sys.stdin.isatty()):
+        return sys.stdin.read()
+    if query is None:
+        raise click.UsageError("give QUERY, --file FILE, or SQL on stdin")
+    return query
+
+
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("-f", "--file", type=click.Path(dir_okay=False, path_type=Path), help="Read the SQL from this file.")
 @click.option("--param", "params", multiple=True, help="A value bound to the next ? in QUERY (repeatable).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row on stdout.")
 @click.pass_obj
-def sql(settings: Settings, query: str, params: tuple[str, ...], as_csv: bool, as_json: bool) -> None:
-    """Run QUERY against the warehouse catalog (tables and views: see warehouse/sql/views.sql)."""
+def sql(
+    settings: Settings, query: str | None, file: Path | None, params: tuple[str, ...], as_csv: bool, as_json: bool
+) -> None:
+    """Run SQL against the warehouse catalog: QUERY, --file FILE, or stdin (QUERY '-', or a pipe).
+
+    Tables and views (every one commented: SELECT * FROM duckdb_columns()) are listed in
+    warehouse/sql/views.sql. A script may hold several statements; the last one's rows are shown."""
     import duckdb
 
-    from warehouse import catalog
     from warehouse.export import query as run_query
 
-    try:
-        with catalog.connect(settings) as connection:
-            table = run_query(connection, query, list(params))
-    except duckdb.Error as error:
-        raise click.ClickException(f"query failed: {error}") from error
+    text = _read_query(query, file)
+    with _connect(settings) as connection:
+        try:
+            table = run_query(connection, text, list(params))
+        except duckdb.Error as error:
+            raise click.ClickException(f"query failed: {error}") from error
+    if table is None:
+        return
     if as_csv:
         import pyarrow.csv as pacsv
 
-        from warehouse.export import _plain
+        from warehouse.export import plain
 
-        sink = sys.stdout.buffer
-        pacsv.write_csv(_plain(table), sink)
+        pacsv.write_csv(plain(table), sys.stdout.buffer)
     elif as_json:
         for row in table.to_pylist():
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
     else:
-        from rich.console import Console
-        from rich.table import Table
+        _print_rows(table)
 
-        shown = 1000
-        view = Table(*table.column_names)
-        for row in table.slice(0, shown).to_pylist():
-            view.add_row(*("" if v is None else str(v) for v in row.values()))
-        Console().print(view)
-        if len(table) > shown:
-            click.echo(f"… {len(table) - shown:,} more rows (use --csv or --json for all {len(table):,})", err=True)
+
+SHOWN_ROWS = 1000
+MIN_TEXT_WIDTH = 10
+"""A text column is folded to no narrower than this before a wide result is shown one record at a time."""
+
+
+def _print_rows(table, title: str | None = None) -> None:
+    """Rows for people: a table when it fits the terminal (numbers whole, text folded), else one record per row —
+    never a number cut short."""
+    import pyarrow as pa
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    names = table.column_names
+    numeric = [pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) for t in table.schema.types]
+    rows = [["" if v is None else str(v) for v in row.values()] for row in table.slice(0, SHOWN_ROWS).to_pylist()]
+    widths = [max([cell_len(name), *(cell_len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+    chrome = 3 * len(names) + 1  # borders and padding of a rich table
+    least = [
+        max(cell_len(row[i]) for row in rows) if rows and numeric[i] else min(widths[i], MIN_TEXT_WIDTH)
+        for i in range(len(names))
+    ]
+    least = [max(width, 1) for width in least]
+    if sum(least) + chrome <= console.width:
+        spare = console.width - chrome - sum(least)
+        wanted = [widths[i] - least[i] for i in range(len(names))]
+        grant = [min(want, spare * want // max(sum(wanted), 1)) for want in wanted]
+        if sum(wanted) <= spare:
+            grant = wanted
+        view = Table(title=title)
+        for i, name in enumerate(names):
+            view.add_column(name, justify="right" if numeric[i] else "left", width=least[i] + grant[i], overflow="fold")
+        for row in rows:
+            view.add_row(*row)
+        console.print(view)
+    else:
+        if title:
+            console.print(title)
+        label = max(cell_len(name) for name in names)
+        for number, row in enumerate(rows, start=1):
+            console.print(f"[bold]── row {number} ──[/bold]")
+            record = Table.grid(padding=(0, 1))
+            record.add_column(width=label, no_wrap=True)
+            record.add_column(overflow="fold")
+            for name, value in zip(names, row, strict=True):
+                record.add_row(name, value)
+            console.print(record)
+    if len(table) > SHOWN_ROWS:
+        click.echo(f"… {len(table) - SHOWN_ROWS:,} more rows (use --csv or --json for all {len(table):,})", err=True)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"), show_default=True)
 @click.option("--table", "names", multiple=True, help="A table or view to export (repeatable; default: all main ones).")
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    show_default=True,
+    help="CSV starts with a UTF-8 byte-order mark, so Excel reads the Chinese right; --no-bom for plain UTF-8.",
+)
 @click.pass_obj
-def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...]) -> None:
-    """Export the warehouse tables and main views as CSV, one XLSX workbook, or Parquet."""
+def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...], bom: bool) -> None:
+    """Export tables and views as CSV, one XLSX workbook, or Parquet — with dictionary.csv (every column's label,
+    meaning, unit), provenance.csv (every document's source, crawl dates, sha256) and LICENCE.md."""
+    from warehouse.catalog import NoWarehouse
     from warehouse.export import ExportError
     from warehouse.export import export as export_tables
 
     try:
-        files = export_tables(settings, fmt, out, names)
-    except ExportError as error:
+        files = export_tables(settings, fmt, out, names, bom=bom)
+    except (ExportError, NoWarehouse) as error:
         raise click.ClickException(str(error)) from error
     for path in files:
         click.echo(str(path))
