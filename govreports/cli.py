@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -193,6 +194,18 @@ def sql(
 
 SHOWN_ROWS = 1000
 MIN_TEXT_WIDTH = 10
+MIN_NUMBER_WIDTH = 6
+RATIO_DECIMALS = 6
+"""Floats are shown to 6 decimals for people (a ratio needs no more; printed amounts have at most 4); --csv and
+--json give every digit."""
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, RATIO_DECIMALS))
+    return str(value)
 """A text column is folded to no narrower than this before a wide result is shown one record at a time."""
 
 
@@ -207,20 +220,22 @@ def _print_rows(table, title: str | None = None) -> None:
     console = Console()
     names = table.column_names
     numeric = [pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) for t in table.schema.types]
-    rows = [["" if v is None else str(v) for v in row.values()] for row in table.slice(0, SHOWN_ROWS).to_pylist()]
+    rows = [[_shown(v) for v in row.values()] for row in table.slice(0, SHOWN_ROWS).to_pylist()]
     widths = [max([cell_len(name), *(cell_len(row[i]) for row in rows)]) for i, name in enumerate(names)]
     chrome = 3 * len(names) + 1  # borders and padding of a rich table
-    least = [
-        max(cell_len(row[i]) for row in rows) if rows and numeric[i] else min(widths[i], MIN_TEXT_WIDTH)
-        for i in range(len(names))
+    least = [  # a number whole (and at least a short header's width); text folded down to MIN_TEXT_WIDTH
+        max([min(cell_len(name), MIN_NUMBER_WIDTH), *(cell_len(row[i]) for row in rows)])
+        if numeric[i]
+        else min(widths[i], MIN_TEXT_WIDTH)
+        for i, name in enumerate(names)
     ]
     least = [max(width, 1) for width in least]
     if sum(least) + chrome <= console.width:
         spare = console.width - chrome - sum(least)
-        wanted = [widths[i] - least[i] for i in range(len(names))]
-        grant = [min(want, spare * want // max(sum(wanted), 1)) for want in wanted]
-        if sum(wanted) <= spare:
-            grant = wanted
+        grant = [0] * len(names)
+        for i in sorted(range(len(names)), key=lambda i: widths[i] - least[i]):  # the smallest needs first: most
+            grant[i] = min(widths[i] - least[i], spare)  # headers and texts whole, a few folded
+            spare -= grant[i]
         view = Table(title=title)
         for i, name in enumerate(names):
             view.add_column(name, justify="right" if numeric[i] else "left", width=least[i] + grant[i], overflow="fold")
@@ -287,16 +302,24 @@ REPLICA_PORTS = 18731
 every run, so a second run is incremental like a real night (conditional requests, nothing downloaded again)."""
 
 MAIN_SQL = {
-    "reports": "SELECT count(*) FROM reports WHERE status IN ('parsed', 'legacy')",
+    "reports": "SELECT count(*) FROM organ_years",
+    "copies": "SELECT count(*) FROM copies",
     "findings": "SELECT count(*) FROM findings",
     "errors": "SELECT count(*) FROM findings WHERE severity = 'error'",
     "warnings": "SELECT count(*) FROM findings WHERE severity = 'warning'",
 }
-SAMPLE_SQL = (
-    "SELECT r.agency, r.year, a.new_received__total AS new_applications, c.errors, c.warnings "
-    "FROM reports r JOIN applications a USING (report_id) JOIN report_checks c USING (report_id) "
-    "WHERE r.status = 'parsed' ORDER BY r.agency, r.year, r.report_id"
+"""The totals main prints: reports are organ-years (each counted once), copies the same reports again."""
+NEW_SQL = (
+    "SELECT count(*) FROM organ_years o WHERE (SELECT min(p.first_fetched) FROM provenance p"
+    " WHERE p.report_id = o.report_id OR list_contains(o.copy_ids, p.report_id)) >= ?"
 )
+"""Reports (organ-years) none of whose documents the archive held before tonight's run started."""
+SAMPLE_SQL = (
+    "SELECT o.organ, o.year, o.region, a.new_received__total AS new_applications, o.copies, c.errors, c.warnings "
+    "FROM organ_years o LEFT JOIN applications a USING (report_id, year) "
+    "LEFT JOIN report_checks c USING (report_id, year) ORDER BY o.organ, o.year"
+)
+"""One row per report (organ-year), however many copies of it were published."""
 
 
 @main.command("main")
@@ -311,13 +334,14 @@ def main_job(settings: Settings) -> None:
     """
     import subprocess
     from contextlib import ExitStack
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     import replicas
 
     logs = settings.local_root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    started = datetime.now(UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
     log_path, summary_path = logs / f"main-{stamp}.log", logs / f"main-{stamp}.json"
     sources_dir = settings.local_root / "replica-sources"
     command = [sys.executable, "-m", "dagster_project", "--data", settings.data, "--sources", str(sources_dir)]
@@ -334,7 +358,7 @@ def main_job(settings: Settings) -> None:
         code = subprocess.run(command, stderr=log, check=False).returncode
     if not summary_path.exists():
         raise click.ClickException(f"the nightly job did not finish (exit status {code}); see {log_path}")
-    _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")))
+    _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")), started)
     sys.exit(code)
 
 
@@ -349,12 +373,12 @@ def _replica_server(source_id: str, port: int):
         return ReplicaServer(replicas.site(source_id))
 
 
-def _print_main_summary(settings: Settings, summary: dict) -> None:
-    """Per-source crawl health, then the totals and a sample as SQL returns them from the catalog."""
+def _print_main_summary(settings: Settings, summary: dict, started: datetime) -> None:
+    """Per-source crawl health, then the totals and a sample as SQL returns them from the catalog: reports are
+    organ-years, their copies (landing pages, re-publications, other formats) counted apart."""
     from rich.console import Console
     from rich.table import Table
 
-    from warehouse import catalog
     from warehouse.export import query as run_query
 
     console = Console()
@@ -366,25 +390,24 @@ def _print_main_summary(settings: Settings, summary: dict) -> None:
         health = "ok" if row["healthy"] else "FAILED"
         crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures))
     console.print(crawls)
-    with catalog.connect(settings) as connection:
+    with _connect(settings) as connection:
         counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
+        new = run_query(connection, NEW_SQL, [started]).column(0)[0].as_py()
         sample = run_query(connection, SAMPLE_SQL, [])
     healthy = sum(1 for row in summary["sources"] if row["healthy"])
-    new = sum(run.get("new") or 0 for run in summary["parse_runs"])  # reports new to the warehouse tonight
     click.echo(
-        f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']}  new tonight: {new}  "
+        f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']} (organ-years)  "
+        f"copies: {counts['copies']} (published again: landing pages, other formats)  new tonight: {new}  "
         f"findings: {counts['findings']} ({counts['errors']} errors, {counts['warnings']} warnings)"
     )
     for run in summary["parse_runs"]:
         failed = sorted(name for name, passed in run["checks"].items() if not passed)
         passed = f"checks: {len(run['checks']) - len(failed)} passed"
         click.echo(passed + (f", failed: {', '.join(failed)}" if failed else ""))
-    click.echo(f'\nSample — the same as: govreports --data {settings.data} sql "{SAMPLE_SQL}"')
-    table = Table(*sample.column_names)
-    for values in sample.to_pylist():
-        table.add_row(*("" if v is None else str(v) for v in values.values()))
-    console.print(table)
+    click.echo(f'\nSample, one row per report — the same as: govreports --data {settings.data} sql "{SAMPLE_SQL}"')
+    _print_rows(sample)
     click.echo(f"Open the Dagster UI on this data: govreports --data {settings.data} ui")
+    click.echo(f"Explore the reports in a browser: govreports --data {settings.data} serve")
 
 
 @main.command()
