@@ -412,6 +412,20 @@ def _print_main_summary(settings: Settings, summary: dict, started: datetime) ->
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Explore the warehouse in a browser (read-only): search organs, reports as printed with every number's
+    source, rankings, comparisons, downloads. Runs ``python -m explorer`` (Starlette + uvicorn) in this process."""
+    import os
+
+    _connect(settings).close()  # a missing warehouse is named here, as by every other command
+    command = [sys.executable, "-m", "explorer", "--data", settings.data, "--host", host, "--port", str(port)]
+    os.execv(sys.executable, command)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=3000, show_default=True, type=int)
 @click.option(
     "--sources",

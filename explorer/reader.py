@@ -1,0 +1,392 @@
+"""What the explorer's pages read: one method per page, parametrized SQL over the catalog, never a write.
+
+The catalog is attached read-only to an in-memory DuckDB (its views read the Parquet tables, as any client's
+would); the memory side holds one small table of our own, ``organ_index`` — one row per organ with its name,
+region and years — built when the catalog is opened, so that a search reads 10⁵ organs rather than scanning 10⁶
+reports. Each request reads through its own cursor. When ``govreports build`` replaces the catalog file, the next
+request re-attaches it and rebuilds the index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from pipelines.archive.store import BlobStore
+from pipelines.settings import Settings
+from warehouse import catalog
+from warehouse.write import Warehouse
+
+RATIO_BASES = {
+    "denied_share": ("handled", "requests handled"),
+    "unavailable_share": ("handled", "requests handled"),
+    "review_correction_rate": ("review_total - review_pending", "reviews decided"),
+    "carry_forward_rate": ("new_received + carried_over", "requests of the year (new + carried over)"),
+}
+"""The volume each ratio is measured on, for the ranking's minimum (a share of 1 request is no finding). The
+ratios themselves are the warehouse's macros (00_ratios.sql), read with their definitions from the catalog."""
+SEARCH_LIMIT = 100
+RANKING_LIMIT = 50
+
+ORGAN_INDEX = """
+CREATE OR REPLACE TABLE memory.organ_index AS
+SELECT organ_id, arg_max(organ, year) AS organ, arg_max(region_code, year) AS region_code,
+       arg_max(region_full_name, year) AS region_name, count(*) AS reports, sum(copies)::BIGINT AS copies,
+       min(year) AS first_year, max(year) AS last_year
+FROM organ_years WHERE organ_id IS NOT NULL GROUP BY organ_id
+"""
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _one(cursor: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    rows = _rows(cursor)
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio people compare: its macro's name, its definition (the macro's comment and SQL) and its base."""
+
+    name: str
+    definition: str
+    sql: str
+    base: str
+    base_label: str
+
+
+@dataclass
+class ReportData:
+    """Everything a report page shows, read in one pass."""
+
+    meta: dict[str, Any]
+    statistics: dict[str, Any] | None
+    disclosure: dict[tuple[str, str], dict[str, Any]]
+    cells: dict[tuple[str, str, str], dict[str, Any]]
+    findings: list[dict[str, Any]]
+    breaks: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    copies: list[dict[str, Any]]
+    ratios: dict[str, Any] | None
+    others: list[dict[str, Any]] = field(default_factory=list)
+    """The organ's other reports, for comparing."""
+
+
+class Reader:
+    """The catalog of one data directory, read-only; ``NoWarehouse`` when there is none."""
+
+    def __init__(self, settings: Settings) -> None:
+        catalog.require(settings)
+        self.settings = settings
+        self.warehouse = Warehouse(settings.warehouse)
+        self.store = BlobStore(settings.archive_dir)
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._db: duckdb.DuckDBPyConnection | None = None
+        self.ratios: dict[str, Ratio] = {}
+        self._open()
+
+    def _catalog_stamp(self) -> tuple[int, int]:
+        info = os.stat(self.settings.catalog_path)
+        return info.st_ino, info.st_mtime_ns
+
+    def _open(self) -> None:
+        """Attach the catalog (built first if the data directory has only its warehouse) and index the organs."""
+        with catalog.connect(self.settings):  # refreshes a missing catalog, raises NoWarehouse when there is none
+            pass
+        db = duckdb.connect()
+        catalog.register(db, self.warehouse)
+        db.execute("SET GLOBAL parquet_metadata_cache = true")
+        db.execute("ATTACH ? AS catalog (READ_ONLY)", [str(self.settings.catalog_path)])
+        stamp = self._catalog_stamp()
+        cursor = self._session(db)
+        cursor.execute(ORGAN_INDEX)
+        columns = {row[0] for row in cursor.execute("DESCRIBE report_ratios").fetchall()}
+        macros = {
+            name: (comment, f"{name}({', '.join(parameters)}) = {definition}")
+            for name, comment, parameters, definition in cursor.execute(
+                "SELECT function_name, comment, parameters, macro_definition FROM duckdb_functions()"
+                " WHERE database_name = 'catalog' AND function_type = 'macro'"
+            ).fetchall()
+        }
+        ratios = {
+            name: Ratio(name, macros[name][0] or "", macros[name][1], *base)
+            for name, base in RATIO_BASES.items()
+            if name in columns and name in macros
+        }
+        old, self._db, self._stamp, self.ratios = self._db, db, stamp, ratios
+        if old is not None:
+            old.close()
+
+    def _session(self, db: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        cursor = db.cursor()
+        cursor.execute("SET VARIABLE warehouse = ?", [self.warehouse.uri])
+        cursor.execute("USE catalog")
+        return cursor
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for one request, on the current catalog (re-attached when a build replaced the file)."""
+        with self._lock:
+            if self._catalog_stamp() != self._stamp:
+                self._open()
+            assert self._db is not None
+            cursor = self._session(self._db)
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # --- pages -------------------------------------------------------------------------------------------------
+
+    def provinces(self) -> list[dict[str, Any]]:
+        """The provinces that have organs, for the search's region filter."""
+        with self.cursor() as db:
+            return _rows(
+                db.execute(
+                    "SELECT g.region_code, g.name, count(*) AS organs FROM memory.organ_index o"
+                    " JOIN regions g ON g.region_code = left(o.region_code, 2) || '0000'"
+                    " GROUP BY ALL ORDER BY g.region_code"
+                )
+            )
+
+    def search(self, text: str | None, region: str | None, limit: int = SEARCH_LIMIT) -> tuple[list[dict], int]:
+        """Organs whose name or region name holds ``text``, within ``region`` (a province, prefecture or county
+        code); the first ``limit`` and how many there are."""
+        prefix = _region_prefix(region)
+        with self.cursor() as db:
+            rows = _rows(
+                db.execute(
+                    "SELECT *, count(*) OVER () AS matches FROM memory.organ_index"
+                    " WHERE ($text IS NULL OR organ ILIKE '%' || $text || '%' OR region_name ILIKE '%' || $text || '%')"
+                    " AND ($prefix IS NULL OR starts_with(region_code, $prefix))"
+                    " ORDER BY region_code NULLS LAST, organ LIMIT $limit",
+                    {"text": text or None, "prefix": prefix, "limit": limit},
+                )
+            )
+        return rows, rows[0]["matches"] if rows else 0
+
+    def organ(self, organ_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The organ and its reports year by year: figures, ratios, copies, findings."""
+        with self.cursor() as db:
+            organ = _one(db.execute("SELECT * FROM memory.organ_index WHERE organ_id = ?", [organ_id]))
+            if organ is None:
+                return None, []
+            history = _rows(
+                db.execute(
+                    "SELECT o.year, o.report_id, o.agency, o.template, o.status, o.media_type, o.copies,"
+                    " h.* EXCLUDE (organ_id, year, report_id, copies)"
+                    " FROM organ_years o LEFT JOIN organ_history h"
+                    " ON h.organ_id = o.organ_id AND h.year = o.year AND h.report_id = o.report_id"
+                    " WHERE o.organ_id = ? ORDER BY o.year",
+                    [organ_id],
+                )
+            )
+            counts = self._finding_counts(db, [(row["year"], row["report_id"]) for row in history])
+        for row in history:
+            row.update(counts.get(row["report_id"], {"errors": 0, "warnings": 0}))
+        return organ, history
+
+    def _finding_counts(self, db: duckdb.DuckDBPyConnection, reports: list[tuple[int, str]]) -> dict[str, dict]:
+        if not reports:
+            return {}
+        years = sorted({year for year, _ in reports})
+        ids = [rid for _, rid in reports]
+        rows = _rows(
+            db.execute(
+                "SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors,"
+                " count(*) FILTER (WHERE severity = 'warning') AS warnings FROM findings"
+                f" WHERE year IN ({', '.join('?' * len(years))}) AND report_id IN ({', '.join('?' * len(ids))})"
+                " GROUP BY report_id",
+                [*years, *ids],
+            )
+        )
+        return {row.pop("report_id"): row for row in rows}
+
+    def report_year(self, report_id: str) -> int | None:
+        """The year a report is filed under (for an address without one)."""
+        with self.cursor() as db:
+            row = db.execute("SELECT year FROM reports WHERE report_id = ?", [report_id]).fetchone()
+        return row[0] if row else None
+
+    def report(self, year: int, report_id: str) -> ReportData | None:
+        with self.cursor() as db:
+            meta = _one(db.execute("SELECT * FROM reports WHERE year = ? AND report_id = ?", [year, report_id]))
+            if meta is None:
+                return None
+            organ = _one(db.execute("SELECT * FROM memory.organ_index WHERE organ_id = ?", [meta["organ_id"]]))
+            region = _one(db.execute("SELECT full_name FROM regions WHERE region_code = ?", [meta["region_code"]]))
+            meta |= {
+                "organ": (organ or {}).get("organ") or meta["agency"],
+                "region_name": (region or {}).get("full_name"),
+            }
+            statistics = _one(
+                db.execute(
+                    "SELECT * FROM statistics WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?",
+                    [year, meta["organ_id"], report_id],
+                )
+            )
+            disclosure = {
+                (row["item"], row["measure"]): row
+                for row in _rows(
+                    db.execute(
+                        "SELECT item, measure, value, unit, raw FROM active_disclosure"
+                        " WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?",
+                        [year, meta["organ_id"], report_id],
+                    )
+                )
+            }
+            cells = {
+                (row["part"], row["row"], row["column"]): row
+                | {"location": json.loads(row["location"]) if row["location"] else {}}
+                for row in _rows(
+                    db.execute(
+                        'SELECT part, "row", "column", raw, unit, note, location FROM cells'
+                        " WHERE year = ? AND report_id = ?",
+                        [year, report_id],
+                    )
+                )
+            }
+            findings = _rows(
+                db.execute(
+                    'SELECT stage, rule, severity, message, location, form_key, "values" FROM findings'
+                    " WHERE year = ? AND report_id = ?"
+                    " ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule",
+                    [year, report_id],
+                )
+            )
+            breaks = _rows(
+                db.execute(
+                    "SELECT rule, location, left_value, right_value FROM form_breaks"
+                    " WHERE year = ? AND report_id = ? ORDER BY rule, location",
+                    [year, report_id],
+                )
+            )
+            documents = _rows(
+                db.execute(
+                    "SELECT url, final_url, fetched_at, title, parent_url, source_id FROM documents"
+                    " WHERE sha256 = ? ORDER BY fetched_at",
+                    [meta["sha256"]],
+                )
+            )
+            report_of = meta["copy_of"] or report_id
+            copies = _rows(
+                db.execute(
+                    "SELECT report_id, year, media_type, source, copy_of FROM reports"
+                    " WHERE year = ? AND (report_id = ? OR copy_of = ?) AND report_id <> ? ORDER BY report_id",
+                    [year, report_of, report_of, report_id],
+                )
+            )
+            ratios = _one(db.execute("SELECT * FROM report_ratios WHERE year = ? AND report_id = ?", [year, report_id]))
+            others = (
+                _rows(
+                    db.execute(
+                        "SELECT year, report_id FROM organ_years WHERE organ_id = ? AND report_id <> ? ORDER BY year",
+                        [meta["organ_id"], report_id],
+                    )
+                )
+                if meta["organ_id"]
+                else []
+            )
+        return ReportData(meta, statistics, disclosure, cells, findings, breaks, documents, copies, ratios, others)
+
+    def ranking(
+        self,
+        measure: str,
+        year: int,
+        province: str | None = None,
+        minimum: int = 0,
+        ascending: bool = False,
+        limit: int = RANKING_LIMIT,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Reports (organ-years) of ``year`` ranked by a ratio, within a province or nationwide, among those whose
+        base is at least ``minimum``; the first ``limit`` and how many were ranked."""
+        ratio = self.ratios[measure]  # a known macro name: safe to write into the SQL
+        order = "ASC" if ascending else "DESC"
+        region = "AND starts_with(r.region_code, $prefix)" if province else ""
+        with self.cursor() as db:
+            rows = _rows(
+                db.execute(
+                    f"SELECT t.*, o.organ, o.region_name FROM ("
+                    f"  SELECT row_number() OVER (ORDER BY q.{measure} {order}, q.report_id) AS rank,"
+                    f"         count(*) OVER () AS ranked, q.report_id, q.year, q.organ_id, q.{measure} AS value,"
+                    f"         q.{ratio.base} AS base"
+                    f"  FROM report_ratios q"
+                    + (" JOIN reports r ON r.year = q.year AND r.report_id = q.report_id" if province else "")
+                    + f"  WHERE q.year = $year AND q.{measure} IS NOT NULL AND q.{ratio.base} >= $minimum {region}"
+                    f"  QUALIFY rank <= $limit) t"
+                    " LEFT JOIN memory.organ_index o USING (organ_id) ORDER BY t.rank",
+                    {"year": year, "minimum": minimum, "limit": limit}
+                    | ({"prefix": _region_prefix(province)} if province else {}),
+                )
+            )
+        return rows, rows[0]["ranked"] if rows else 0
+
+    def provincial_ranking(self, measure: str, year: int, ascending: bool = False) -> list[dict[str, Any]]:
+        self.ratios[measure]  # a known macro name
+        order = "ASC" if ascending else "DESC"
+        with self.cursor() as db:
+            return _rows(
+                db.execute(
+                    f"SELECT province, province_name, reports, {measure} AS value FROM provincial_totals"
+                    f" WHERE year = ? AND {measure} IS NOT NULL ORDER BY {measure} {order}, province",
+                    [year],
+                )
+            )
+
+    def national(self, year: int) -> dict[str, Any] | None:
+        with self.cursor() as db:
+            return _one(db.execute("SELECT * FROM national_totals WHERE year = ?", [year]))
+
+    def years(self) -> list[int]:
+        with self.cursor() as db:
+            return [row[0] for row in db.execute("SELECT year FROM national_totals ORDER BY year DESC").fetchall()]
+
+    def original(self, sha256: str) -> tuple[bytes, str] | None:
+        """The archived original's bytes (checked against its sha256) and media type; None when not archived."""
+        with self.cursor() as db:
+            row = db.execute(
+                "SELECT media_type FROM reports WHERE sha256 = ? UNION ALL"
+                " SELECT media_type FROM documents WHERE sha256 = ? LIMIT 1",
+                [sha256, sha256],
+            ).fetchone()
+        if row is None or not self.store.exists(sha256):
+            return None
+        return self.store.get(sha256), row[0] or "application/octet-stream"
+
+    def printed_values(self, year: int, report_id: str) -> list[dict[str, Any]]:
+        """The report's printed values as the download gives them."""
+        with self.cursor() as db:
+            return _rows(
+                db.execute(
+                    "SELECT * FROM printed_values WHERE year = ? AND report_id = ? ORDER BY part, \"row\", \"column\"",
+                    [year, report_id],
+                )
+            )
+
+
+def _region_prefix(code: str | None) -> str | None:
+    """The code prefix a region covers: 41 for a province (410000), 4101 for a prefecture (410100), else the code."""
+    if not code:
+        return None
+    code = code.strip()
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
