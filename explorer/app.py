@@ -145,7 +145,7 @@ def _breaks(data: ReportData) -> tuple[list[Break], dict[CellKey, tuple[set[str]
     form = load_form()
     rules = {rule.id: rule for rule in form.rules}
     template = table_template(form, data.meta.get("template"))
-    labels = _cell_labels(template)
+    names = _names(form)
     marks: dict[CellKey, tuple[set[str], list[int]]] = {}
     out = []
     for index, row in enumerate(data.breaks):
@@ -158,7 +158,10 @@ def _breaks(data: ReportData) -> tuple[list[Break], dict[CellKey, tuple[set[str]
                 sides, indices = marks.setdefault(key, (set(), []))
                 sides.add(side)
                 indices.append(index)
-        where = labels.get(row["location"], row["location"])
+        # Name the terms by what varies along the rule: the rows of a column, the columns of a row, the results of
+        # a block.
+        term = 1 if rule.kind == "column_identity" else 2
+        where = names.get(row["location"], row["location"])
         out.append(
             Break(
                 index,
@@ -167,27 +170,22 @@ def _breaks(data: ReportData) -> tuple[list[Break], dict[CellKey, tuple[set[str]
                 where,
                 row["left_value"],
                 row["right_value"],
-                [labels.get(key, "/".join(key)) for key in left],
-                [labels.get(key, "/".join(key)) for key in right],
+                [names.get(key[term], key[term]) for key in left],
+                [names.get(key[term], key[term]) for key in right],
             )
         )
     return out, marks
 
 
-def _cell_labels(template: Any) -> dict[Any, str]:
-    """Printed labels of rows, columns, blocks and cells, to name the places a break concerns."""
-    form = load_form()
-    labels: dict[Any, str] = {column.key: column.label for column in form.columns}
-    labels.update({block.key: block.label for block in form.review_blocks})
-    rows = template.rows if template else form.all_application_rows()
-    for row in rows:
-        labels[row.key] = row.label
-        for column in form.columns:
-            labels[("applications", row.key, column.key)] = f"{row.ordinal or ''}{row.label}｜{column.label}"
-    for block in form.review_blocks:
-        for measure in form.review_measures:
-            labels[("review_litigation", block.key, measure.key)] = f"{block.label}｜{measure.label}"
-    return labels
+def _names(form: Any) -> dict[str, str]:
+    """Printed names of the form's rows, columns, blocks and results (ordinals included), by key."""
+    names = {column.key: column.label for column in form.columns}
+    names.update({block.key: block.label for block in form.review_blocks})
+    names.update({measure.key: measure.label for measure in form.review_measures})
+    for row in form.all_application_rows():
+        ordinal = row.ordinal or ""
+        names[row.key] = f"{ordinal}.{row.label}" if ordinal.isdigit() else f"{ordinal}{row.label}"
+    return names
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -205,13 +203,21 @@ def create_app(settings: Settings) -> Starlette:
         region = request.query_params.get("region", "").strip() or None
         organs, matches = reader.search(text, region)
         if request.query_params.get("format") == "csv":
-            return _csv(organs, "organs", ["organ_id", "organ", "region_code", "region_name", "reports", "copies",
-                                           "first_year", "last_year"])
+            return _csv(
+                organs,
+                "organs",
+                ["organ_id", "organ", "region_code", "region_name", "reports", "copies", "first_year", "last_year"],
+            )
         return render(
             request,
             "search.html",
-            {"q": text or "", "region": region or "", "organs": organs, "matches": matches,
-             "provinces": reader.provinces()},
+            {
+                "q": text or "",
+                "region": region or "",
+                "organs": organs,
+                "matches": matches,
+                "provinces": reader.provinces(),
+            },
         )
 
     def organ(request: Request) -> Response:
@@ -230,8 +236,13 @@ def create_app(settings: Settings) -> Starlette:
         return render(
             request,
             "organ.html",
-            {"organ": found, "history": history, "columns": HISTORY_COLUMNS, "charts": json.dumps(charts),
-             "ratios": reader.ratios},
+            {
+                "organ": found,
+                "history": history,
+                "columns": HISTORY_COLUMNS,
+                "charts": json.dumps(charts),
+                "ratios": reader.ratios,
+            },
         )
 
     def load_report(year: int, report_id: str) -> ReportData:
@@ -256,8 +267,13 @@ def create_app(settings: Settings) -> Starlette:
         return render(
             request,
             "report.html",
-            {"data": data, "meta": data.meta, "grids": grids(template, value), "breaks": breaks,
-             "ratios": reader.ratios},
+            {
+                "data": data,
+                "meta": data.meta,
+                "grids": grids(template, value),
+                "breaks": breaks,
+                "ratios": reader.ratios,
+            },
         )
 
     def report_without_year(request: Request) -> Response:
@@ -287,9 +303,18 @@ def create_app(settings: Settings) -> Starlette:
         laid_out = grids(template, value)
         if request.query_params.get("format") == "csv":
             rows = [
-                {"part": cell.a.key[0], "row": cell.a.key[1], "column": cell.a.key[2], "label": cell.a.label,
-                 "a": cell.a.value, "b": cell.b.value}
-                for grid in laid_out for grid_row in grid.rows for cell in grid_row if isinstance(cell, Pair)
+                {
+                    "part": cell.a.key[0],
+                    "row": cell.a.key[1],
+                    "column": cell.a.key[2],
+                    "label": cell.a.label,
+                    "a": cell.a.value,
+                    "b": cell.b.value,
+                }
+                for grid in laid_out
+                for grid_row in grid.rows
+                for cell in grid_row
+                if isinstance(cell, Pair)
             ]
             return _csv(rows, f"compare {a.meta['report_id']} {b.meta['report_id']}")
         return render(request, "compare.html", {"a": a, "b": b, "grids": laid_out, "ratios": reader.ratios})
@@ -306,15 +331,28 @@ def create_app(settings: Settings) -> Starlette:
         ascending = params.get("order") == "asc"
         ranked, count = reader.ranking(measure, year, province, minimum, ascending)
         if params.get("format") == "csv":
-            return _csv(ranked, f"ranking {measure} {year}",
-                        ["rank", "organ", "region_name", "year", "report_id", "value", "base", "organ_id"])
+            return _csv(
+                ranked,
+                f"ranking {measure} {year}",
+                ["rank", "organ", "region_name", "year", "report_id", "value", "base", "organ_id"],
+            )
         return render(
             request,
             "rankings.html",
-            {"ratio": reader.ratios[measure], "ratios": reader.ratios, "year": year, "years": years,
-             "province": province or "", "minimum": minimum, "ascending": ascending, "ranked": ranked,
-             "count": count, "provinces": reader.provinces(), "national": reader.national(year),
-             "provincial": reader.provincial_ranking(measure, year, ascending)},
+            {
+                "ratio": reader.ratios[measure],
+                "ratios": reader.ratios,
+                "year": year,
+                "years": years,
+                "province": province or "",
+                "minimum": minimum,
+                "ascending": ascending,
+                "ranked": ranked,
+                "count": count,
+                "provinces": reader.provinces(),
+                "national": reader.national(year),
+                "provincial": reader.provincial_ranking(measure, year, ascending),
+            },
         )
 
     def original(request: Request) -> Response:

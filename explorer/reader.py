@@ -374,7 +374,7 @@ class Reader:
         with self.cursor() as db:
             return _rows(
                 db.execute(
-                    "SELECT * FROM printed_values WHERE year = ? AND report_id = ? ORDER BY part, \"row\", \"column\"",
+                    'SELECT * FROM printed_values WHERE year = ? AND report_id = ? ORDER BY part, "row", "column"',
                     [year, report_id],
                 )
             )
