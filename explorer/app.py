@@ -255,7 +255,7 @@ def create_app(settings: Settings) -> Starlette:
         year, report_id = request.path_params["year"], request.path_params["report_id"]
         data = load_report(year, report_id)
         if request.query_params.get("format") == "csv":
-            return _csv(reader.printed_values(year, report_id), f"report {report_id} {year}")
+            return _csv(reader.printed_values(year, data.meta["organ_id"], report_id), f"report {report_id} {year}")
         breaks, marks = _breaks(data)
 
         def value(key: CellKey, text: str) -> Printed:

@@ -273,8 +273,8 @@ class Reader:
             breaks = _rows(
                 db.execute(
                     "SELECT rule, location, left_value, right_value FROM form_breaks"
-                    " WHERE year = ? AND report_id = ? ORDER BY rule, location",
-                    [year, report_id],
+                    " WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ? ORDER BY rule, location",
+                    [year, meta["organ_id"], report_id],
                 )
             )
             documents = _rows(
@@ -292,7 +292,12 @@ class Reader:
                     [year, report_of, report_of, report_id],
                 )
             )
-            ratios = _one(db.execute("SELECT * FROM report_ratios WHERE year = ? AND report_id = ?", [year, report_id]))
+            ratios = _one(
+                db.execute(
+                    "SELECT * FROM report_ratios WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?",
+                    [year, meta["organ_id"], report_id],
+                )
+            )
             others = (
                 _rows(
                     db.execute(
@@ -369,13 +374,14 @@ class Reader:
             return None
         return self.store.get(sha256), row[0] or "application/octet-stream"
 
-    def printed_values(self, year: int, report_id: str) -> list[dict[str, Any]]:
-        """The report's printed values as the download gives them."""
+    def printed_values(self, year: int, organ_id: str | None, report_id: str) -> list[dict[str, Any]]:
+        """The report's printed values as the download gives them (the organ prunes what is read)."""
         with self.cursor() as db:
             return _rows(
                 db.execute(
-                    'SELECT * FROM printed_values WHERE year = ? AND report_id = ? ORDER BY part, "row", "column"',
-                    [year, report_id],
+                    "SELECT * FROM printed_values WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?"
+                    ' ORDER BY part, "row", "column"',
+                    [year, organ_id, report_id],
                 )
             )
 

@@ -9,8 +9,9 @@ SELECT r.report_id, r.organ_id, coalesce(o.name, r.agency) AS organ, r.agency, r
 FROM reports r
 LEFT JOIN organs o ON o.organ_id = r.organ_id
 LEFT JOIN regions g ON g.region_code = r.region_code
-LEFT JOIN (SELECT copy_of, year, count(*) AS copies, list(report_id ORDER BY report_id) AS copy_ids
-           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c ON c.copy_of = r.report_id AND c.year = r.year
+LEFT JOIN (SELECT organ_id, year, copy_of, count(*) AS copies, list(report_id ORDER BY report_id) AS copy_ids
+           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
+    ON c.organ_id = r.organ_id AND c.year = r.year AND c.copy_of = r.report_id  -- organ_id: a filter on it prunes
 WHERE r.status IN ('parsed', 'legacy') AND r.copy_of IS NULL;
 
 -- Every copy with the report it is a copy of and why. Of an organ-year's documents the report is the one that

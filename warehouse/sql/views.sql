@@ -364,8 +364,9 @@ SELECT r.report_id, r.organ_id, coalesce(o.name, r.agency) AS organ, r.agency, r
 FROM reports r
 LEFT JOIN organs o ON o.organ_id = r.organ_id
 LEFT JOIN regions g ON g.region_code = r.region_code
-LEFT JOIN (SELECT copy_of, year, count(*) AS copies, list(report_id ORDER BY report_id) AS copy_ids
-           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c ON c.copy_of = r.report_id AND c.year = r.year
+LEFT JOIN (SELECT organ_id, year, copy_of, count(*) AS copies, list(report_id ORDER BY report_id) AS copy_ids
+           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
+    ON c.organ_id = r.organ_id AND c.year = r.year AND c.copy_of = r.report_id  -- organ_id: a filter on it prunes
 WHERE r.status IN ('parsed', 'legacy') AND r.copy_of IS NULL;
 
 -- Every copy with the report it is a copy of and why. Of an organ-year's documents the report is the one that
@@ -413,7 +414,8 @@ ORDER BY t.denied_share DESC NULLS LAST, t.report_id;
 -- Every value printed in parts 二, 三 and 四, one row each: the number as stored (null for a blank, '/' or a
 -- value the number columns cannot hold), the string as printed, its unit and note, where it was printed (location
 -- JSON: line; table, row, col; page and bbox — page alone in page) and the form's labels for its row and column.
--- Filter on report_id (and year) for one report: SELECT * FROM printed_values WHERE report_id = ?.
+-- For one report filter on its year, organ and id (each prunes the files read):
+-- SELECT * FROM printed_values WHERE year = ? AND organ_id = ? AND report_id = ?.
 CREATE OR REPLACE VIEW printed_values AS
 SELECT c.report_id, r.organ_id, c.year, c.part, c.row, c.column, f.row_label, f.column_label,
        coalesce(d.value, a.value, l.value) AS value, c.raw AS printed, c.unit, c.note, c.location,
@@ -422,11 +424,11 @@ FROM cells c
 JOIN reports r ON r.report_id = c.report_id AND r.year = c.year
 LEFT JOIN form_cells f ON f.part = c.part AND f.row = c.row AND f.column = c.column
 LEFT JOIN active_disclosure d ON c.part = 'active_disclosure' AND d.report_id = c.report_id AND d.year = c.year
-    AND d.item = c.row AND d.measure = c.column
+    AND d.organ_id IS NOT DISTINCT FROM r.organ_id AND d.item = c.row AND d.measure = c.column
 LEFT JOIN applications_long a ON c.part = 'applications' AND a.report_id = c.report_id AND a.year = c.year
-    AND a.row = c.row AND a.column = c.column
+    AND a.organ_id IS NOT DISTINCT FROM r.organ_id AND a.row = c.row AND a.column = c.column
 LEFT JOIN review_litigation_long l ON c.part = 'review_litigation' AND l.report_id = c.report_id
-    AND l.year = c.year AND l.block = c.row AND l.measure = c.column;
+    AND l.year = c.year AND l.organ_id IS NOT DISTINCT FROM r.organ_id AND l.block = c.row AND l.measure = c.column;
 
 -- National totals by year: reports are organ-years (each counted once, primary_summary), copies the further
 -- documents of those organ-years (counted in no sum); counts summed first, ratios taken of the sums.
@@ -622,7 +624,7 @@ COMMENT ON VIEW "copies" IS 'Every copy with the report it is a copy of and why.
 COMMENT ON VIEW "primary_summary" IS 'application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies).';
 COMMENT ON VIEW "report_ratios" IS 'One row per report (organ-year) printed with tables: the ratio inputs and the four ratios (join reports or organ_years for names; copies are left out, as in every total).';
 COMMENT ON MACRO TABLE "top_denied_share" IS 'The n reports of year y with the highest 不予公开 share, with their names: ranked first, named after (so only n rows are joined). SELECT * FROM top_denied_share(2023, 20);';
-COMMENT ON VIEW "printed_values" IS 'Every value printed in parts 二, 三 and 四, one row each: the number as stored (null for a blank, ''/'' or a value the number columns cannot hold), the string as printed, its unit and note, where it was printed (location JSON: line; table, row, col; page and bbox — page alone in page) and the form''s labels for its row and column. Filter on report_id (and year) for one report: SELECT * FROM printed_values WHERE report_id = ?.';
+COMMENT ON VIEW "printed_values" IS 'Every value printed in parts 二, 三 and 四, one row each: the number as stored (null for a blank, ''/'' or a value the number columns cannot hold), the string as printed, its unit and note, where it was printed (location JSON: line; table, row, col; page and bbox — page alone in page) and the form''s labels for its row and column. For one report filter on its year, organ and id (each prunes the files read): SELECT * FROM printed_values WHERE year = ? AND organ_id = ? AND report_id = ?.';
 COMMENT ON VIEW "national_totals" IS 'National totals by year: reports are organ-years (each counted once, primary_summary), copies the further documents of those organ-years (counted in no sum); counts summed first, ratios taken of the sums.';
 COMMENT ON VIEW "provincial_totals" IS 'Provincial totals by year: reports (organ-years) grouped by the first two digits of their GB/T 2260 region code (province = ''xx0000'', named from regions); reports without a region code fall under a NULL province.';
 COMMENT ON VIEW "organ_history" IS 'Every organ''s reports year by year, one row per organ-year (filter on organ_id for one organ''s history): the part 三 totals, part 四 and the four ratios of the report, and how many copies of it the archive holds.';
