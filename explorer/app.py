@@ -245,8 +245,8 @@ def create_app(settings: Settings) -> Starlette:
             },
         )
 
-    def load_report(year: int, report_id: str) -> ReportData:
-        data = reader.report(year, report_id)
+    def load_report(year: int, report_id: str, details: bool = True) -> ReportData:
+        data = reader.report(year, report_id, details)
         if data is None:
             raise HTTPException(404, f"no report {report_id!r} of {year} in this warehouse")
         return data
@@ -254,8 +254,6 @@ def create_app(settings: Settings) -> Starlette:
     def report(request: Request) -> Response:
         year, report_id = request.path_params["year"], request.path_params["report_id"]
         data = load_report(year, report_id)
-        if request.query_params.get("format") == "csv":
-            return _csv(reader.printed_values(year, data.meta["organ_id"], report_id), f"report {report_id} {year}")
         breaks, marks = _breaks(data)
 
         def value(key: CellKey, text: str) -> Printed:
@@ -264,6 +262,29 @@ def create_app(settings: Settings) -> Starlette:
             return cell
 
         template = table_template(load_form(), data.meta.get("template"))
+        if request.query_params.get("format") == "csv":
+            rows = [
+                {
+                    "report_id": report_id,
+                    "year": year,
+                    "part": cell.key[0],
+                    "row": cell.key[1],
+                    "column": cell.key[2],
+                    "label": cell.label,
+                    "value": cell.value,
+                    "printed": cell.printed,
+                    "unit": cell.unit,
+                    "note": cell.note,
+                    "where": cell.where,
+                    "page": cell.location.get("page"),
+                    "broken": " ".join(sorted(cell.sides)),
+                }
+                for grid in grids(template, value)
+                for grid_row in grid.rows
+                for cell in grid_row
+                if isinstance(cell, Printed)
+            ]
+            return _csv(rows, f"report {report_id} {year}")
         return render(
             request,
             "report.html",
@@ -293,7 +314,7 @@ def create_app(settings: Settings) -> Starlette:
         a_ref, b_ref = request.query_params.get("a", ""), request.query_params.get("b", "")
         if not a_ref or not b_ref:
             raise HTTPException(400, "compare needs two reports: ?a=YEAR/REPORT_ID&b=YEAR/REPORT_ID")
-        a, b = load_report(*_reference(a_ref)), load_report(*_reference(b_ref))
+        a, b = load_report(*_reference(a_ref), details=False), load_report(*_reference(b_ref), details=False)
         form = load_form()
         template = table_template(form, a.meta.get("template")) or table_template(form, b.meta.get("template"))
 

@@ -148,15 +148,27 @@ def rule_view_name(rule: Rule) -> str:
 
 def rule_view(rule: Rule) -> str:
     """The breaks of one form rule as rows: report, where (column, row or block), left and right sums."""
+    return (
+        f"-- Breaks of {rule.id}: {rule.description}. A blank term makes a cell uncheckable, not broken.\n"
+        f"CREATE OR REPLACE VIEW {rule_view_name(rule)} AS\n{rule_select(rule)};"
+    )
+
+
+def breaks_select(source: str) -> str:
+    """Every rule's breaks over ``source``, a relation shaped like ``statistics`` (the explorer passes the one row
+    of the report it shows: the same compiled checks, without scanning the table)."""
+    return "\nUNION ALL ".join(rule_select(rule, source) for rule in load_form().rules)
+
+
+def rule_select(rule: Rule, table: str = "statistics") -> str:
+    """The SELECT of one rule's breaks over ``table``."""
     form = load_form()
     if rule.kind == "column_identity":
-        table = "statistics"
         checks = [
             (column, _rule_side(rule, rule.left, column), _rule_side(rule, rule.right, column))
             for column in form.column_keys
         ]
     elif rule.kind == "row_identity":
-        table = "statistics"
         checks = [
             (
                 row.key,
@@ -166,7 +178,6 @@ def rule_view(rule: Rule) -> str:
             for row in form.all_application_rows()
         ]
     elif rule.kind == "block_identity":
-        table = "statistics"
         checks = [
             (
                 block.key,
@@ -183,11 +194,9 @@ def rule_view(rule: Rule) -> str:
     )
     prefilter = " OR ".join(f"{left} <> {right}" for _, left, right in checks)
     return (
-        f"-- Breaks of {rule.id}: {rule.description}. A blank term makes a cell uncheckable, not broken.\n"
-        f"CREATE OR REPLACE VIEW {rule_view_name(rule)} AS\n"
         f"SELECT {KEYS}, {_literal(rule.id)} AS rule, b.location, b.left_value, b.right_value\n"
         f"FROM (SELECT {KEYS}, unnest(list_filter([{structs}], lambda t: t.left_value <> t.right_value)) AS b\n"
-        f"      FROM {table} WHERE {prefilter});"
+        f"      FROM {table} WHERE {prefilter})"
     )
 
 

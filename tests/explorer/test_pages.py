@@ -89,8 +89,8 @@ def test_a_report_reveals_each_cells_printing_location_and_original(explored: Ex
     assert not page.cssselect(".value.broken"), "the seed keeps every sum"
     status, _, download = _get(explored, f"/report/2023/{rid}?format=csv")
     lines = download.decode("utf-8-sig").splitlines()
-    assert status == 200 and lines[0].startswith("report_id,organ_id,year,part,row,column")
-    assert len(lines) > 200
+    assert status == 200 and lines[0].startswith("report_id,year,part,row,column,label,value,printed")
+    assert len(lines) == printed + 1 and any(line.split(",")[3:5] == ["new_received", "total"] for line in lines)
     status, headers, _ = _get(explored, f"/report/{rid}")
     assert status == 200  # redirected to /report/2023/<id>
 
