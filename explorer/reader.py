@@ -190,10 +190,13 @@ class Reader:
                 return None, []
             # Two pruned scans (the organ's documents; its reports' ratios) rather than the organ_years and
             # organ_history views joined: the same rows, a third of the reading at national scale.
-            documents = _rows(
+            # Two pruned scans (the organ's reports; their ratios) rather than the organ_years and organ_history
+            # views joined: the same rows, a third of the reading at national scale.
+            history = _rows(
                 db.execute(
-                    "SELECT year, report_id, agency, template, status, media_type, copy_of FROM reports"
-                    " WHERE organ_id = ? AND status IN ('parsed', 'legacy') ORDER BY year, report_id",
+                    "SELECT year, report_id, agency, template, status, media_type, coalesce(copies, 0) AS copies"
+                    " FROM reports WHERE organ_id = ? AND status IN ('parsed', 'legacy') AND copy_of IS NULL"
+                    " ORDER BY year, report_id",
                     [organ_id],
                 )
             )
@@ -201,17 +204,7 @@ class Reader:
                 (row["year"], row["report_id"]): row
                 for row in _rows(db.execute("SELECT * FROM report_ratios WHERE organ_id = ?", [organ_id]))
             }
-            copies: dict[tuple[int, str], int] = {}
-            for row in documents:
-                if row["copy_of"]:
-                    copies[(row["year"], row["copy_of"])] = copies.get((row["year"], row["copy_of"]), 0) + 1
-            history = [
-                row
-                | figures.get((row["year"], row["report_id"]), {})
-                | {"copies": copies.get((row["year"], row["report_id"]), 0)}
-                for row in documents
-                if not row["copy_of"]
-            ]
+            history = [figures.get((row["year"], row["report_id"]), {}) | row for row in history]
             counts = self._finding_counts(db, [(row["year"], row["report_id"]) for row in history])
         for row in history:
             row.update(counts.get(row["report_id"], {"errors": 0, "warnings": 0}))
@@ -347,21 +340,23 @@ class Reader:
         order = "ASC" if ascending else "DESC"
         region = "AND starts_with(r.region_code, $prefix)" if province else ""
         with self.cursor() as db:
+            # A top-n (ORDER BY … LIMIT) with the count as a window: no sort of the whole year (¼ of a row_number()).
             rows = _rows(
                 db.execute(
                     f"SELECT t.*, o.organ, o.region_name FROM ("
-                    f"  SELECT row_number() OVER (ORDER BY q.{measure} {order}, q.report_id) AS rank,"
-                    f"         count(*) OVER () AS ranked, q.report_id, q.year, q.organ_id, q.{measure} AS value,"
+                    f"  SELECT count(*) OVER () AS ranked, q.report_id, q.year, q.organ_id, q.{measure} AS value,"
                     f"         q.{ratio.base} AS base"
                     f"  FROM report_ratios q"
                     + (" JOIN reports r ON r.year = q.year AND r.report_id = q.report_id" if province else "")
                     + f"  WHERE q.year = $year AND q.{measure} IS NOT NULL AND q.{ratio.base} >= $minimum {region}"
-                    f"  QUALIFY rank <= $limit) t"
-                    " LEFT JOIN memory.organ_index o USING (organ_id) ORDER BY t.rank",
+                    f"  ORDER BY q.{measure} {order}, q.report_id LIMIT $limit) t"
+                    f" LEFT JOIN memory.organ_index o USING (organ_id) ORDER BY t.value {order}, t.report_id",
                     {"year": year, "minimum": minimum, "limit": limit}
                     | ({"prefix": _region_prefix(province)} if province else {}),
                 )
             )
+        for rank, row in enumerate(rows, start=1):
+            row["rank"] = rank
         return rows, rows[0]["ranked"] if rows else 0
 
     def provincial_ranking(self, measure: str, year: int, ascending: bool = False) -> list[dict[str, Any]]:

@@ -310,8 +310,8 @@ MAIN_SQL = {
 }
 """The totals main prints: reports are organ-years (each counted once), copies the same reports again."""
 NEW_SQL = (
-    "SELECT count(*) FROM organ_years o WHERE (SELECT min(p.first_fetched) FROM provenance p"
-    " WHERE p.report_id = o.report_id OR list_contains(o.copy_ids, p.report_id)) >= ?"
+    "SELECT count(*) FROM (SELECT coalesce(copy_of, report_id) AS report, min(first_fetched) AS first FROM provenance"
+    " WHERE status IN ('parsed', 'legacy') GROUP BY ALL) WHERE first >= ?"
 )
 """Reports (organ-years) none of whose documents the archive held before tonight's run started."""
 SAMPLE_SQL = (

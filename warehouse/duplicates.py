@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from warehouse.schema import UNKNOWN_YEAR, spec
 
@@ -40,17 +39,24 @@ candidates AS (
     SELECT report_id, first_value(report_id) OVER (
                PARTITION BY organ_id ORDER BY parts > 0 DESC, errors, parts DESC, page DESC, report_id) AS report
     FROM candidates
+), counts AS (
+    SELECT report, count(*) - 1 AS copies FROM chosen GROUP BY report
 )
-SELECT CASE WHEN c.report <> r.report_id THEN c.report END AS copy_of
-FROM r LEFT JOIN chosen c USING (report_id)
+SELECT CASE WHEN c.report <> r.report_id THEN c.report END AS copy_of,
+       CASE WHEN c.report = r.report_id THEN n.copies
+            WHEN c.report IS NULL AND list_contains($statuses, r.status) THEN 0 END::INTEGER AS copies
+FROM r LEFT JOIN chosen c USING (report_id) LEFT JOIN counts n ON n.report = r.report_id
 ORDER BY r.position
 """
+"""Per document, in its order: the report it is a copy of (null for a report), and a report's number of copies
+(null for a copy and for what is not a report)."""
 
 
 def mark_copies(
     year: int, reports: pa.Table, statistics: pa.Table | None, findings: pa.Table | None
 ) -> tuple[pa.Table, pa.Table | None]:
-    """One year partition's ``reports`` with ``copy_of`` set, and its ``statistics`` with ``counted`` set."""
+    """One year partition's ``reports`` with ``copy_of`` and ``copies`` set, and its ``statistics`` with
+    ``counted`` and ``copies`` set (the same decision)."""
     if not len(reports):
         return reports, statistics
     with duckdb.connect() as db:
@@ -66,19 +72,21 @@ def mark_copies(
                 ["report_id", "severity"]
             ),
         )
-        copy_of = (
-            db.sql(
-                _RANKED,
-                params={"pages": list(PAGE_TYPES), "statuses": list(REPORT_STATUSES), "grouped": year != UNKNOWN_YEAR},
-            )
-            .to_arrow_table()
-            .column("copy_of")
-        )
-    index = reports.schema.get_field_index("copy_of")
-    reports = reports.set_column(index, reports.schema.field(index), copy_of.cast(pa.string()))
+        decided = db.sql(
+            _RANKED,
+            params={"pages": list(PAGE_TYPES), "statuses": list(REPORT_STATUSES), "grouped": year != UNKNOWN_YEAR},
+        ).to_arrow_table()
+    reports = _set(reports, "copy_of", decided.column("copy_of"))
+    reports = _set(reports, "copies", decided.column("copies"))
     if statistics is None or not len(statistics):
         return reports, statistics
-    copies = set(reports.filter(pc.is_valid(copy_of)).column("report_id").to_pylist())
-    counted = pa.array([rid not in copies for rid in statistics.column("report_id").to_pylist()], pa.bool_())
-    index = statistics.schema.get_field_index("counted")
-    return reports, statistics.set_column(index, statistics.schema.field(index), counted)
+    by_report = dict(zip(reports.column("report_id").to_pylist(), decided.to_pylist(), strict=True))
+    ids = statistics.column("report_id").to_pylist()
+    statistics = _set(statistics, "counted", pa.array([by_report[rid]["copy_of"] is None for rid in ids]))
+    return reports, _set(statistics, "copies", pa.array([by_report[rid]["copies"] for rid in ids], pa.int32()))
+
+
+def _set(table: pa.Table, name: str, values: pa.Array | pa.ChunkedArray) -> pa.Table:
+    index = table.schema.get_field_index(name)
+    field = table.schema.field(index)
+    return table.set_column(index, field, values.cast(field.type))

@@ -133,7 +133,7 @@ def summary_view() -> str:
             columns.append(f"{_sum(terms)} AS {_quote(group.key)}")
     columns.append(f"{result_sum(total)} AS results")
     columns.extend(_quote(key) for key, _, _ in review_cells())
-    columns.append("counted")
+    columns.extend(["counted", "copies"])
     return (
         "-- One row per report with tables: part 三 in its 总计 column (each row, each group's sum, all results)\n"
         "-- and part 四's cells — the inputs of every ratio and total view, read from one table without a join.\n"

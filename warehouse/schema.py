@@ -103,13 +103,14 @@ def tables() -> dict[str, TableSpec]:
                     "parser_version",
                     "status",
                     "copy_of",
-                )
-            ),
+                ),
+            ).append(pa.field("copies", pa.int32())),
             partitioned=True,
             sort_by=("organ_id", "report_id"),
             description=(
                 "One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of"
-                " names the report a document is a copy of (same organ and year: warehouse/duplicates.py)."
+                " names the report a document is a copy of (same organ and year: warehouse/duplicates.py); copies"
+                " counts a report's copies."
             ),
         ),
         TableSpec(
@@ -133,6 +134,7 @@ def tables() -> dict[str, TableSpec]:
                     pa.field("has_applications", pa.bool_()),
                     pa.field("has_review", pa.bool_()),
                     pa.field("counted", pa.bool_()),
+                    pa.field("copies", pa.int32()),
                     *(pa.field(application_column(row, column), pa.int64()) for row, column in application_cells()),
                     *(pa.field(key, pa.int64()) for key, _, _ in review_cells()),
                 ]
@@ -141,7 +143,8 @@ def tables() -> dict[str, TableSpec]:
             sort_by=("organ_id", "report_id"),
             description=(
                 "Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is"
-                " false for a duplicate of another report of the same organ and year (warehouse/duplicates.py)."
+                " false for a copy of another report of the same organ and year, copies counts a report's copies"
+                " (warehouse/duplicates.py)."
             ),
         ),
         TableSpec(

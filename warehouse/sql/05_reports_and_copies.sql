@@ -5,13 +5,10 @@
 CREATE OR REPLACE VIEW organ_years AS
 SELECT r.report_id, r.organ_id, coalesce(o.name, r.agency) AS organ, r.agency, r.year, r.region_code,
        g.name AS region, g.province, g.full_name AS region_full_name, r.template, r.status, r.media_type,
-       r.source_id, r.source, coalesce(c.copies, 0) AS copies, coalesce(c.copy_ids, []) AS copy_ids
+       r.source_id, r.source, coalesce(r.copies, 0) AS copies
 FROM reports r
 LEFT JOIN organs o ON o.organ_id = r.organ_id
 LEFT JOIN regions g ON g.region_code = r.region_code
-LEFT JOIN (SELECT organ_id, year, copy_of, count(*) AS copies, list(report_id ORDER BY report_id) AS copy_ids
-           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
-    ON c.organ_id = r.organ_id AND c.year = r.year AND c.copy_of = r.report_id  -- organ_id: a filter on it prunes
 WHERE r.status IN ('parsed', 'legacy') AND r.copy_of IS NULL;
 
 -- Every copy with the report it is a copy of and why. Of an organ-year's documents the report is the one that
@@ -31,6 +28,7 @@ LEFT JOIN statistics cs ON cs.report_id = c.report_id AND cs.year = c.year
 LEFT JOIN statistics ps ON ps.report_id = p.report_id AND ps.year = p.year
 WHERE c.copy_of IS NOT NULL;
 
--- application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies).
+-- application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies;
+-- copies counts each report's copies).
 CREATE OR REPLACE VIEW primary_summary AS
 SELECT * EXCLUDE (counted) FROM application_summary WHERE counted;

@@ -1,7 +1,7 @@
--- One row per report (organ-year) printed with tables: the ratio inputs and the four ratios (join reports or
--- organ_years for names; copies are left out, as in every total).
+-- One row per report (organ-year) printed with tables: its number of copies, the ratio inputs and the four ratios
+-- (join reports or organ_years for names; copies have no row, as in every total).
 CREATE OR REPLACE VIEW report_ratios AS
-SELECT report_id, organ_id, year,
+SELECT report_id, organ_id, year, copies,
        new_received, carried_over, total AS handled, denied, unavailable, carried_forward,
        review_corrected, review_total, review_pending,
        denied_share(denied, total) AS denied_share,

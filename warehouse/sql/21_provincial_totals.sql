@@ -1,9 +1,9 @@
 -- Provincial totals by year: reports (organ-years) grouped by the first two digits of their GB/T 2260 region code
 -- (province = 'xx0000', named from regions); reports without a region code fall under a NULL province.
 CREATE OR REPLACE VIEW provincial_totals AS
-SELECT t.year, t.province, g.name AS province_name, t.reports, coalesce(c.copies, 0) AS copies,
-       t.* EXCLUDE (year, province, reports)
+SELECT t.year, t.province, g.name AS province_name, t.* EXCLUDE (year, province)
 FROM (SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS reports,
+             sum(s.copies)::BIGINT AS copies,
              sum(s.new_received) AS new_received, sum(s.carried_over) AS carried_over, sum(s.total) AS handled,
              sum(s.denied) AS denied, sum(s.unavailable) AS unavailable, sum(s.carried_forward) AS carried_forward,
              sum(s.review_total) AS review_total, sum(s.review_corrected) AS review_corrected,
@@ -16,7 +16,4 @@ FROM (SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS r
       FROM primary_summary s
       JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
       GROUP BY ALL) t
-LEFT JOIN (SELECT year, left(region_code, 2) || '0000' AS province, count(*) AS copies
-           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
-    ON c.year = t.year AND c.province IS NOT DISTINCT FROM t.province
 LEFT JOIN regions g ON g.region_code = t.province;

