@@ -204,7 +204,8 @@ def _shown(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return repr(round(value, RATIO_DECIMALS))
+        value = round(value, RATIO_DECIMALS)
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 """A text column is folded to no narrower than this before a wide result is shown one record at a time."""
 
