@@ -125,6 +125,14 @@ def build(settings: Settings, rebuild: bool) -> None:
         f"{result.documents} document(s) archived, {result.parsed} parsed now ({result.new} new), "
         f"{result.skipped} already parsed; status {result.statuses}; findings {result.findings}"
     )
+    _echo_reports(settings)
+
+
+def _echo_reports(settings: Settings) -> None:
+    """What the warehouse now holds, counted as people count: reports are organ-years, copies apart."""
+    with _connect(settings) as connection:
+        reports, copies = connection.execute(f"SELECT ({MAIN_SQL['reports']}), ({MAIN_SQL['copies']})").fetchone()
+    click.echo(f"warehouse: {reports} report(s) (organ-years), {copies} cop{'y' if copies == 1 else 'ies'} of them")
 
 
 def _connect(settings: Settings):

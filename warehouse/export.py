@@ -114,12 +114,14 @@ def licence_note(connection: duckdb.DuckDBPyConnection, files: list[str]) -> str
     from pipelines.report.parse import PARSER_VERSION
 
     text = resources.files("warehouse").joinpath("licence.md").read_text(encoding="utf-8")
-    (reports, copies, documents, first, last, versions) = connection.execute(
+    row = connection.execute(
         "SELECT count(*) FILTER (WHERE status IN ('parsed', 'legacy') AND copy_of IS NULL),"
         " count(copy_of), count(*), (SELECT min(fetched_at) FROM documents), (SELECT max(fetched_at) FROM documents),"
         " list(DISTINCT parser_version ORDER BY parser_version) FILTER (WHERE parser_version IS NOT NULL)"
         " FROM reports"
     ).fetchone()
+    assert row is not None  # an aggregate always returns its row
+    reports, copies, documents, first, last, versions = row
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     crawled = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" if first and last else "unknown"
     return (
