@@ -63,12 +63,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _get(url: str) -> float:
-    start = time.perf_counter()
+def _get(url: str) -> tuple[float, float]:
+    """Wall time and CPU time of one request, in ms. The server runs in this process, so the CPU time is what the
+    page cost on every core (server, DuckDB's threads, and the client's few hundred µs): the figure the machine's
+    load does not inflate; the wall time is what a reader waits, and on a shared machine it includes queueing."""
+    start, cpu = time.perf_counter(), time.process_time()
     with urllib.request.urlopen(url, timeout=120) as reply:
         reply.read()
         assert reply.status == 200, url
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
 def pages(reader, rng: random.Random) -> dict[str, str]:
@@ -97,7 +100,7 @@ def pages(reader, rng: random.Random) -> dict[str, str]:
     }
 
 
-def measure(data: Path, rounds: int, seed: int) -> tuple[dict[str, list[float]], int]:
+def measure(data: Path, rounds: int, seed: int) -> tuple[dict[str, list[tuple[float, float]]], int]:
     """Every page's timings (the first run cold) and the number of reports in the warehouse."""
     settings = Settings.resolve(data)
     start = time.perf_counter()
@@ -113,7 +116,7 @@ def measure(data: Path, rounds: int, seed: int) -> tuple[dict[str, list[float]],
     rng = random.Random(seed)
     with app.state.reader.cursor() as db:
         (reports,) = db.execute("SELECT count(*) FROM reports").fetchone()
-    timings: dict[str, list[float]] = {"open (catalog + organ index)": [opened]}
+    timings: dict[str, list[tuple[float, float]]] = {"open (catalog + organ index)": [(opened, opened)]}
     try:
         for _ in range(rounds):
             for name, path in pages(app.state.reader, rng).items():
@@ -124,20 +127,23 @@ def measure(data: Path, rounds: int, seed: int) -> tuple[dict[str, list[float]],
     return timings, reports
 
 
-def report(scale: float, reports: int, timings: dict[str, list[float]]) -> bool:
-    print(f"\n{reports:,} reports; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"  {'page':<30} {'cold':>8} {'median':>8} {'p90':>8} {'best':>8}   target ≤ {TARGET_MS} ms median")
+def report(scale: float, reports: int, timings: dict[str, list[tuple[float, float]]]) -> bool:
+    load = os.getloadavg()[0]
+    print(f"\n{reports:,} reports; load average {load:.1f} on {os.cpu_count()} cores (queueing inflates wall times)")
+    print(f"  {'page':<30} {'cold':>7} {'median':>7} {'p90':>7} {'best':>7} {'cpu med':>8}   target ≤ {TARGET_MS} ms")
     met = True
     for name, runs in timings.items():
         if len(runs) == 1:
-            print(f"  {name:<30} {runs[0]:8.0f} ms (once, at start)")
+            print(f"  {name:<30} {runs[0][0]:7.0f} ms (once, at start)")
             continue
-        warm = runs[1:]
+        warm = [wall for wall, _ in runs[1:]]
+        cpu = statistics.median(cpu for _, cpu in runs[1:])
         median = statistics.median(warm)
         p90 = sorted(warm)[int(0.9 * (len(warm) - 1))]
         ok = median <= TARGET_MS
         met &= ok
-        print(f"  {name:<30} {runs[0]:8.1f} {median:8.1f} {p90:8.1f} {min(warm):8.1f}   {'ok' if ok else 'SLOW'}")
+        verdict = "ok" if ok else ("SLOW" if cpu > TARGET_MS else "slow wall, cpu within")
+        print(f"  {name:<30} {runs[0][0]:7.1f} {median:7.1f} {p90:7.1f} {min(warm):7.1f} {cpu:8.1f}   {verdict}")
     return met
 
 

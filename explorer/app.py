@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from explorer.layout import CellKey, Printed, break_cells, grids, table_template
+from explorer.layout import CellKey, Printed, broken_sums, grids, table_template
 from explorer.reader import Reader, ReportData
 from pipelines.report.form import load_form
 from pipelines.settings import Settings
@@ -143,38 +143,36 @@ def _printed(data: ReportData, key: CellKey, text: str) -> Printed:
 def _breaks(data: ReportData) -> tuple[list[Break], dict[CellKey, tuple[set[str], list[int]]]]:
     """The report's broken sums, and for every cell concerned its side(s) and the breaks it takes part in."""
     form = load_form()
-    rules = {rule.id: rule for rule in form.rules}
     template = table_template(form, data.meta.get("template"))
     names = _names(form)
     marks: dict[CellKey, tuple[set[str], list[int]]] = {}
     out = []
-    for index, row in enumerate(data.breaks):
-        rule = rules.get(row["rule"])
-        if rule is None:
-            continue
-        left, right = break_cells(rule, row["location"], template)
-        for side, keys in (("left", left), ("right", right)):
-            for key in keys:
+    for index, broken in enumerate(broken_sums(template, lambda key: _value_of(data, key), form)):
+        for side, cells in (("left", broken.left), ("right", broken.right)):
+            for key in cells:
                 sides, indices = marks.setdefault(key, (set(), []))
                 sides.add(side)
                 indices.append(index)
         # Name the terms by what varies along the rule: the rows of a column, the columns of a row, the results of
         # a block.
-        term = 1 if rule.kind == "column_identity" else 2
-        where = names.get(row["location"], row["location"])
+        term = 1 if broken.rule.kind == "column_identity" else 2
         out.append(
             Break(
                 index,
-                rule.id,
-                rule.description,
-                where,
-                row["left_value"],
-                row["right_value"],
-                [names.get(key[term], key[term]) for key in left],
-                [names.get(key[term], key[term]) for key in right],
+                broken.rule.id,
+                broken.rule.description,
+                names.get(broken.where, broken.where),
+                _whole(broken.left_sum),
+                _whole(broken.right_sum),
+                [names.get(key[term], key[term]) for key in broken.left],
+                [names.get(key[term], key[term]) for key in broken.right],
             )
         )
     return out, marks
+
+
+def _whole(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else number
 
 
 def _names(form: Any) -> dict[str, str]:

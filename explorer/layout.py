@@ -213,6 +213,50 @@ def grids(template: Template | None, value: Value) -> list[Grid]:
     return out
 
 
+@dataclass(frozen=True)
+class BrokenSum:
+    """One place a form rule does not add up: the rule, where (its column, row or block), both sides' cells."""
+
+    rule: Rule
+    where: str
+    left: dict[CellKey, float]
+    right: dict[CellKey, float]
+
+    @property
+    def left_sum(self) -> float:
+        return sum(self.left.values())
+
+    @property
+    def right_sum(self) -> float:
+        return sum(self.right.values())
+
+
+def broken_sums(
+    template: Template | None, value: Callable[[CellKey], Any], form: Form | None = None
+) -> list[BrokenSum]:
+    """The form's rules checked on one report's values, at every place each applies (as the validator and the
+    form_breaks view check them; a blank term makes a place uncheckable, not broken)."""
+    if template is None:
+        return []
+    form = form or load_form()
+    places = {
+        "column_identity": form.column_keys,
+        "row_identity": [row.key for row in template.rows],
+        "block_identity": [block.key for block in form.review_blocks],
+    }
+    out = []
+    for rule in form.rules:
+        for where in places.get(rule.kind, ()):
+            left_keys, right_keys = break_cells(rule, where, template)
+            left = {key: value(key) for key in left_keys}
+            right = {key: value(key) for key in right_keys}
+            if not left or not right or None in left.values() or None in right.values():
+                continue
+            if abs(sum(left.values()) - sum(right.values())) > 1e-9:
+                out.append(BrokenSum(rule, where, left, right))
+    return out
+
+
 def break_cells(rule: Rule, where: str, template: Template | None) -> tuple[list[CellKey], list[CellKey]]:
     """The cells on each side of one place a form rule applies: ``where`` is its column (column_identity), row
     (row_identity) or block (block_identity), as the ``form_breaks`` view names it."""

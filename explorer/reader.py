@@ -22,7 +22,6 @@ import duckdb
 from pipelines.archive.store import BlobStore
 from pipelines.settings import Settings
 from warehouse import catalog
-from warehouse.generated import breaks_select
 from warehouse.write import Warehouse
 
 RATIO_BASES = {
@@ -75,7 +74,6 @@ class ReportData:
     disclosure: dict[tuple[str, str], dict[str, Any]]
     cells: dict[tuple[str, str, str], dict[str, Any]]
     findings: list[dict[str, Any]]
-    breaks: list[dict[str, Any]]
     documents: list[dict[str, Any]]
     copies: list[dict[str, Any]]
     ratios: dict[str, Any] | None
@@ -245,11 +243,12 @@ class Reader:
                 "organ": (organ or {}).get("organ") or meta["agency"],
                 "region_name": (region or {}).get("full_name"),
             }
-            row = db.sql(
-                "SELECT * FROM statistics WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?",
-                params=[year, meta["organ_id"], report_id],
-            ).to_arrow_table()
-            statistics = row.to_pylist()[0] if len(row) else None
+            statistics = _one(
+                db.execute(
+                    "SELECT * FROM statistics WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?",
+                    [year, meta["organ_id"], report_id],
+                )
+            )
             disclosure = {
                 (row["item"], row["measure"]): row
                 for row in _rows(
@@ -282,7 +281,7 @@ class Reader:
                 if statistics and statistics.get("counted")
                 else None
             )
-            findings = breaks = documents = copies = others = []
+            findings = documents = copies = others = []
             if details:
                 findings = _rows(
                     db.execute(
@@ -292,10 +291,6 @@ class Reader:
                         [year, report_id],
                     )
                 )
-                # The form's checks as the form_breaks view compiles them, run on this report's one row (not a scan).
-                db.register("report_statistics", row)
-                checks = breaks_select("report_statistics")
-                breaks = _rows(db.execute(f"SELECT rule, location, left_value, right_value FROM ({checks})"))
                 documents = _rows(
                     db.execute(
                         "SELECT url, final_url, fetched_at, title, parent_url, source_id FROM documents"
@@ -323,7 +318,7 @@ class Reader:
                     if meta["organ_id"]
                     else []
                 )
-        return ReportData(meta, statistics, disclosure, cells, findings, breaks, documents, copies, ratios, others)
+        return ReportData(meta, statistics, disclosure, cells, findings, documents, copies, ratios, others)
 
     def ranking(
         self,
