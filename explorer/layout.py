@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.report.arithmetic import checks, evaluate_all
 from pipelines.report.form import Form, Rule, Template, load_form
 
 CellKey = tuple[str, str, str]
@@ -219,63 +220,27 @@ class BrokenSum:
 
     rule: Rule
     where: str
-    left: dict[CellKey, float]
-    right: dict[CellKey, float]
-
-    @property
-    def left_sum(self) -> float:
-        return sum(self.left.values())
-
-    @property
-    def right_sum(self) -> float:
-        return sum(self.right.values())
+    left: tuple[CellKey, ...]
+    right: tuple[CellKey, ...]
+    left_sum: float
+    right_sum: float
 
 
 def broken_sums(
     template: Template | None, value: Callable[[CellKey], Any], form: Form | None = None
 ) -> list[BrokenSum]:
-    """The form's rules checked on one report's values, at every place each applies (as the validator and the
-    form_breaks view check them; a blank term makes a place uncheckable, not broken)."""
+    """The form's rules checked on one report's values by the one rule evaluator (pipelines/report/arithmetic.py,
+    as the validator and the form_breaks view use it): every place a sum does not add up, with its cells."""
     if template is None:
         return []
     form = form or load_form()
-    places = {
-        "column_identity": form.column_keys,
-        "row_identity": [row.key for row in template.rows],
-        "block_identity": [block.key for block in form.review_blocks],
-    }
     out = []
-    for rule in form.rules:
-        for where in places.get(rule.kind, ()):
-            left_keys, right_keys = break_cells(rule, where, template)
-            left = {key: value(key) for key in left_keys}
-            right = {key: value(key) for key in right_keys}
-            if not left or not right or None in left.values() or None in right.values():
-                continue
-            if abs(sum(left.values()) - sum(right.values())) > 1e-9:
-                out.append(BrokenSum(rule, where, left, right))
+    for outcome in evaluate_all(checks(form, (template,)), value):
+        if outcome.broken:
+            check = outcome.check
+            sides = [
+                tuple(ref for entry in side for term in entry for ref in term.cells)
+                for side in (check.left, check.right)
+            ]
+            out.append(BrokenSum(check.rule, check.key, *sides, outcome.left_sum, outcome.right_sum))
     return out
-
-
-def break_cells(rule: Rule, where: str, template: Template | None) -> tuple[list[CellKey], list[CellKey]]:
-    """The cells on each side of one place a form rule applies: ``where`` is its column (column_identity), row
-    (row_identity) or block (block_identity), as the ``form_breaks`` view names it."""
-    rows = [row.key for row in template.rows] if template else []
-    results = [row.key for row in template.result_rows] if template else []
-
-    def expand(side: tuple[str, ...]) -> list[str]:
-        return [key for term in side for key in (results if term == "@result" else [term])]
-
-    if rule.kind == "column_identity":
-        return (
-            [("applications", row, where) for row in expand(rule.left) if not rows or row in rows],
-            [("applications", row, where) for row in expand(rule.right) if not rows or row in rows],
-        )
-    if rule.kind == "row_identity":
-        return [("applications", where, c) for c in rule.left], [("applications", where, c) for c in rule.right]
-    if rule.kind == "block_identity":
-        return (
-            [("review_litigation", where, m) for m in rule.left],
-            [("review_litigation", where, m) for m in rule.right],
-        )
-    return [], []

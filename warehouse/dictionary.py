@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.report.form import Form, Label, load_form
+from pipelines.report.form import Form, Label, Measure, load_form
 from warehouse.schema import application_column
 
 COUNT_UNIT = "件"
@@ -71,13 +71,11 @@ def _section(form: Form, key: str) -> str:
     return _printed(next(section for section in form.sections if section.key == key))
 
 
-def _measure_unit(label: str) -> str | None:
-    """Part 二's unit from the measure's printed label: 万元 where it says so, as printed for other amounts."""
-    if "万元" in label:
-        return "万元"
-    if "金额" in label:
-        return None  # printed beside the number (元 or 万元): the row's unit column holds it
-    return COUNT_UNIT
+def _measure_unit(measure: Measure) -> str | None:
+    """Part 二's unit: a count's 件; an amount's 万元 where its label says so, else the unit printed beside it."""
+    if not measure.amount:
+        return COUNT_UNIT
+    return "万元" if "万元" in measure.label else None  # printed beside the number: the row's unit column holds it
 
 
 @cache
@@ -102,7 +100,7 @@ def form_cells() -> tuple[FormCell, ...]:
                     measure.key,
                     measure.label,
                     None,
-                    _measure_unit(measure.label),
+                    _measure_unit(measure),
                     (template.id,),
                     None,
                 )
