@@ -66,6 +66,13 @@ class Ratio:
 
 
 @dataclass
+class _Summaries:
+    national: dict[int, dict[str, Any]] = field(default_factory=dict)
+    provincial: list[dict[str, Any]] = field(default_factory=list)
+    provinces: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class ReportData:
     """Everything a report page shows, read in one pass."""
 
@@ -93,6 +100,7 @@ class Reader:
         self._stamp: tuple[int, int] | None = None
         self._db: duckdb.DuckDBPyConnection | None = None
         self.ratios: dict[str, Ratio] = {}
+        self._summaries = _Summaries()
         self._open()
 
     def _catalog_stamp(self) -> tuple[int, int]:
@@ -123,7 +131,19 @@ class Reader:
             for name, base in RATIO_BASES.items()
             if name in columns and name in macros
         }
-        old, self._db, self._stamp, self.ratios = self._db, db, stamp, ratios
+        summaries = _Summaries(
+            national={row["year"]: row for row in _rows(cursor.execute("SELECT * FROM national_totals"))},
+            provincial=_rows(cursor.execute("SELECT * FROM provincial_totals ORDER BY year, province")),
+            provinces=_rows(
+                cursor.execute(
+                    "SELECT g.region_code, g.name, count(*) AS organs FROM memory.organ_index o"
+                    " JOIN regions g ON g.region_code = left(o.region_code, 2) || '0000'"
+                    " GROUP BY ALL ORDER BY g.region_code"
+                )
+            ),
+        )
+        cursor.close()
+        old, self._db, self._stamp, self.ratios, self._summaries = self._db, db, stamp, ratios, summaries
         if old is not None:
             old.close()
 
@@ -153,16 +173,16 @@ class Reader:
 
     # --- pages -------------------------------------------------------------------------------------------------
 
+    def summaries(self) -> _Summaries:
+        """The totals by year and province, read once per catalog (a few hundred rows; a ranking page shows them)."""
+        with self._lock:
+            if self._catalog_stamp() != self._stamp:
+                self._open()
+            return self._summaries
+
     def provinces(self) -> list[dict[str, Any]]:
-        """The provinces that have organs, for the search's region filter."""
-        with self.cursor() as db:
-            return _rows(
-                db.execute(
-                    "SELECT g.region_code, g.name, count(*) AS organs FROM memory.organ_index o"
-                    " JOIN regions g ON g.region_code = left(o.region_code, 2) || '0000'"
-                    " GROUP BY ALL ORDER BY g.region_code"
-                )
-            )
+        """The provinces that have organs, for the region filters."""
+        return self.summaries().provinces
 
     def search(self, text: str | None, region: str | None, limit: int = SEARCH_LIMIT) -> tuple[list[dict], int]:
         """Organs whose name or region name holds ``text``, within ``region`` (a province, prefecture or county
@@ -355,24 +375,26 @@ class Reader:
         return rows, rows[0]["ranked"] if rows else 0
 
     def provincial_ranking(self, measure: str, year: int, ascending: bool = False) -> list[dict[str, Any]]:
-        self.ratios[measure]  # a known macro name
-        order = "ASC" if ascending else "DESC"
-        with self.cursor() as db:
-            return _rows(
-                db.execute(
-                    f"SELECT province, province_name, reports, {measure} AS value FROM provincial_totals"
-                    f" WHERE year = ? AND {measure} IS NOT NULL ORDER BY {measure} {order}, province",
-                    [year],
-                )
-            )
+        """The provinces of ``year`` ranked by a ratio of their totals (the ratio taken of the summed counts)."""
+        rows = [
+            {
+                "province": row["province"],
+                "province_name": row["province_name"],
+                "reports": row["reports"],
+                "value": row[measure],
+            }
+            for row in self.summaries().provincial
+            if row["year"] == year and row[measure] is not None
+        ]
+        rows.sort(key=lambda row: (row["province"] or "",))
+        rows.sort(key=lambda row: row["value"], reverse=not ascending)
+        return rows
 
     def national(self, year: int) -> dict[str, Any] | None:
-        with self.cursor() as db:
-            return _one(db.execute("SELECT * FROM national_totals WHERE year = ?", [year]))
+        return self.summaries().national.get(year)
 
     def years(self) -> list[int]:
-        with self.cursor() as db:
-            return [row[0] for row in db.execute("SELECT year FROM national_totals ORDER BY year DESC").fetchall()]
+        return sorted(self.summaries().national, reverse=True)
 
     def original(self, sha256: str) -> tuple[bytes, str] | None:
         """The archived original's bytes (checked against its sha256) and media type; None when not archived."""
