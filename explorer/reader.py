@@ -40,8 +40,13 @@ CREATE OR REPLACE TABLE memory.organ_index AS
 SELECT organ_id, arg_max(organ, year) AS organ, arg_max(region_code, year) AS region_code,
        arg_max(region_full_name, year) AS region_name, count(*) AS reports, sum(copies)::BIGINT AS copies,
        min(year) AS first_year, max(year) AS last_year
-FROM organ_years WHERE organ_id IS NOT NULL GROUP BY organ_id
+FROM organ_years WHERE organ_id IS NOT NULL GROUP BY organ_id;
+CREATE OR REPLACE TABLE memory.report_index AS
+SELECT TRY_CAST('0x' || report_id AS UBIGINT) AS id, year::SMALLINT AS year, organ_id FROM reports;
 """
+"""One row per organ (what a search reads), and per document the year and organ its report id is filed under: a
+report's address names only its year and id, and its organ lets every read prune to one row group (the reports
+table is sorted by organ; ~40 bytes a document in memory, 90 MB at national scale)."""
 
 
 def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -244,17 +249,34 @@ class Reader:
         )
         return {row.pop("report_id"): row for row in rows}
 
+    def _filed(self, db: duckdb.DuckDBPyConnection, report_id: str) -> tuple[int, str | None] | None:
+        """The year and organ a report id is filed under (from the index, else a scan for an id not in hex)."""
+        row = db.execute(
+            "SELECT year, organ_id FROM memory.report_index WHERE id = TRY_CAST('0x' || ? AS UBIGINT)", [report_id]
+        ).fetchone()
+        if row is None:
+            row = db.execute("SELECT year, organ_id FROM reports WHERE report_id = ?", [report_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
     def report_year(self, report_id: str) -> int | None:
         """The year a report is filed under (for an address without one)."""
         with self.cursor() as db:
-            row = db.execute("SELECT year FROM reports WHERE report_id = ?", [report_id]).fetchone()
-        return row[0] if row else None
+            filed = self._filed(db, report_id)
+        return filed[0] if filed else None
 
     def report(self, year: int, report_id: str, details: bool = True) -> ReportData | None:
         """A report's values and printing; ``details`` adds its findings, breaks, documents, copies and the organ's
         other reports (a comparison needs only the values)."""
         with self.cursor() as db:
-            meta = _one(db.execute("SELECT * FROM reports WHERE year = ? AND report_id = ?", [year, report_id]))
+            filed = self._filed(db, report_id)
+            if filed is None or filed[0] != year:
+                return None
+            meta = _one(
+                db.execute(
+                    "SELECT * FROM reports WHERE year = ? AND organ_id IS NOT DISTINCT FROM ? AND report_id = ?",
+                    [year, filed[1], report_id],
+                )
+            )
             if meta is None:
                 return None
             organ = _one(db.execute("SELECT * FROM memory.organ_index WHERE organ_id = ?", [meta["organ_id"]]))
