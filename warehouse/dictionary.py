@@ -122,19 +122,19 @@ def form_cells() -> tuple[FormCell, ...]:
             )
     tables = tuple(t.id for t in form.templates.values() if t.has_tables)
     for block in form.review_blocks:
-        for measure in form.review_measures:
-            cells[("review_litigation", block.key, measure.key)] = FormCell(
+        for result in form.review_measures:
+            cells[("review_litigation", block.key, result.key)] = FormCell(
                 "review_litigation",
                 _section(form, "review_litigation"),
                 block.key,
                 block.label,
                 block.group,
-                measure.key,
-                measure.label,
+                result.key,
+                result.label,
                 None,
                 COUNT_UNIT,
                 tables,
-                f"{block.key}_{measure.key}",
+                f"{block.key}_{result.key}",
             )
     return tuple(cells.values())
 
