@@ -305,17 +305,16 @@ def statistics_rows(outcome: Outcome, held: _Held) -> list[dict[str, Any]]:
 
 
 def cell_rows(outcome: Outcome, held: _Held) -> list[dict[str, Any]]:
-    """``cells``: provenance of every value printed as more than the plain number (a unit, a note, '/', '1 15'),
-    and of every value the number columns could not hold (kept here as printed)."""
+    """``cells``: every printed value as printed — its string, unit, note and location; a value the number columns
+    could not hold is found only here."""
     report = outcome.report
     if report is None:
         return []
     rows = []
     for cell in report.to_json()["cells"]:
-        where = (cell["part"], cell["row"], cell["column"])
         raw = cell.get("raw") or ""
-        if not (cell.get("unit") or cell.get("note") or raw.strip() != plain(cell["value"]) or where in held.not_held):
-            continue
+        if (cell["part"], cell["row"], cell["column"]) in held.not_held and not raw:
+            raw = repr(cell["value"])  # a value built without its printing (not from a parsed document)
         location = cell.get("location")
         rows.append(
             {
@@ -323,7 +322,7 @@ def cell_rows(outcome: Outcome, held: _Held) -> list[dict[str, Any]]:
                 "part": cell["part"],
                 "row": cell["row"],
                 "column": cell["column"],
-                "raw": raw or repr(cell["value"]),
+                "raw": raw,
                 "unit": cell.get("unit"),
                 "note": cell.get("note"),
                 "location": json.dumps(location, ensure_ascii=False, sort_keys=True) if location else None,

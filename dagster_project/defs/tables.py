@@ -8,11 +8,12 @@ import dagster as dg
 from pydantic import Field
 
 from dagster_project.defs.archive import archived_documents, transient_failure_retry
-from dagster_project.defs.metadata import as_metadata
+from dagster_project.defs.metadata import as_metadata, tables_overview
 from dagster_project.defs.reports import parsed_reports
 from dagster_project.defs.resources import DataDirectory, SourceFiles
 from warehouse.build import write_tables
-from warehouse.catalog import refresh
+from warehouse.catalog import connect, refresh
+from warehouse.schema import tables
 
 
 class TablesConfig(dg.Config):
@@ -44,5 +45,10 @@ def warehouse_tables(
     retry_policy=transient_failure_retry,  # a reader (govreports sql) holding the file's lock lets go soon
 )
 def catalog(data_directory: DataDirectory) -> dg.MaterializeResult:
-    """The DuckDB file users query (``govreports sql``): views only, so it is rebuilt from Parquet at will."""
-    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(refresh(data_directory.settings)))})
+    """The DuckDB file users query (``govreports sql``): views only, so it is rebuilt from Parquet at will. Its
+    metadata describes the tables (rows, columns, what each holds) and the views, as the catalog's comments say."""
+    path = refresh(data_directory.settings)
+    with connect(data_directory.settings) as db:
+        views = [name for (name,) in db.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+        overview = {**tables_overview(db, tables()), **tables_overview(db, views, counts=False)}
+    return dg.MaterializeResult(metadata={"catalog": dg.MetadataValue.path(str(path)), **overview})
