@@ -156,4 +156,4 @@ def test_build_of_real_reports_with_a_20_digit_cell_and_a_negative_count(tmp_pat
     assert (str(TWENTY_DIGITS), None) in kept and ("-114", None) in kept
     second = runner.invoke(main, ["--data", data, "build"])
     assert second.exit_code == 0, second.output
-    assert "0 parsed now, 4 already parsed; 0 loaded" in second.output
+    assert "0 parsed now (0 new), 4 already parsed" in second.output

@@ -47,13 +47,23 @@ def test_cells_keep_every_printed_value_as_printed(tmp_path) -> None:
         long = db.execute(
             "SELECT value, raw FROM applications_long WHERE \"row\" = 'new_received' AND \"column\" = 'total'"
         ).fetchall()
-    assert [c[:4] for c in cells] == [
+    given = {(cell["row"], cell["column"]) for cell in report["cells"]}
+    printed = [c for c in cells if (c[0], c[1]) in given]
+    assert [c[:4] for c in printed] == [
         ("carried_over", "other_org", "/", None),
         ("fees", "amount_10k_yuan", "29458.49", None),
         ("new_received", "total", "1 15", None),
         ("normative_documents", "issued", "2（其中修订1件）", "其中修订1件"),
     ]
-    assert json.loads(cells[3][4]) == {"line": 40}
+    assert json.loads(printed[3][4]) == {"line": 40}
+    # Every other value of the typed Report is kept too, printed plainly (its JSON gave no printing of its own).
+    values = [
+        *(v for m in report["active_disclosure"].values() for k, v in m.items() if not k.endswith("_unit")),
+        *(v for row in report["applications"].values() for v in row),
+        *report["review_litigation"],
+    ]
+    assert len(cells) == len(values)
+    assert ("granted", "natural_person", str(report["applications"]["granted"][0]), None) in [c[:4] for c in cells]
     assert raw == [("2（其中修订1件）",)]
     assert long == [(115, "1 15")]
 
