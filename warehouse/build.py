@@ -101,7 +101,7 @@ def build(
     """Parse what is new in the archive into the warehouse and refresh the catalog; ``rebuild`` re-parses all."""
     warehouse = Warehouse(settings.warehouse)
     registry = Registry.load(sources_dir)
-    manifest = read_manifest(settings.archive_dir)
+    manifest = read_manifest(settings.archive)
     warehouse.write_file("documents", None, documents_table(manifest))
     existing = warehouse.read_all("reports", ["report_id", "sha256", "parser_version"])
     current = existing.filter(pc.equal(existing.column("parser_version"), PARSER_VERSION))
@@ -109,7 +109,7 @@ def build(
     known = set(existing.column("report_id").to_pylist())
     todo = pending(manifest, done, rebuild)
     result = BuildResult(documents=len(set(manifest.column("sha256").to_pylist())), skipped=len(done))
-    store = BlobStore(settings.archive_dir)
+    store = BlobStore(settings.archive)
     decisions: list[Decision] = []
     statuses: Counter[str] = Counter()
     severities: Counter[str] = Counter()
