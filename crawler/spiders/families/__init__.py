@@ -1,4 +1,5 @@
-"""One module per CMS family; each offers ``start_requests(spider)`` and ``parse_list(spider, response)``."""
+"""One module per CMS family; each offers ``start_requests(context)`` and ``parse_list(context, response)``, where the
+context is the :class:`~crawler.spiders.context.SourceContext` of the source being walked (see that module)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from crawler import pages
 from crawler.spiders.families.listing import list_request
 
 if TYPE_CHECKING:
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -25,12 +25,12 @@ TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>")
 SCRIPT_VALUE = r"""{name}\s*[:=]\s*['"]?(\d+)"""
 
 
-def start_requests(spider: GenericSpider) -> Iterator[Request]:
+def start_requests(spider: SourceContext) -> Iterator[Request]:
     for url in spider.source.start_urls:
         yield list_request(spider, url, column_url=url)
 
 
-def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
+def parse_list(spider: SourceContext, response: Response) -> Iterator[Request]:
     text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
     column_url = response.meta.get("column_url") or response.url
     yield from _records(spider, text, response.url)
@@ -48,13 +48,13 @@ def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
         yield from _proxy_requests(spider, form, column_url, 1, total)
 
 
-def _records(spider: GenericSpider, text: str, base_url: str) -> Iterator[Request]:
+def _records(spider: SourceContext, text: str, base_url: str) -> Iterator[Request]:
     for record in RECORD.findall(text):
         for url, title in pages.links(Selector(text=record), base_url):
             yield spider.item(url, title, base_url)
 
 
-def _proxy_form(spider: GenericSpider, text: str, column_url: str) -> dict[str, str] | None:
+def _proxy_form(spider: SourceContext, text: str, column_url: str) -> dict[str, str] | None:
     """The dataproxy form: hints first, then the ids the column page's script carries."""
     params = dict(spider.source.hints.api_params)
     for name in ("columnid", "unitid", "webid"):
@@ -71,7 +71,7 @@ def _proxy_form(spider: GenericSpider, text: str, column_url: str) -> dict[str, 
 
 
 def _proxy_requests(
-    spider: GenericSpider, form: dict[str, str], column_url: str, first: int, total: int | None
+    spider: SourceContext, form: dict[str, str], column_url: str, first: int, total: int | None
 ) -> Iterator[Request]:
     """Record ranges from ``first`` to ``total``; with the total unknown, only the first range (its reply tells)."""
     hints = spider.source.hints

@@ -18,17 +18,17 @@ from crawler.spiders.families.listing import items, list_request
 PERCENT_U = re.compile(r"%u([0-9A-Fa-f]{4})")
 
 if TYPE_CHECKING:
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 
-def start_requests(spider: GenericSpider) -> Iterator[Request]:
+def start_requests(spider: SourceContext) -> Iterator[Request]:
     for url in spider.source.start_urls:
         yield list_request(spider, url, column_url=url)
         if spider.source.hints.api_url:
             yield api_request(spider, url, spider.source.hints.first_page)
 
 
-def api_request(spider: GenericSpider, column_url: str, page: int) -> Request:
+def api_request(spider: SourceContext, column_url: str, page: int) -> Request:
     hints = spider.source.hints
     url = urljoin(column_url, hints.api_url or "")
     params = {key: value.format(page=page, size=hints.page_size) for key, value in hints.api_params.items()}
@@ -54,7 +54,7 @@ def _dig(data: Any, path: str | None) -> Any:
     return data
 
 
-def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
+def parse_list(spider: SourceContext, response: Response) -> Iterator[Request]:
     if response.meta.get("role") != "api":
         yield from items(spider, response)
         return
@@ -63,8 +63,7 @@ def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
     try:
         data = json.loads(response.body)
     except ValueError:
-        spider.crawler.stats.inc_value("govreports/errors/bad_json")
-        spider.logger.error("%s: the list API did not answer JSON", response.url)
+        spider.error("bad_json", response.url, "the list API did not answer JSON")
         return
     records = _dig(data, hints.items_path) or []
     for record in records if isinstance(records, list) else []:
@@ -83,7 +82,7 @@ def unescape_percent_u(text: str) -> str:
     return PERCENT_U.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
-def _record(spider: GenericSpider, record: dict[str, Any], column_url: str, api_url: str) -> Iterator[Request]:
+def _record(spider: SourceContext, record: dict[str, Any], column_url: str, api_url: str) -> Iterator[Request]:
     hints = spider.source.hints
     title = unescape_percent_u(next((str(record[field]) for field in hints.title_fields if record.get(field)), ""))
     urls = [urljoin(column_url, str(record[field])) for field in hints.url_fields if record.get(field)]

@@ -14,7 +14,7 @@ from crawler import pages
 from crawler.recognise import recognise
 
 if TYPE_CHECKING:
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 
 def column_prefix(url: str) -> str:
@@ -24,7 +24,7 @@ def column_prefix(url: str) -> str:
 
 
 def items(
-    spider: GenericSpider, response: Response, skip: set[str] | frozenset[str] = frozenset()
+    spider: SourceContext, response: Response, skip: set[str] | frozenset[str] = frozenset()
 ) -> Iterator[Request]:
     """Item requests of a list page: ``hints.list_selector`` links, else links below the column directory,
     attachments and anything titled like a report — but never the pager links in ``skip``."""
@@ -48,7 +48,7 @@ def _is_index(path: str) -> bool:
     return name == "" or name.startswith(("index", "nlist"))
 
 
-def list_request(spider: GenericSpider, url: str, column_url: str, parent_url: str | None = None,
+def list_request(spider: SourceContext, url: str, column_url: str, parent_url: str | None = None,
                  **meta: object) -> Request:
     """A further list page of the same column."""
     return spider.request(

@@ -12,15 +12,15 @@ from crawler import pages
 from crawler.spiders.families.listing import items, list_request
 
 if TYPE_CHECKING:
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 
-def start_requests(spider: GenericSpider) -> Iterator[Request]:
+def start_requests(spider: SourceContext) -> Iterator[Request]:
     for url in spider.source.start_urls:
         yield list_request(spider, url, column_url=url, page_no=1)
 
 
-def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
+def parse_list(spider: SourceContext, response: Response) -> Iterator[Request]:
     hints = spider.source.hints
     next_urls: list[str] = []
     if isinstance(response, TextResponse):

@@ -14,17 +14,17 @@ from scrapy.http import Response, TextResponse
 from crawler.spiders.families.listing import items, list_request
 
 if TYPE_CHECKING:
-    from crawler.spiders.generic import GenericSpider
+    from crawler.spiders.context import SourceContext
 
 PAGER = re.compile(r"""createPage(?:HTML)?\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
 
 
-def start_requests(spider: GenericSpider) -> Iterator[Request]:
+def start_requests(spider: SourceContext) -> Iterator[Request]:
     for url in spider.source.start_urls:
         yield list_request(spider, url, column_url=url)
 
 
-def parse_list(spider: GenericSpider, response: Response) -> Iterator[Request]:
+def parse_list(spider: SourceContext, response: Response) -> Iterator[Request]:
     pager_urls: list[str] = []
     if isinstance(response, TextResponse):
         match = PAGER.search(response.text)

@@ -1,0 +1,211 @@
+"""What a family module is given: the source it is walking and the few calls it needs — the family interface.
+
+One spider crawls a batch of sources in one Scrapy engine, so nothing per source lives on the spider. Every
+request carries its source id in ``meta["source_id"]``; :func:`context_of` finds the :class:`SourceContext` of a
+request or response, and a family module receives that context wherever it used to receive the spider:
+
+    def start_requests(context: SourceContext) -> Iterator[Request]
+    def parse_list(context: SourceContext, response: Response) -> Iterator[Request]
+
+A context offers ``source`` (the :class:`~crawler.sources.Source`), ``logger``, ``request()`` / ``item()`` to build
+requests, ``is_attachment()``, ``error()`` to count a problem as data, and ``parse_list`` / ``errback`` as the
+callbacks of requests a family builds itself. Requests a family builds directly (``scrapy.Request``) are stamped
+with their source by the spider's tracking middleware, so a family needs no bookkeeping of its own.
+
+The context also keeps the source's tally (what health reports), its crawl state while it is being walked, and the
+requests still in flight, which tell when the source is finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler import pages
+from crawler.recognise import recognise
+from crawler.sources import Source
+from pipelines.archive.state import SourceState, report_key
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.spiders.generic import GenericSpider
+
+SOURCE_ID = "source_id"
+"""The request meta key naming the source a request belongs to."""
+LIFECYCLE = "lifecycle"
+"""The request meta key identifying one logical request across its retries and redirects."""
+FAILING_LISTED = 20
+"""At most this many failing URLs are kept per source (health names them)."""
+
+
+@dataclass
+class SourceTally:
+    """What one source's crawl did: the figures of its health record."""
+
+    fetched: int = 0
+    """Responses downloaded (not served from the archive)."""
+    ok: int = 0
+    """Downloaded responses with a 2xx status that are not deleted-content stubs."""
+    responses: int = 0
+    unchanged: int = 0
+    """Responses served from the archive (a 304, or a document handed over without asking)."""
+    not_modified: int = 0
+    skipped: int = 0
+    """Documents the archive already holds whole: not requested at all."""
+    new_blobs: int = 0
+    retries: int = 0
+    offsite_filtered: int = 0
+    robots_forbidden: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    failing: list[dict[str, str]] = field(default_factory=list)
+    reports: dict[str, bool] = field(default_factory=dict)
+    """Report key → whether this run archived its bytes for the first time."""
+    years: set[int] = field(default_factory=set)
+    """Report years the column lists tonight."""
+    crashes: list[str] = field(default_factory=list)
+    """Exceptions raised while walking the source (a family module's bug, a page it cannot take)."""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def error(self, kind: str, url: str | None = None) -> None:
+        self.errors[kind] += 1
+        if url and len(self.failing) < FAILING_LISTED:
+            self.failing.append({"kind": kind, "url": url})
+
+    def report(self, key: str, year: int | None, new: bool = False) -> None:
+        self.reports[key] = self.reports.get(key, False) or new
+        if year:
+            self.years.add(int(year))
+
+
+class SourceContext:
+    """One source being walked in a shared engine (see the module docstring for what families use)."""
+
+    def __init__(self, source: Source, spider: GenericSpider) -> None:
+        self.source = source
+        self.spider = spider
+        self.family: Any = None
+        self.logger = logging.LoggerAdapter(logging.getLogger(f"govreports.{source.id}"), {"spider": spider})
+        self.tally = SourceTally()
+        self.state = SourceState(source.id)
+        self.children: dict[str, list[str]] = {}
+        """Page URL → the attachment URLs it links to (this run), for the crawl state."""
+        self.checked: dict[str, datetime] = {}
+        """Document URL → when a conditional request found it unchanged."""
+        self.outstanding: set[int] = set()
+        self.starting = True
+        self.finished = False
+        self.failure: str | None = None
+        """Why the source could not be crawled at all (unreadable state, unknown family), when it could not."""
+        self.deadline = float("inf")
+        self.finish_reason = "finished"
+
+    def __repr__(self) -> str:
+        return f"<SourceContext {self.source.id}>"
+
+    # The family interface -----------------------------------------------------------------------------------------
+
+    @property
+    def parse_list(self) -> Any:
+        return self.spider.parse_list
+
+    @property
+    def errback(self) -> Any:
+        return self.spider.errback
+
+    def request(self, url: str, role: str, callback: Any = None, **kwargs: Any) -> Request:
+        """A request of this source with the crawler's meta; every request gets the errback and robots override."""
+        meta: dict[str, Any] = kwargs.pop("meta", {})
+        meta["role"] = role
+        meta[SOURCE_ID] = self.source.id
+        if not self.source.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        if role == "attachment":
+            callback = callback or self.spider.parse_attachment
+        elif role == "page":
+            callback = callback or self.spider.parse_page
+        return Request(url, callback=callback, errback=self.spider.errback, meta=meta, **kwargs)
+
+    def item(
+        self, url: str, text: str, parent_url: str, extra_titles: tuple[str, ...] | list[str] = (),
+        role: str | None = None,
+    ) -> Request:
+        """A listed item: a report page, or a file listed directly (``role`` forces attachment or page)."""
+        guess = recognise(text, self.source.organ)
+        for other in extra_titles:
+            if guess.is_report:
+                break
+            guess = recognise(other, self.source.organ)
+        report = self.report_of(text, guess) if guess.is_report else None
+        role = role or ("attachment" if self.is_attachment(url) else "page")
+        meta = {"parent_url": parent_url, "link_text": text, "title": text, "report": report}
+        return self.request(url, role, meta=meta)
+
+    def report_of(self, title: str, guess: Any) -> dict[str, Any]:
+        return {"key": report_key(title), "agency": guess.agency, "year": guess.year, "title": title}
+
+    def is_attachment(self, url: str) -> bool:
+        hints = self.source.hints
+        path = urlsplit(url).path
+        return pages.extension(url) in hints.attachment_extensions or any(
+            fragment in path for fragment in hints.attachment_paths
+        )
+
+    def error(self, kind: str, url: str | None = None, message: str | None = None) -> None:
+        """Count a problem of this source by kind (health shows it); ``message`` goes to the log."""
+        self.tally.error(kind, url)
+        if message:
+            self.logger.warning("%s: %s", url or self.source.id, message)
+
+    # Bookkeeping --------------------------------------------------------------------------------------------------
+
+    def open(self, deadline_seconds: float) -> None:
+        self.tally.started_at = datetime.now(UTC)
+        self.deadline = time.monotonic() + deadline_seconds
+
+    def past_deadline(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    @property
+    def idle(self) -> bool:
+        return not self.starting and not self.outstanding and not self.finished
+
+
+def source_id_of(request: Request | Response | None) -> str | None:
+    if request is None:
+        return None
+    return request.meta.get(SOURCE_ID) if isinstance(request, Request) else \
+        (request.meta.get(SOURCE_ID) if request.request is not None else None)
+
+
+def context_of(crawler: Crawler, request: Request | Response | None) -> SourceContext | None:
+    """The context of the source a request (or response) belongs to; None for framework requests (robots.txt)."""
+    spider = crawler.spider
+    contexts = getattr(spider, "contexts", None)
+    source_id = source_id_of(request)
+    return contexts.get(source_id) if contexts is not None and source_id else None
+
+
+def source_of(crawler: Crawler, request: Request | Response | None) -> Source | None:
+    context = context_of(crawler, request)
+    return context.source if context is not None else None
+
+
+def loopback_allowed(crawler: Crawler, request: Request) -> bool:
+    """Whether ``request`` may reach loopback addresses: its source is a replica on this machine (``local``); a
+    framework request (robots.txt) may when a local source of this crawl lives on its host."""
+    context = context_of(crawler, request)
+    if context is not None:
+        return context.source.local
+    host = urlsplit(request.url).hostname or ""
+    contexts: dict[str, SourceContext] = getattr(crawler.spider, "contexts", {})
+    return any(c.source.local and host in c.source.domains() for c in contexts.values())
