@@ -8,8 +8,8 @@ back to the engine after its delay (``call_later``), the original request ends w
 spider does not count as a failure), and the spider stays open while retries are pending.
 
 A host that does not resolve or refuses connections is not retried: it is marked unreachable and the rest of its
-requests fail at once with the same reason. A host that keeps failing (timeouts, 5xx) ``RETRY_HOST_GIVE_UP`` times
-in a row without one answer is given up the same way. ``crawler.retrying`` (host → attempt, reason, wait) and
+requests fail at once with the same reason. A host that times out (or drops connections) ``RETRY_HOST_GIVE_UP``
+times in a row without one answer is given up the same way; an HTTP answer, even a 503, resets the count. ``crawler.retrying`` (host → attempt, reason, wait) and
 ``crawler.unreachable`` (host → reason) are what live progress shows.
 """
 
@@ -112,12 +112,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         host = urlparse_cached(request).hostname or ""
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             self._answered(host)
+            if not 500 <= response.status < 600:
+                self.retrying.pop(host, None)
             return response
         reason = f"http_{response.status}"
-        if self._failed(host, reason):
-            return response
+        self._answered(host)  # an answer, even a 503, says the host is there
         retry = self._retry(request, reason)
         if retry is None:
+            self.retrying.pop(host, None)
             return response
         self._later(retry, host, reason, self._retry_after(response))
         raise RetryLater(f"{request.url}: {reason}, retried later")
@@ -136,6 +138,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return None
         retry = self._retry(request, exception)
         if retry is None:
+            self.retrying.pop(host, None)
             return None
         self._later(retry, host, reason, None)
         raise RetryLater(f"{request.url}: {reason}, retried later")
@@ -144,7 +147,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def _answered(self, host: str) -> None:
         self.failures_in_a_row.pop(host, None)
-        self.retrying.pop(host, None)
 
     def _failed(self, host: str, reason: str) -> bool:
         """Count a failure of ``host``; True when it is given up now (too many in a row without an answer)."""
