@@ -9,8 +9,9 @@ spider does not count as a failure), and the spider stays open while retries are
 
 A host that does not resolve or refuses connections is not retried: it is marked unreachable and the rest of its
 requests fail at once with the same reason. A host that times out (or drops connections) ``RETRY_HOST_GIVE_UP``
-times in a row without one answer is given up the same way; an HTTP answer, even a 503, resets the count. ``crawler.retrying`` (host → attempt, reason, wait) and
-``crawler.unreachable`` (host → reason) are what live progress shows.
+times in a row without one answer is given up the same way; an HTTP answer, even a 503, resets the count.
+``crawler.retrying`` (host → attempt, reason, wait) and ``crawler.unreachable`` (host → reason) are what live
+progress shows.
 """
 
 from __future__ import annotations
