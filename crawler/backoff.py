@@ -7,9 +7,10 @@ concurrency, and at thousands of sources a few dead portals would stall all the 
 back to the engine after its delay (``call_later``), the original request ends with :class:`RetryLater` (which the
 spider does not count as a failure), and the spider stays open while retries are pending.
 
-A host that does not resolve or refuses connections is not retried: it is marked unreachable and the rest of its
-requests fail at once with the same reason. A host that times out (or drops connections) ``RETRY_HOST_GIVE_UP``
-times in a row without one answer is given up the same way; an HTTP answer, even a 503, resets the count.
+A host that does not resolve or refuses connections is not retried: it is marked unreachable (by host and port:
+a portal may answer on one port and refuse on another) and the rest of its requests fail at once. A host that times
+out (or drops connections) ``RETRY_HOST_GIVE_UP`` times in a row without one answer is given up the same way; an
+HTTP answer, even a 503, resets the count.
 ``crawler.retrying`` (host → attempt, reason, wait) and ``crawler.unreachable`` (host → reason) are what live
 progress shows.
 """
@@ -104,13 +105,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return middleware
 
     def process_request(self, request: Request) -> None:
-        host = urlparse_cached(request).hostname or ""
+        host = urlparse_cached(request).netloc
         kind = self.unreachable.get(host)
         if kind is not None and not request.meta.get("dont_retry"):
             raise HostUnreachable(host, kind)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
-        host = urlparse_cached(request).hostname or ""
+        host = urlparse_cached(request).netloc
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             self._answered(host)
             if not 500 <= response.status < 600:
@@ -126,7 +127,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         raise RetryLater(f"{request.url}: {reason}, retried later")
 
     def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
-        host = urlparse_cached(request).hostname or ""
+        host = urlparse_cached(request).netloc
         kind = _unreachable_kind(exception)
         if kind is not None:
             self.unreachable.setdefault(host, kind)

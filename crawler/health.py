@@ -7,8 +7,10 @@ taken from the source's own tally:
 * ``failed`` — it could not start (unreadable state), its walk crashed (an exception in its family module), the
   crawl ended before it was walked, or not one response succeeded;
 * ``degraded`` — it answered, but lists no report, or fewer report years than the column listed before
-  (``expected_years`` in its crawl state), or ran out of its time budget, or some requests failed;
-* ``ok`` — otherwise.
+  (``expected_years`` in its crawl state), or list pages failed or the time budget ran out (the column was not
+  walked to its end);
+* ``ok`` — otherwise; documents that failed (a dead link, a withdrawn page) are counted and named in the record
+  but do not degrade the column: the walk was complete and the portal's own link is broken.
 
 ``reasons`` names each finding in words, ``failing_urls`` the first URLs that failed and how. The run's records
 are written together, ``{archive}/health/<day>/<run_id>.json`` (one file per crawl process, not one per source).
@@ -42,6 +44,7 @@ def judge(context: SourceContext, run_id: str, accept_after: int = ACCEPT_FEWER_
     tally = context.tally
     meta = context.state.meta if context.state is not None else {}
     expected = sorted(int(year) for year in meta.get("expected_years", []))
+    previous = meta.get("last_status")
     listed = sorted(tally.years)
     reasons: list[str] = []
     answered = tally.ok + tally.unchanged + tally.skipped
@@ -63,8 +66,9 @@ def judge(context: SourceContext, run_id: str, accept_after: int = ACCEPT_FEWER_
             missing = sorted(set(expected) - set(listed))
             reasons.append(f"lists {len(listed)} report years ({_years(listed)}), used to list {len(expected)} "
                            f"({_years(expected)}); missing {_years(missing)}")
-        if tally.errors:
-            reasons.append("errors: " + ", ".join(f"{kind} ×{count}" for kind, count in sorted(tally.errors.items())))
+        if tally.list_errors:
+            kinds = ", ".join(f"{kind} ×{count}" for kind, count in sorted(tally.list_errors.items()))
+            reasons.append(f"list pages failed ({kinds}): the column was not walked to its end")
         status = "degraded" if reasons else "ok"
     if context.state is not None and status != "failed":
         short = int(meta.get("fewer_years_nights", 0))
@@ -75,12 +79,14 @@ def judge(context: SourceContext, run_id: str, accept_after: int = ACCEPT_FEWER_
             if listed:
                 meta["expected_years"] = listed
     if context.state is not None:
-        meta.update(last_status=status, last_run_id=run_id)
+        meta.update(last_status=status, last_reasons=reasons, last_run_id=run_id,
+                    last_finished_at=(tally.finished_at or datetime.now(UTC)).isoformat())
     started, finished = tally.started_at, tally.finished_at or datetime.now(UTC)
     return {
         "run_id": run_id,
         "source_id": context.source.id,
         "status": status,
+        "previous_status": previous,
         "reasons": reasons,
         "finish_reason": context.finish_reason,
         "pages_fetched": tally.fetched,
@@ -109,13 +115,27 @@ def judge(context: SourceContext, run_id: str, accept_after: int = ACCEPT_FEWER_
 def not_crawled(source_id: str, run_id: str, reason: str) -> dict[str, Any]:
     """The record of a source the crawl never reached."""
     return {
-        "run_id": run_id, "source_id": source_id, "status": "failed", "reasons": [reason],
+        "run_id": run_id, "source_id": source_id, "status": "failed", "previous_status": None, "reasons": [reason],
         "finish_reason": "not_started", "pages_fetched": 0, "responses": 0, "responses_ok": 0, "unchanged": 0,
         "not_modified": 0, "skipped": 0, "reports_found": 0, "new_reports": 0, "report_years": [],
         "expected_years": [], "new_blobs": 0, "errors": {"not_started": 1}, "error_count": 1, "failing_urls": [],
         "retries": 0, "offsite_filtered": 0, "robots_forbidden": 0, "started_at": None,
         "finished_at": datetime.now(UTC).isoformat(), "elapsed_seconds": 0.0,
     }
+
+
+def night_overview(archive: str | Location, since: datetime) -> dict[str, Any]:
+    """Every source crawled since ``since`` by its latest record: which failed and which degraded, and why."""
+    latest: dict[str, dict[str, Any]] = {}
+    for summary in recent_summaries(archive, since):
+        for record in summary.get("sources", []):
+            held = latest.get(record["source_id"])
+            if held is None or (record.get("finished_at") or "") >= (held.get("finished_at") or ""):
+                latest[record["source_id"]] = record
+    flagged = {status: {r["source_id"]: {"reasons": r.get("reasons", []), "failing_urls": r.get("failing_urls", [])[:5]}
+                        for r in latest.values() if r["status"] == status} for status in ("failed", "degraded")}
+    return {"sources": len(latest), "failed": dict(sorted(flagged["failed"].items())),
+            "degraded": dict(sorted(flagged["degraded"].items()))}
 
 
 def summary_name(run_id: str, when: datetime | None = None) -> str:

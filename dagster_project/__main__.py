@@ -39,7 +39,10 @@ def nightly(args: argparse.Namespace) -> int:
         summary = run_nightly(instance, defs, datetime.now(UTC))
     if args.summary:
         args.summary.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    return 0 if summary["registry_run_succeeded"] and all(run["succeeded"] for run in summary["parse_runs"]) else 1
+    if summary["failed_sources"]:
+        print(f"failed sources: {', '.join(summary['failed_sources'])}", file=sys.stderr, flush=True)
+    healthy = summary["registry_run_succeeded"] and not summary["failed_sources"]
+    return 0 if healthy and all(run["succeeded"] for run in summary["parse_runs"]) else 1
 
 
 def ui(args: argparse.Namespace) -> int:

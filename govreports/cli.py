@@ -247,17 +247,22 @@ def _print_main_summary(settings: Settings, summary: dict) -> None:
 
     console = Console()
     crawls = Table(title="Tonight's crawl, per source")
-    for column in ("source", "health", "pages", "reports found", "new", "errors"):
+    for column in ("source", "health", "pages", "reports found", "new", "errors", "why"):
         crawls.add_column(column)
+    colours = {"ok": "green", "degraded": "yellow", "failed": "red"}
     for row in summary["sources"]:
         figures = (row.get(key) for key in ("pages", "reports_found", "new_reports", "errors"))
-        health = "ok" if row["healthy"] else "FAILED"
-        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures))
+        health = f"[{colours.get(row['status'], 'white')}]{row['status']}[/]"
+        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures),
+                       "; ".join(row.get("reasons") or []))
     console.print(crawls)
     with catalog.connect(settings) as connection:
         counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
         sample = run_query(connection, SAMPLE_SQL, [])
     healthy = sum(1 for row in summary["sources"] if row["healthy"])
+    if summary.get("failed_sources"):
+        click.echo(f"FAILED sources: {', '.join(summary['failed_sources'])} (their reasons are above and in the "
+                   f"Dagster UI: archived_documents, partitions)", err=True)
     new = sum(run.get("new") or 0 for run in summary["parse_runs"])  # reports new to the warehouse tonight
     click.echo(
         f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']}  new tonight: {new}  "

@@ -44,6 +44,7 @@ SOURCE_ID = "source_id"
 LIFECYCLE = "lifecycle"
 """The request meta key identifying one logical request across its retries and redirects."""
 FAILING_LISTED = 20
+LIST_ROLES = frozenset({"list", "api"})
 """At most this many failing URLs are kept per source (health names them)."""
 
 
@@ -66,6 +67,8 @@ class SourceTally:
     offsite_filtered: int = 0
     robots_forbidden: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    list_errors: Counter[str] = field(default_factory=Counter)
+    """Errors of list pages and list APIs: the column was not walked to its end."""
     failing: list[dict[str, str]] = field(default_factory=list)
     reports: dict[str, bool] = field(default_factory=dict)
     """Report key → whether this run archived its bytes for the first time."""
@@ -76,10 +79,12 @@ class SourceTally:
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
-    def error(self, kind: str, url: str | None = None) -> None:
+    def error(self, kind: str, url: str | None = None, role: str | None = None) -> None:
         self.errors[kind] += 1
+        if role in LIST_ROLES:
+            self.list_errors[kind] += 1
         if url and len(self.failing) < FAILING_LISTED:
-            self.failing.append({"kind": kind, "url": url})
+            self.failing.append({"kind": kind, "url": url, "role": role or ""})
 
     def report(self, key: str, year: int | None, new: bool = False) -> None:
         self.reports[key] = self.reports.get(key, False) or new
@@ -160,9 +165,9 @@ class SourceContext:
             fragment in path for fragment in hints.attachment_paths
         )
 
-    def error(self, kind: str, url: str | None = None, message: str | None = None) -> None:
+    def error(self, kind: str, url: str | None = None, message: str | None = None, role: str | None = None) -> None:
         """Count a problem of this source by kind (health shows it); ``message`` goes to the log."""
-        self.tally.error(kind, url)
+        self.tally.error(kind, url, role)
         if message:
             self.logger.warning("%s: %s", url or self.source.id, message)
 

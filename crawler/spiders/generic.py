@@ -211,7 +211,8 @@ class GenericSpider(Spider):
             elif kind == "offsite":
                 context.tally.offsite_filtered += 1
             else:
-                context.error(kind, request.url if request is not None else None)
+                context.error(kind, request.url if request is not None else None,
+                              role=request.meta.get("role") if request is not None else None)
         finally:
             self.done(request)
 
@@ -240,7 +241,8 @@ class GenericSpider(Spider):
             where = failure.frames[-1] if failure.frames else None
             place = f" at {where[1].rsplit('/', 2)[-1]}:{where[2]}" if where else ""
             context.tally.crashes.append(f"{type(error).__name__}: {error}{place}"[:300])
-            context.tally.error("crash", request.url if request is not None else None)
+            context.tally.error("crash", request.url if request is not None else None,
+                                request.meta.get("role") if request is not None else None)
         self.done(request)
 
     def _spider_idle(self, spider: Spider) -> None:

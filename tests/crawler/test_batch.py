@@ -111,7 +111,7 @@ sys.exit(main(sys.argv[1:]))
     assert hanging["status"] == "failed" and "timeout" in hanging["reasons"][0], hanging
     assert crashed["status"] == "failed", crashed
     assert crashed["reasons"][0].startswith("crashed: RuntimeError: the family module cannot take this page")
-    assert crashed["failing_urls"][0] == {"kind": "crash", "url": crashed["failing_urls"][0]["url"]}
+    assert crashed["failing_urls"][0]["kind"] == "crash" and crashed["failing_urls"][0]["role"] == "list"
     assert crashed["failing_urls"][0]["url"].endswith("index_2.html")
     assert dead_record["status"] == "failed" and dead_record["retries"] == 0  # refused: given up at once
     assert dead_record["elapsed_seconds"] < 5
@@ -175,7 +175,7 @@ def test_retries_show_in_live_progress_and_unreachable_hosts_are_given_up_at_onc
     assert {entry["reason"] for entry in retrying} == {"http_503"}
     assert all(entry["source"] == "replica-column-00000" and entry["of"] == 3 for entry in retrying)
     gave_up = {host: kind for line in lines for host, kind in line.get("unreachable", {}).items()}
-    assert gave_up.get("127.0.0.1") == "connection_refused"
+    assert "connection_refused" in [kind for host, kind in gave_up.items() if host.startswith("127.0.0.1:")]
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     health = {record["source_id"]: record for record in summary["sources"]}
     assert health["replica-column-00000"]["status"] == "ok", health["replica-column-00000"]

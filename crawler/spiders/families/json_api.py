@@ -63,7 +63,7 @@ def parse_list(spider: SourceContext, response: Response) -> Iterator[Request]:
     try:
         data = json.loads(response.body)
     except ValueError:
-        spider.error("bad_json", response.url, "the list API did not answer JSON")
+        spider.error("bad_json", response.url, "the list API did not answer JSON", role="api")
         return
     records = _dig(data, hints.items_path) or []
     for record in records if isinstance(records, list) else []:
