@@ -13,7 +13,7 @@ from typing import Any
 
 import dagster as dg
 
-from dagster_project.defs.resources import CRAWL_HEALTHY
+from dagster_project.defs.archive import CRAWL_HEALTHY
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 

@@ -16,18 +16,24 @@ import sys
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import dagster as dg
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData,  # what AssetCheckResult fills in itself; not exported
+)
 
 from crawler.health import night_overview
 from crawler.sources import load_sources
 from dagster_project.defs.partitions import SOURCES_PARTITION, new_source_ids, sources_partitions
-from dagster_project.defs.resources import CRAWL_HEALTHY, DataDirectory, PipesCrawler, SourceFiles
+from dagster_project.defs.resources import DataDirectory, PipesCrawler, SourceFiles
 from pipelines.archive.state import CrawlState
 
 warnings.filterwarnings("ignore", message=r".*`backfill_policy`.*", category=dg.BetaWarning)
 """Single-run backfills are beta in Dagster 1.13; they are what makes one run per shard, so we accept it."""
 
+CRAWL_HEALTHY = "crawl_healthy"
+"""The per-source check: a dead portal fails it (ERROR), a degraded column fails it as a warning (WARN)."""
 EVERY_SOURCE_HEALTHY = "every_source_healthy"
 """The night's overview check: every source crawled in the last ``NIGHT`` by its latest crawl."""
 NIGHT = timedelta(hours=20)
@@ -64,6 +70,56 @@ every_source_healthy = dg.AssetCheckSpec(
 )
 
 
+def partition_metadata(record: dict[str, Any]) -> dict[str, Any]:
+    """A source's health record as partition metadata: the figures, and the why when it is not ok."""
+    metadata: dict[str, Any] = {
+        "status": record["status"],
+        "pages": record["pages_fetched"],
+        "reports_found": record["reports_found"],
+        "new_reports": record["new_reports"],
+        "errors": record["error_count"],
+        "skipped": record.get("skipped", 0),
+        "run_id": record["run_id"],
+    }
+    if record["status"] != "ok":
+        metadata["why"] = dg.MetadataValue.text("; ".join(record.get("reasons", [])))
+        metadata["reasons"] = dg.MetadataValue.json(record.get("reasons", []))
+        metadata["errors_by_kind"] = dg.MetadataValue.json(record.get("errors", {}))
+        metadata["failing_urls"] = dg.MetadataValue.json(record.get("failing_urls", []))
+    return metadata
+
+
+def partition_events(
+    context: dg.AssetExecutionContext, records: list[dict[str, Any]]
+) -> Iterator[dg.AssetMaterialization]:
+    """Per source: a materialization of its partition when it crawled (yielded, so it is stored at once), then a
+    ``crawl_healthy`` evaluation aimed at it when the source is not ok — or was not last time, so that a source
+    that recovered turns green. A failed source gets only the failed evaluation."""
+    asset_key = context.assets_def.key
+    for record in records:
+        if record["status"] != "failed":
+            yield dg.AssetMaterialization(asset_key, partition=record["source_id"], metadata=partition_metadata(record))
+    for record in records:
+        if record["status"] == "ok" and record.get("previous_status") in (None, "ok"):
+            continue  # ~14 ms of sqlite per evaluation: healthy sources say so in their materialization
+        partition = record["source_id"]
+        target = None
+        if record["status"] != "failed":
+            latest = context.instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=asset_key, asset_partitions=[partition]), limit=1
+            ).records
+            if latest:
+                target = AssetCheckEvaluationTargetMaterializationData(
+                    storage_id=latest[0].storage_id, run_id=latest[0].run_id, timestamp=latest[0].timestamp
+                )
+        context.log_event(dg.AssetCheckEvaluation(
+            asset_key=asset_key, check_name=CRAWL_HEALTHY, partition=partition,
+            passed=record["status"] == "ok", metadata=partition_metadata(record),
+            severity=dg.AssetCheckSeverity.ERROR if record["status"] == "failed" else dg.AssetCheckSeverity.WARN,
+            target_materialization_data=target,
+        ))
+
+
 @dg.asset(
     group_name="archive",
     deps=[source_registry],
@@ -79,7 +135,7 @@ def archived_documents(
     data_directory: DataDirectory,
     source_files: SourceFiles,
     pipes_crawler: PipesCrawler,
-) -> Iterator[dg.AssetCheckResult]:
+) -> Iterator[dg.AssetCheckResult | dg.AssetMaterialization]:
     """Every response of the portals of this run's partitions, archived untouched; per source: pages, reports
     found, new reports, errors — and the reasons when it is not healthy."""
     registered = {source.id for source in load_sources(source_files.path)}
@@ -93,6 +149,7 @@ def archived_documents(
         "--log-level", "WARNING",
     ]  # fmt: skip
     summary = pipes_crawler.run(context, command, source_ids)
+    yield from partition_events(context, summary["sources"])
     overview = night_overview(data_directory.settings.archive, datetime.now(UTC) - NIGHT)
     yield dg.AssetCheckResult(
         check_name=EVERY_SOURCE_HEALTHY,
@@ -102,6 +159,8 @@ def archived_documents(
             "sources_crawled": overview["sources"],
             "failed_count": len(overview["failed"]),
             "degraded_count": len(overview["degraded"]),
+            "failed_sources": dg.MetadataValue.text(", ".join(list(overview["failed"])[:LISTED]) or "none"),
+            "degraded_sources": dg.MetadataValue.text(", ".join(list(overview["degraded"])[:LISTED]) or "none"),
             "failed": dg.MetadataValue.json(dict(list(overview["failed"].items())[:LISTED])),
             "degraded": dg.MetadataValue.json(dict(list(overview["degraded"].items())[:LISTED])),
         },

@@ -64,50 +64,17 @@ class WarehouseCatalog(dg.ConfigurableResource):
             connection.close()
 
 
-CRAWL_HEALTHY = "crawl_healthy"
-"""The per-source check: a dead portal fails it (ERROR), a degraded column fails it as a warning (WARN)."""
-FIGURES = ("pages_fetched", "reports_found", "new_reports", "error_count", "skipped", "unchanged")
-
-
-def _figures(record: dict[str, Any]) -> dict[str, Any]:
-    """A source's health record as partition metadata: the figures, and the why when it is not ok."""
-    metadata: dict[str, Any] = {
-        "status": record["status"],
-        "pages": record["pages_fetched"],
-        "reports_found": record["reports_found"],
-        "new_reports": record["new_reports"],
-        "errors": record["error_count"],
-        "skipped": record.get("skipped", 0),
-        "run_id": record["run_id"],
-    }
-    if record["status"] != "ok":
-        metadata["reasons"] = dg.MetadataValue.json(record.get("reasons", []))
-        metadata["errors_by_kind"] = dg.MetadataValue.json(record.get("errors", {}))
-        metadata["failing_urls"] = dg.MetadataValue.json(record.get("failing_urls", []))
-    return metadata
-
-
 class PipesCrawler(dg.ConfigurableResource):
-    """Runs ``python -m crawler.run`` for a batch of sources as a dagster-pipes child and turns what it reports —
-    one health record per source — into events of each source's partition.
+    """Runs ``python -m crawler.run`` for a batch of sources as a dagster-pipes child and returns what it reported:
+    the run's summary with one health record per source (the asset turns them into per-partition events).
 
-    A source that crawled (ok or degraded) gets a materialization of its partition with its figures; one that
-    failed gets none, so when the step then fails its partition shows failed (red), with the reasons in the failed
-    check evaluation of that partition. The per-source check is evaluated for every source that is not ok, and
-    for one that was not ok last time (so a recovered source turns green); ``evaluate_healthy`` evaluates it for
-    every healthy source too, at ~14 ms CPU more per source on the embedded sqlite storage (measured by
-    benchmarks/nightly_scale.py).
+    Dagster's PipesSubprocessClient treats every non-zero exit as a crash and drops what the child reported, but
+    the crawler exits 1 when a portal failed *after* reporting it: that is per-source health, not a crash to
+    retry. So a child that reported its sources completes the call whatever its exit status; one that did not
+    (killed, crashed, bad arguments) raises, and the asset's RetryPolicy retries the step.
     """
 
-    evaluate_healthy: bool = False
-
-    def run(
-        self,
-        context: dg.AssetExecutionContext,
-        command: list[str],
-        source_ids: list[str],
-    ) -> dict[str, Any]:
-        """Crawl ``source_ids``; log their partitions' events; return the run's summary (``sources`` included)."""
+    def run(self, context: dg.AssetExecutionContext, command: list[str], source_ids: list[str]) -> dict[str, Any]:
         with dg.open_pipes_session(
             context=context,
             context_injector=dg.PipesTempFileContextInjector(),
@@ -119,23 +86,10 @@ class PipesCrawler(dg.ConfigurableResource):
             env = {**os.environ, **session.get_bootstrap_env_vars()}
             process = subprocess.run(command, env=env, stdout=STDERR, check=False)
         messages = session.get_custom_messages()
-        records = [message["record"] for message in messages if message.get("kind") == SOURCE_MESSAGE]
         summary = next((message for message in messages if message.get("kind") == "summary"), None)
         if summary is None:
             raise dg.Failure(f"the crawl exited with status {process.returncode} without reporting its sources")
-        asset_key = context.assets_def.key
-        for record in records:
-            partition = record["source_id"]
-            if record["status"] != "failed":
-                context.log_event(dg.AssetMaterialization(asset_key, partition=partition, metadata=_figures(record)))
-            if record["status"] != "ok" or record.get("previous_status") not in (None, "ok") or \
-                    self.evaluate_healthy:
-                failed = record["status"] == "failed"
-                context.log_event(dg.AssetCheckEvaluation(
-                    asset_key=asset_key, check_name=CRAWL_HEALTHY, partition=partition,
-                    passed=record["status"] == "ok", metadata=_figures(record),
-                    severity=dg.AssetCheckSeverity.ERROR if failed else dg.AssetCheckSeverity.WARN,
-                ))
+        records = [message["record"] for message in messages if message.get("kind") == SOURCE_MESSAGE]
         return {**summary, "sources": records}
 
 

@@ -111,7 +111,9 @@ def _night(instance: dg.DagsterInstance, resources: dict, served: replicas.Serve
     keys = list(instance.get_dynamic_partitions(SOURCES_PARTITION))  # one shard: a single run over the range
     night.crawl = dg.materialize(
         [*ASSETS, *CRAWL_CHECKS],
-        selection=[archive.archived_documents],
+        # as the nightly job: crawl_healthy is not planned for the whole range (the crawl evaluates it per source)
+        selection=dg.AssetSelection.assets(archive.archived_documents)
+        - dg.AssetSelection.checks(archive.crawl_healthy),
         tags=range_tags(keys),
         instance=instance,
         resources=resources,

@@ -12,9 +12,9 @@ import yaml
 import replicas
 from dagster_project.definitions import defs
 from dagster_project.defs import archive
-from dagster_project.defs.archive import EVERY_SOURCE_HEALTHY
+from dagster_project.defs.archive import CRAWL_HEALTHY, EVERY_SOURCE_HEALTHY
 from dagster_project.defs.partitions import RANGE_END_TAG, RANGE_START_TAG, SOURCES_PARTITION, sources_partitions
-from dagster_project.defs.resources import CRAWL_HEALTHY, CrawlShards, SourceFiles
+from dagster_project.defs.resources import CrawlShards, SourceFiles
 from dagster_project.nightly import crawl_outcomes
 from tests.dagster.conftest import BROKEN, DEGRADED, HEALTHY, Nights, check_results, figures_of, step_failures
 
