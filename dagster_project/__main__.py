@@ -36,7 +36,7 @@ def nightly(args: argparse.Namespace) -> int:
     from dagster_project.nightly import run_nightly
 
     with dg.DagsterInstance.get() as instance:
-        summary = run_nightly(instance, defs, datetime.now(UTC))
+        summary = run_nightly(instance, defs, datetime.now(UTC), parse=not args.crawl_only)
     if args.summary:
         args.summary.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     if summary["failed_sources"]:
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("nightly", help="run tonight's job now, in process")
     run.add_argument("--summary", type=Path, help="write the figures as JSON to this file")
+    run.add_argument("--crawl-only", action="store_true", help="sync the registry and crawl; no parse run")
     run.set_defaults(handler=nightly)
     web = commands.add_parser("ui", help="open the Dagster UI on the data directory")
     web.add_argument("--host", default="127.0.0.1")

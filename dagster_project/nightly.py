@@ -58,8 +58,11 @@ def scheduled_requests(defs: dg.Definitions, instance: dg.DagsterInstance, name:
         return list(defs.resolve_schedule_def(name).evaluate_tick(context).run_requests or [])
 
 
-def run_nightly(instance: dg.DagsterInstance, defs: dg.Definitions, now: datetime) -> dict[str, Any]:
-    """Sync the registry, crawl every source, parse and refresh; return what each step reported."""
+def run_nightly(
+    instance: dg.DagsterInstance, defs: dg.Definitions, now: datetime, parse: bool = True
+) -> dict[str, Any]:
+    """Sync the registry, crawl every source, parse and refresh (unless ``parse`` is False); return what each step
+    reported."""
     registry = defs.resolve_job_def("sync_source_registry").execute_in_process(instance=instance, run_config=QUIET)
     crawl_job = defs.resolve_job_def("crawl_sources")
     sources: list[dict[str, Any]] = []
@@ -80,7 +83,7 @@ def run_nightly(instance: dg.DagsterInstance, defs: dg.Definitions, now: datetim
                       flush=True)
     parse_job = defs.resolve_job_def("parse_and_refresh")
     parse_runs = []
-    for request in scheduled_requests(defs, instance, "nightly_parse", now):
+    for request in scheduled_requests(defs, instance, "nightly_parse", now) if parse else []:
         result = parse_job.execute_in_process(
             instance=instance, tags=request.tags, run_config=QUIET, raise_on_error=False
         )
