@@ -23,7 +23,7 @@ from pipelines.document import layout, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.model import Document
-from pipelines.findings import Finding, Severity
+from pipelines.findings import FindingsLog
 
 MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
@@ -43,6 +43,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     except pdfium.PdfiumError as error:
         raise UnreadableDocument(source, f"not a readable PDF: {error}") from error
     document = Document(source=source, sha256=sha256, media_type=MEDIA_TYPE)
+    log = FindingsLog(source, "document", document.findings)
     try:
         count = len(pdf)
         if count > MAX_PAGES:
@@ -51,7 +52,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         for index in range(count):
             page = pdf[index]
             try:
-                pages.append(_page(page, index + 1, document, source))
+                pages.append(_page(page, index + 1, log))
             finally:
                 page.close()
         document.blocks = layout.build_blocks(pages, document.findings, source)
@@ -66,7 +67,7 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
     return title or None
 
 
-def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) -> PageContent:
+def _page(page: pdfium.PdfPage, number: int, log: FindingsLog) -> PageContent:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
@@ -87,40 +88,31 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
         if (x1 - x0) * (y1 - y0) >= _IMAGE_SHARE / 2 * area
         and sum(1 for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1) < _FEW_GLYPHS
     )
-    where = f"{source}, page {number}"
+    where = f"{log.source}, page {number}"
     if (garbage and garbage >= _GARBAGE_SHARE * (len(glyphs) + garbage)) or cid >= 3:
-        document.findings.append(
-            Finding(
-                "document.broken_font",
-                Severity.WARNING,
-                f"page {number}: the text layer does not map to characters (broken font encoding); not read",
-                location=where,
-                values={"page": number, "unmapped": garbage, "cid": cid},
-                stage="document",
-            )
+        log.warning(
+            "document.broken_font",
+            f"page {number}: the text layer does not map to characters (broken font encoding); not read",
+            where,
+            page=number,
+            unmapped=garbage,
+            cid=cid,
         )
         glyphs = []
     elif images and (not glyphs or (bare >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
-        document.findings.append(
-            Finding(
-                "document.image_page",
-                Severity.WARNING,
-                f"tables are images on page {number}: the page is an image without a text layer; nothing on it is read",
-                location=where,
-                values={"page": number},
-                stage="document",
-            )
+        log.warning(
+            "document.image_page",
+            f"tables are images on page {number}: the page is an image without a text layer; nothing on it is read",
+            where,
+            page=number,
         )
     elif bare >= _IMAGE_SHARE * area:
-        document.findings.append(
-            Finding(
-                "document.image_page",
-                Severity.WARNING,
-                f"page {number}: an image covers {bare / area:.0%} of the page; a table in it is not read",
-                location=where,
-                values={"page": number, "image_share": round(bare / area, 2)},
-                stage="document",
-            )
+        log.warning(
+            "document.image_page",
+            f"page {number}: an image covers {bare / area:.0%} of the page; a table in it is not read",
+            where,
+            page=number,
+            image_share=round(bare / area, 2),
         )
     return PageContent(number, width, height, glyphs, rules)
 
