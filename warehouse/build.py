@@ -1,6 +1,7 @@
 """Building the warehouse: every archived document not yet parsed by this parser version → tables → catalog.
 
-This is the one entry point the CLI (``govreports build``) and Dagster call. It reads the archive's manifest,
+This is the one entry point the CLI (``govreports build``) and Dagster call. It reads what the archive's manifest
+gained since the last build (a cursor kept beside the warehouse: the cost follows what is new, not the history),
 parses each new document (a document that cannot be read or parsed becomes a report row with status unreadable
 or failed and a finding — never a crash), resolves the organ, replaces the document's rows in the Parquet
 tables in batches, and refreshes the catalog once at the end.
@@ -8,6 +9,7 @@ tables in batches, and refreshes the catalog once at the end.
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.archive.manifest import read_manifest
+from pipelines.archive.location import Location
+from pipelines.archive.manifest import ManifestCursor, read_new
 from pipelines.archive.store import BlobStore
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.read import read_document
@@ -101,14 +104,18 @@ def build(
     """Parse what is new in the archive into the warehouse and refresh the catalog; ``rebuild`` re-parses all."""
     warehouse = Warehouse(settings.warehouse)
     registry = Registry.load(sources_dir)
-    manifest = read_manifest(settings.archive)
-    warehouse.write_file("documents", None, documents_table(manifest))
+    cursor = None if rebuild else _read_cursor(settings)
+    manifest, next_cursor = read_new(settings.archive, cursor)  # only what was archived since the last build
+    documents = documents_table(manifest)
+    if cursor is not None:
+        documents = pa.concat_tables([warehouse.read("documents"), documents], promote_options="default")
+    warehouse.write_file("documents", None, documents)
     existing = warehouse.read_all("reports", ["report_id", "sha256", "parser_version"])
     current = existing.filter(pc.equal(existing.column("parser_version"), PARSER_VERSION))
     done = set(current.column("sha256").to_pylist())
     known = set(existing.column("report_id").to_pylist())
     todo = pending(manifest, done, rebuild)
-    result = BuildResult(documents=len(set(manifest.column("sha256").to_pylist())), skipped=len(done))
+    result = BuildResult(documents=len(set(documents.column("sha256").to_pylist())), skipped=len(done))
     store = BlobStore(settings.archive)
     decisions: list[Decision] = []
     statuses: Counter[str] = Counter()
@@ -131,8 +138,28 @@ def build(
     names = pa.concat_tables([warehouse.read("organ_names"), decisions_table(decisions)])
     warehouse.write_file("organ_names", None, _latest_decisions(names))
     catalog.refresh(settings)
+    _write_cursor(settings, next_cursor)
     result.statuses, result.findings = dict(statuses), dict(severities)
     return result
+
+
+CURSOR = "_manifest_cursor.json"
+"""How far the warehouse has read the archive's manifest, and with which parser version (a new version reads all)."""
+
+
+def _read_cursor(settings: Settings) -> ManifestCursor | None:
+    try:
+        data = json.loads(Location(settings.warehouse).read_bytes(CURSOR))
+    except (FileNotFoundError, ValueError):
+        return None
+    if data.get("parser_version") != PARSER_VERSION:
+        return None
+    return ManifestCursor.from_json(json.dumps(data["manifest"]))
+
+
+def _write_cursor(settings: Settings, cursor: ManifestCursor) -> None:
+    data = {"parser_version": PARSER_VERSION, "manifest": json.loads(cursor.to_json())}
+    Location(settings.warehouse).write_bytes(CURSOR, json.dumps(data).encode())
 
 
 def _latest_decisions(names: pa.Table) -> pa.Table:
