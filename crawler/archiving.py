@@ -125,12 +125,11 @@ class ArchiveWriter:
             for row in self.fetched.pop(state.source_id, []):
                 state.merge_fetch(row)
             for url, links in children.items():
-                if url in state.entries:
-                    state.entries[url]["children"] = links
+                state.update(url, children=links)
             for url, when in checked.items():
-                if url in state.entries:
-                    state.entries[url]["checked_at"] = when
-            self.state.save(state)
+                state.update(url, checked_at=when)
+            if state.needs_save():  # a night that changed nothing of a source leaves its table alone
+                self.state.save(state)
         self.waiting = []
         self.last_flush = time.monotonic()
 

@@ -75,6 +75,14 @@ def report_key(title: str) -> str:
     return _SPACE.sub("", title)
 
 
+VOLATILE_META = frozenset({"last_run_id", "last_finished_at"})
+"""Meta that changes every night without saying anything new: not worth rewriting a table for."""
+
+
+def _lasting(meta: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in meta.items() if k not in VOLATILE_META}, sort_keys=True, default=str)
+
+
 @dataclass
 class SourceState:
     """One source's state: ``entries`` by URL, and ``meta`` (what the last runs listed, their status)."""
@@ -82,6 +90,25 @@ class SourceState:
     source_id: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    dirty: bool = True
+    """Whether the table must be written: a night that changed nothing of a source does not rewrite its table."""
+    _loaded_meta: str = ""
+
+    def loaded(self) -> SourceState:
+        """Mark as just read from storage (clean)."""
+        self.dirty = False
+        self._loaded_meta = _lasting(self.meta)
+        return self
+
+    def needs_save(self) -> bool:
+        return self.dirty or _lasting(self.meta) != self._loaded_meta
+
+    def update(self, url: str, **values: Any) -> None:
+        """Change fields of a held entry (a page's links, when it was last checked)."""
+        entry = self.entries.get(url)
+        if entry is not None and any(entry.get(name) != value for name, value in values.items()):
+            entry.update(values)
+            self.dirty = True
 
     def merge_fetch(self, row: dict[str, Any]) -> None:
         """Take a fetched document (a manifest row): newer than what the state holds, or another body, wins."""
@@ -103,6 +130,7 @@ class SourceState:
         if held is not None and held["sha256"] == row["sha256"] and entry["children"] is None:
             entry["children"] = held.get("children")  # the same body links to the same attachments
         self.entries[url] = entry
+        self.dirty = True
 
     def to_table(self) -> pa.Table:
         rows = [{name: entry.get(name) for name in COLUMNS} for entry in self.entries.values()]
@@ -172,7 +200,7 @@ class CrawlState:
         try:
             data = self.location.read_bytes(name)
         except FileNotFoundError:
-            return SourceState(source_id)
+            return SourceState(source_id).loaded()
         try:
             table = pq.read_table(io.BytesIO(data))
             raw = (table.schema.metadata or {}).get(META_KEY)
@@ -184,7 +212,7 @@ class CrawlState:
             ) from error
         meta.pop("source_id", None)
         entries = {row["url"]: row for row in table.to_pylist()}
-        return SourceState(source_id, entries, meta)
+        return SourceState(source_id, entries, meta).loaded()
 
     def save(self, state: SourceState) -> None:
         buffer = io.BytesIO()
