@@ -235,7 +235,7 @@ class ArchiveExtension:
             return
         report_for = getattr(spider, "report_for", None)
         report = report_for(response) if report_for is not None else meta.get("report")
-        deleted = pages.is_deleted_stub(response.body)
+        deleted = pages.is_deleted_stub(response.body, response.url)
         if UNCHANGED in response.flags:
             if report and not deleted:
                 context.tally.report(report["key"], report.get("year"))
@@ -256,9 +256,10 @@ class ArchiveExtension:
             "link_text": meta.get("link_text"),
             "title": report["title"] if report else meta.get("title"),
             "is_report": bool(report) and not deleted and ok,
+            "kind": (report or {}).get("kind") or meta.get("kind"),
             "agency": report["agency"] if report else None,
             "year": report["year"] if report else None,
-            "region_code": context.source.region_code,
+            "region_code": (report or {}).get("region_code") or context.source.region_code,
             "content_type": _header(response, b"Content-Type"),
             "etag": _header(response, b"ETag"),
             "last_modified": _header(response, b"Last-Modified"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import selectors
 import socket
+import struct
 import sys
 import threading
 import time
@@ -19,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 HeaderValue = str | bytes
+RESET = "reset"
+"""A reply of this kind resets the connection instead of answering (hosts that reset clients they dislike)."""
 
 
 @dataclass
@@ -169,6 +172,13 @@ def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
                               "last-modified")], kind=reply.kind)
             if reply.delay or endpoint.delay:
                 time.sleep(reply.delay + endpoint.delay)
+            if reply.kind == RESET:  # the connection is reset, as a firewall does (SO_LINGER 0: RST, no FIN)
+                with endpoint._lock:
+                    endpoint.log.append(LogEntry(self.command, self.path, 0, RESET, 0))
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
             payload = b"" if self.command == "HEAD" or reply.status == 304 else reply.body
             lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Status')}".encode()]
             for name, value in reply.headers:

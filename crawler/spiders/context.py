@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -30,9 +31,10 @@ from scrapy import Request
 from scrapy.http import Response
 
 from crawler import pages
-from crawler.recognise import recognise
+from crawler.organs import organ_of_report
 from crawler.sources import Source
 from pipelines.archive.state import SourceState, report_key
+from pipelines.titles import Kind, Title, recognise
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -93,7 +95,7 @@ class SourceTally:
 
 
 class SourceContext:
-    """One source being walked in a shared engine (see the module docstring for what families use)."""
+    """One source being walked (see the module docstring for what families use)."""
 
     def __init__(self, source: Source, spider: GenericSpider) -> None:
         self.source = source
@@ -117,8 +119,6 @@ class SourceContext:
     def __repr__(self) -> str:
         return f"<SourceContext {self.source.id}>"
 
-    # The family interface -----------------------------------------------------------------------------------------
-
     @property
     def parse_list(self) -> Any:
         return self.spider.parse_list
@@ -140,23 +140,39 @@ class SourceContext:
             callback = callback or self.spider.parse_page
         return Request(url, callback=callback, errback=self.spider.errback, meta=meta, **kwargs)
 
-    def item(
-        self, url: str, text: str, parent_url: str, extra_titles: tuple[str, ...] | list[str] = (),
-        role: str | None = None,
-    ) -> Request:
-        """A listed item: a report page, or a file listed directly (``role`` forces attachment or page)."""
-        guess = recognise(text, self.source.organ)
+    def item(self, url: str, text: str, parent_url: str, extra_titles: Iterable[str] = (),
+             role: str | None = None) -> Request:
+        """A listed item: a report page, or a file listed directly (``role`` forces attachment or page); the title
+        recogniser's verdict travels with it (``kind``, and the report it names)."""
+        title = recognise(text, self.source.organ)
         for other in extra_titles:
-            if guess.is_report:
+            if title.is_report:
                 break
-            guess = recognise(other, self.source.organ)
-        report = self.report_of(text, guess) if guess.is_report else None
+            title = recognise(other, self.source.organ)
         role = role or ("attachment" if self.is_attachment(url) else "page")
-        meta = {"parent_url": parent_url, "link_text": text, "title": text, "report": report}
+        meta = {"parent_url": parent_url, "link_text": text, "title": text, "kind": title.kind.value,
+                "report": self.report_of(text, title) if title.is_report else None}
         return self.request(url, role, meta=meta)
 
-    def report_of(self, title: str, guess: Any) -> dict[str, Any]:
-        return {"key": report_key(title), "agency": guess.agency, "year": guess.year, "title": title}
+    def report_of(self, text: str, title: Title) -> dict[str, Any]:
+        """The report a title names: its key (the title without spaces), organ, region, year, kind."""
+        key = report_key(text)
+        agency, region_code = organ_of_report(self.spider.crawler.settings, self.source, title)
+        return {"key": key, "agency": agency, "year": title.year, "title": text, "kind": title.kind.value,
+                "region_code": region_code}
+
+    def attachment_meta(self, page: Response, text: str, report: dict[str, Any] | None) -> dict[str, Any]:
+        """An attachment belongs to its page's report unless its own link text says otherwise: a document about
+        the report is not the report; the report's tables are part of it."""
+        own = recognise(text, self.source.organ)
+        if own.kind is Kind.ABOUT:
+            report, kind = None, own.kind.value
+        elif own.kind is Kind.TABLES and report is not None:
+            report, kind = {**report, "kind": Kind.TABLES.value}, Kind.TABLES.value
+        else:
+            kind = report["kind"] if report else page.meta.get("kind")
+        return {"parent_url": page.url, "link_text": text, "title": page.meta.get("title"), "report": report,
+                "kind": kind}
 
     def is_attachment(self, url: str) -> bool:
         hints = self.source.hints
@@ -165,8 +181,10 @@ class SourceContext:
             fragment in path for fragment in hints.attachment_paths
         )
 
-    def error(self, kind: str, url: str | None = None, message: str | None = None, role: str | None = None) -> None:
-        """Count a problem of this source by kind (health shows it); ``message`` goes to the log."""
+    def error(self, kind: str, url: str | None = None, message: str | None = None, role: str | None = "list") -> None:
+        """Count a problem of this source by kind (health shows it); ``message`` goes to the log. Families report
+        what they find wrong with a list (``role`` list: the column was not walked whole); the spider names the
+        role of the request that failed."""
         self.tally.error(kind, url, role)
         if message:
             self.logger.warning("%s: %s", url or self.source.id, message)
@@ -194,15 +212,23 @@ def source_id_of(request: Request | Response | None) -> str | None:
 
 def context_of(crawler: Crawler, request: Request | Response | None) -> SourceContext | None:
     """The context of the source a request (or response) belongs to; None for framework requests (robots.txt)."""
-    spider = crawler.spider
-    contexts = getattr(spider, "contexts", None)
+    contexts = getattr(crawler.spider, "contexts", None)
     source_id = source_id_of(request)
     return contexts.get(source_id) if contexts is not None and source_id else None
 
 
 def source_of(crawler: Crawler, request: Request | Response | None) -> Source | None:
+    """The source a request belongs to; a framework request (robots.txt) gets the source of its host when exactly
+    one source of the crawl lives there."""
     context = context_of(crawler, request)
-    return context.source if context is not None else None
+    if context is not None:
+        return context.source
+    if request is None:
+        return None
+    host = urlsplit(request.url).hostname or ""
+    contexts: dict[str, SourceContext] = getattr(crawler.spider, "contexts", {})
+    on_host = [c.source for c in contexts.values() if host in c.source.domains()]
+    return on_host[0] if len(on_host) == 1 else None
 
 
 def loopback_allowed(crawler: Crawler, request: Request) -> bool:

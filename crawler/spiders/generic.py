@@ -37,11 +37,11 @@ from crawler import pages
 from crawler.backoff import HostUnreachable, RetryLater
 from crawler.budget import SourceDeadline
 from crawler.guard import RefusedAddress
-from crawler.recognise import recognise
 from crawler.redirects import RedirectLoop
 from crawler.sources import Source
 from crawler.spiders import families
 from crawler.spiders.context import LIFECYCLE, SOURCE_ID, SourceContext, context_of
+from pipelines.titles import Kind, recognise
 
 POLICY = {"offsite", "robots_forbidden"}
 """Refusals by policy: counted on their own, not as errors."""
@@ -58,6 +58,11 @@ class GenericSpider(Spider):
         self.contexts: dict[str, SourceContext] = {source.id: SourceContext(source, self) for source in sources}
         self._next_lifecycle = 0
         self._finishing: set[asyncio.Task[None]] = set()
+
+    @property
+    def sources(self) -> list[Source]:
+        """The batch (components that prepare per-source things at spider open read it: address families)."""
+        return [context.source for context in self.contexts.values()]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> GenericSpider:
@@ -158,41 +163,49 @@ class GenericSpider(Spider):
         return context.family.parse_list(context, response)
 
     def parse_page(self, response: Response) -> Iterable[Request]:
-        """A document page: decide report-ness (listing title, else the page's own), then follow its attachments."""
+        """A document page: follow an entry shell, decide report-ness (listing title, else the page's own), then
+        follow its attachments — each judged by its own link text too (a 解读 beside the report is not it)."""
         context = self._context(response)
         children: list[str] = []
         context.children[(response.meta.get("redirect_urls") or [response.request.url])[0]] = children
-        if pages.is_deleted_stub(response.body):
-            context.error("deleted", response.url)
+        entry = pages.entry_target(response.body, response.url)
+        if entry is not None and response.meta.get("shells", 0) < 3:
+            self.crawler.stats.inc_value("govreports/entry_shells")
+            meta = {key: response.meta.get(key) for key in ("parent_url", "link_text", "title", "kind", "report")}
+            yield context.request(entry, "page", meta={**meta, "shells": response.meta.get("shells", 0) + 1})
+            return
+        if pages.is_deleted_stub(response.body, response.url):
+            context.error("deleted", response.url, role="page")
             return
         if not isinstance(response, TextResponse):
             return
         report = self.report_for(response)
         for url, text in pages.links(response.selector, response.url):
             if context.is_attachment(url):
-                meta = {"parent_url": response.url, "link_text": text, "title": response.meta.get("title"),
-                        "report": report}
                 children.append(url)
-                yield context.request(url, "attachment", meta=meta)
+                yield context.request(url, "attachment", meta=context.attachment_meta(response, text, report))
 
     def report_for(self, response: Response) -> dict[str, Any] | None:
         """The report a response belongs to: from its listing, else (pages) from the page's own title."""
         meta = response.meta
         if meta.get("report") is None and meta.get("role") == "page" and isinstance(response, TextResponse) \
-                and "report_checked" not in meta and not pages.is_deleted_stub(response.body):
+                and "report_checked" not in meta and meta.get("kind") != Kind.ABOUT.value \
+                and not pages.is_deleted_stub(response.body, response.url):
             meta["report_checked"] = True
             context = self._context(response)
             page_title = pages.title(response.selector)
-            guess = recognise(page_title, context.source.organ)
-            if guess.is_report:
-                meta["report"] = context.report_of(page_title, guess)
+            title = recognise(page_title, context.source.organ)
+            if title.is_report:
+                meta["report"] = context.report_of(page_title, title)
+            if title.kind is not Kind.OTHER or not meta.get("kind"):
+                meta["kind"] = title.kind.value
             if not meta.get("title"):
                 meta["title"] = page_title
         return meta.get("report")
 
     def parse_attachment(self, response: Response) -> Iterable[Request]:
-        if pages.is_deleted_stub(response.body):
-            self._context(response).error("deleted", response.url)
+        if pages.is_deleted_stub(response.body, response.url):
+            self._context(response).error("deleted", response.url, role="attachment")
         return ()
 
     def errback(self, failure: Failure) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import dagster as dg
 
 from crawler.run import SOURCE_MESSAGE
-from crawler.sources import DEFAULT_DIR
+from pipelines.registry import DEFAULT_DIR
 from pipelines.settings import Settings
 from warehouse.catalog import connect
 
