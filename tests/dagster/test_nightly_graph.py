@@ -107,7 +107,8 @@ def test_warehouse_checks(nights: Nights) -> None:
         results = check_results(night.parse)
         assert results["report_documents_accounted_for"].passed
         freshness = results["sources_crawled_recently"]
-        assert not freshness.passed and list(freshness.metadata["stale_sources"].value) == [BROKEN]
+        assert not freshness.passed and freshness.metadata["stale_count"].value == 1
+        assert BROKEN in str(freshness.metadata["stale_sources"].value)
         assert results["no_duplicate_reports"].passed, results["no_duplicate_reports"].metadata
         rates = results["arithmetic_pass_rate"].metadata["pass_rate"].value
         assert all(source_id in rates for source_id in replicas.MODULES)
