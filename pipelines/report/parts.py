@@ -12,12 +12,21 @@ from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
 from pipelines.report.align import Segment, align, label_score, segments
 from pipelines.report.arithmetic import APPLICATIONS, REVIEW, CellRef, Check, checks, evaluate, row_shape
-from pipelines.report.cells import read_cell
-from pipelines.report.digits import block_readings, place_short, resolve_rows, standard_places
+from pipelines.report.cells import clean, read_cell
+from pipelines.report.digits import (
+    Printed,
+    Reading,
+    Resolved,
+    cuts_of,
+    item_readings,
+    place_short,
+    resolve_rows,
+    review_readings,
+    standard_places,
+)
 from pipelines.report.form import ApplicationRow, Form, Item, Template
 from pipelines.report.model import Value
 from pipelines.report.normalize import bare, similarity
-from pipelines.report.split import split_free
 from pipelines.report.stream import Row
 
 CONFIDENT_LABEL = 0.9
@@ -39,39 +48,76 @@ def trim(values: list[Cell], width: int) -> list[Cell]:
     return values
 
 
-def run_values(run: Cell, numbers: tuple[int | None, ...] | list[int]) -> list[Value]:
-    """Values read from a run of digits, each pointing at its own digits within the run where they can be found."""
-    spans = _digit_spans(run, numbers)
-    return [
-        Value(number, run.text, location, note=SPLIT_NOTE) if number is not None else Value(None, "", run.location)
-        for number, location in zip(numbers, spans, strict=True)
-    ]
+def numbers_of(row: Row, width: int) -> tuple[list[Cell], Printed | None]:
+    """A row's numbers as printed: its run, or its value cells (blank ends beyond the form's width dropped), and
+    their digits — None where a cell prints anything but digits (a '/', a decimal, a note)."""
+    if row.run is not None:
+        digits = clean(row.run.text)
+        return [row.run], Printed((digits,), run=True) if digits.isdigit() else None
+    cells = trim(row.values, width)
+    return cells, Printed.of([cell.text for cell in cells])
 
 
-def _digit_spans(run: Cell, numbers: tuple[int | None, ...] | list[int]) -> list[Location]:
-    base = run.location.span[0] if run.location.span else 0
-    text, at, out = run.text, 0, []
-    for number in numbers:
-        if number is None:
-            out.append(run.location)
+def reading_values(cells: list[Cell], printed: Printed, reading: Reading) -> list[Value]:
+    """The values of a reading, each pointing at the cell it was read from and, where it was cut out of a cell
+    (a run, or a cell holding several numbers), at the span of its digits there."""
+    out: list[Value] = []
+    for number, cut in zip(reading, cuts_of(printed, reading), strict=True):
+        if cut is None:
+            out.append(Value.missing())
             continue
-        printed = str(number)
-        while at < len(text) and not text[at].isdigit():
-            at += 1
-        found = text.startswith(printed, at)
-        out.append(_with_span(run.location, base + at, base + at + len(printed)) if found else run.location)
-        at += len(printed) if found else 0
+        cell = cells[cut.piece]
+        if cut.whole and not printed.run:
+            out.append(value_of(cell))
+        else:
+            out.append(Value(number, cell.text, _digits_location(cell, cut.start, cut.end), note=SPLIT_NOTE))
     return out
 
 
-def _with_span(location: Location, start: int, end: int) -> Location:
-    return Location(
-        location.table, location.row, location.col, location.line, location.page, location.bbox, (start, end)
+def _digits_location(cell: Cell, start: int, end: int) -> Location:
+    """The location of the digits [start, end) of the cell's digits (its text without whitespace)."""
+    printed = [index for index, char in enumerate(cell.text) if not char.isspace()]
+    if end > len(printed):
+        return cell.location
+    base = cell.location.span[0] if cell.location.span else 0
+    where = cell.location
+    span = (base + printed[start], base + printed[end - 1] + 1)
+    return Location(where.table, where.row, where.col, where.line, where.page, where.bbox, span)
+
+
+def _open(printed: Printed, width: int) -> bool:
+    """Whether a row's printed numbers are to be read by the sums: fewer than the form's cells, or as many with
+    one printing a leading zero ('00': two cells whose separator was lost)."""
+    return len(printed.pieces) < width or (len(printed.pieces) == width and printed.as_printed is None)
+
+
+def _shown(printed: Printed) -> str:
+    return " ".join(printed.pieces)
+
+
+def _split(printed: Printed, reading: Reading) -> bool:
+    """Whether the reading cuts a printed piece (a run, or a cell holding several numbers)."""
+    return printed.run or any(cut is not None and not cut.whole for cut in cuts_of(printed, reading))
+
+
+def _ambiguous(
+    log: FindingsLog, where: str, printed: Printed, readings: list[Reading], exhausted: bool, how: str
+) -> None:
+    """A warning naming the digits that could not be read and their candidate readings; ``how`` says why."""
+    count = f"{len(readings)}{'' if exhausted else '+'}"
+    log.warning(
+        "parse.ambiguous_split",
+        f"{where}: '{_shown(printed)}' {how.format(count=count)}; values left blank",
+        where,
+        digits=_shown(printed),
+        candidates=[list(reading) for reading in readings][:12],
     )
 
 
-def _missing_run(run: Cell, count: int) -> list[Value]:
-    return [Value(None, run.text, run.location) for _ in range(count)]
+def _how(state: Resolved | None) -> str:
+    if state is not None and not state.readings and state.first:
+        return "splits {count} ways by its own sums, none of which the other rows' sums allow"
+    return "splits {count} ways by the form's sums"
 
 
 # --- part 二 -----------------------------------------------------------------------------------------------------
@@ -120,41 +166,53 @@ def read_active_disclosure(
 def _measure_values(item: Item, row: Row, log: FindingsLog) -> dict[str, Value]:
     count = len(item.measures)
     where = f"part 二 row {item.label}"
+    keys = [measure.key for measure in item.measures]
+    if row.run is not None and count == 1:
+        return {keys[0]: value_of(row.run)}
+    cells, printed = numbers_of(row, count)
+    if printed is not None and (printed.run or len(printed.pieces) != count):
+        tier = item_readings(printed, count)
+        if len(tier.readings) != 1 or not tier.exhausted:
+            how = "reads {count} ways (no sum ties the measures)"
+            _ambiguous(log, where, printed, tier.readings, tier.exhausted, how)
+            return {key: Value(None, "", row.location) for key in keys}
+        reading = tier.readings[0]
+        if _split(printed, reading):
+            log.info(
+                "parse.split_by_sums",
+                f"{where}: '{_shown(printed)}' read as {list(reading)}",
+                where,
+                digits=_shown(printed),
+                values=list(reading),
+            )
+        if None in reading or len(printed.pieces) > count:
+            log.warning(
+                "parse.cell_count",
+                f"{where} printed {len(cells)} cells where the form has {count}",
+                where,
+                printed=[cell.text for cell in cells],
+            )
+        return dict(zip(keys, reading_values(cells, printed, reading), strict=True))
     if row.run is not None:
-        return _split_item_run(item, row.run, where, log)
-    values = trim(row.values, count)
-    if len(values) != count:
-        log.warning(
-            "parse.cell_count",
-            f"{where} printed {len(values)} cells where the form has {count}",
-            where,
-            printed=[cell.text for cell in values],
-        )
-    result = {measure.key: value_of(cell) for measure, cell in zip(item.measures, values, strict=False)}
-    for measure in item.measures[len(values) :]:
-        result[measure.key] = Value.missing()
-    return result
-
-
-def _split_item_run(item: Item, run: Cell, where: str, log: FindingsLog) -> dict[str, Value]:
-    count = len(item.measures)
-    if count == 1:
-        return {item.measures[0].key: value_of(run)}
-    digits = run.text.strip()
-    split = split_free(digits, count)
-    if len(split.candidates) != 1 or not split.exhausted:
         log.warning(
             "parse.ambiguous_split",
-            f"{where}: '{digits}' splits {len(split.candidates)}{'' if split.exhausted else '+'} ways; "
-            "values left blank",
+            f"{where}: '{row.run.text}' is not {count} numbers; values left blank",
             where,
-            digits=digits,
-            candidates=split.candidates[:12],
+            digits=row.run.text,
+            candidates=[],
         )
-        return dict(zip((m.key for m in item.measures), _missing_run(run, count), strict=True))
-    numbers = split.candidates[0]
-    log.info("parse.split_by_sums", f"{where}: '{digits}' read as {numbers}", where, digits=digits, values=numbers)
-    return dict(zip((m.key for m in item.measures), run_values(run, numbers), strict=True))
+        return {key: Value(None, "", row.location) for key in keys}
+    if len(cells) != count:
+        log.warning(
+            "parse.cell_count",
+            f"{where} printed {len(cells)} cells where the form has {count}",
+            where,
+            printed=[cell.text for cell in cells],
+        )
+    result = {key: value_of(cell) for key, cell in zip(keys, cells, strict=False)}
+    for key in keys[len(cells) :]:
+        result[key] = Value.missing()
+    return result
 
 
 def _check_measure_headers(rows: list[Row], template: Template, form: Form, log: FindingsLog) -> None:
@@ -206,7 +264,7 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
     _check_column_headers([row for row in rows if row.header], form, log)
     assignment, _ = align([row_segments(row) for row in data], template.rows)
     result: dict[str, list[Value]] = {}
-    runs: dict[str, Row] = {}
+    open_rows: dict[str, tuple[Row, list[Cell], Printed | None]] = {}
     short: set[str] = set()  # rows read with fewer cells than the form, placed by the rule of report-json.md
     for printed, index in zip(data, assignment, strict=True):
         if index is None:
@@ -220,14 +278,15 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         form_row = template.rows[index]
         if printed.label_text:
             _check_row_label(printed, form_row, log)
-        if printed.run is not None:
-            runs[form_row.key] = printed
+        cells, numbers = numbers_of(printed, width)
+        if printed.run is not None or (numbers is not None and _open(numbers, width)):
+            open_rows[form_row.key] = (printed, cells, numbers)
         else:
             result[form_row.key] = _fit_row(printed, form_row, template, form, log)
-            if len(trim(printed.values, width)) < width:
+            if len(cells) < width:
                 short.add(form_row.key)
-    if runs:
-        result.update(_split_runs(runs, result, template, form, log, short))
+    if open_rows:
+        result.update(_read_open_rows(open_rows, result, template, form, log))
     _place_short_rows(result, short, template, form, log)
     for form_row in template.rows:
         if form_row.key not in result:
@@ -365,56 +424,61 @@ def _window(
     return [value_of(cell) for cell in cells[start : start + width]]
 
 
-def _split_runs(
-    runs: dict[str, Row],
+def _read_open_rows(
+    rows: dict[str, tuple[Row, list[Cell], Printed | None]],
     known: dict[str, list[Value]],
     template: Template,
     form: Form,
     log: FindingsLog,
-    short: set[str],
 ) -> dict[str, list[Value]]:
+    """The rows whose numbers are a run or fewer cells than the form: read by the form's sums (digits.py)."""
     width = len(form.columns)
-    printed = {key: [value.value for value in values] for key, values in known.items()}
-    resolved = resolve_rows(
-        {key: row.run.text.strip() for key, row in runs.items() if row.run}, printed, template, form
-    )
+    printed_numbers = {key: [value.value for value in values] for key, values in known.items()}
+    readable = {key: numbers for key, (_, _, numbers) in rows.items() if numbers is not None}
+    resolved = resolve_rows(readable, printed_numbers, template, form)
     result: dict[str, list[Value]] = {}
-    for key, state in resolved.items():
-        row = runs[key]
-        run = row.run
-        assert run is not None
-        digits = run.text.strip()
+    for key, (row, cells, numbers) in rows.items():
         where = f"part 三 row {key} (printed row {row.position})"
-        numbers = state.values
-        if numbers is None:
-            count = f"{len(state.readings)}{'' if state.exhausted else '+'}"
-            log.warning(
-                "parse.ambiguous_split",
-                f"{where}: '{digits}' splits {count} ways by the form's sums; values left blank",
-                where,
-                digits=digits,
-                candidates=[list(reading) for reading in state.readings][:12],
-            )
-            result[key] = _missing_run(run, width)
+        state = resolved.get(key)
+        reading = state.values if state else None
+        if numbers is None or state is None or reading is None:
+            candidates, exhausted = (state.candidates, state.exhausted) if state else ([], True)
+            _ambiguous(log, where, numbers or Printed((row.text,)), candidates, exhausted, _how(state))
+            result[key] = [Value(None, "", row.location) for _ in range(width)]
             continue
-        log.info(
-            "parse.split_by_sums",
-            f"{where}: '{digits}' read as {list(numbers)}",
-            where,
-            digits=digits,
-            values=list(numbers),
-        )
-        if state.short:
-            short.add(key)
+        if _split(numbers, reading):
+            log.info(
+                "parse.split_by_sums",
+                f"{where}: '{_shown(numbers)}' read as {list(reading)}",
+                where,
+                digits=_shown(numbers),
+                values=list(reading),
+            )
+        if None in reading:
+            blanks = [form.column_keys[i] for i, number in enumerate(reading) if number is None]
             log.warning(
                 "parse.cell_count",
-                f"{where}: the digits split into {sum(n is not None for n in numbers)} cells where the form has "
-                f"{width}; first is 自然人, last is 总计, the rest fill the legal-person columns from the left",
+                f"{where}: {width - len(blanks)} cells printed where the form has {width}; "
+                + (
+                    "first is 自然人, last is 总计, the rest fill the legal-person columns from the left"
+                    if reading == _standard(reading)
+                    else f"the form's sums place the blank(s) at {', '.join(blanks)}"
+                ),
                 where,
-                digits=digits,
+                printed=list(numbers.pieces),
+                blank=blanks,
             )
-        result[key] = run_values(run, numbers)
+        result[key] = reading_values(cells, numbers, reading)
     return result
+
+
+def _standard(reading: Reading) -> Reading:
+    """The reading's numbers at the places the rule of report-json.md gives them."""
+    numbers = [number for number in reading if number is not None]
+    slots: list[int | None] = [None] * len(reading)
+    for number, place in zip(numbers, standard_places(len(numbers), len(reading)), strict=True):
+        slots[place] = number
+    return tuple(slots)
 
 
 # --- part 四 -----------------------------------------------------------------------------------------------------
@@ -422,7 +486,7 @@ def _split_runs(
 
 def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLog) -> list[Value]:
     width = len(form.review_keys)
-    blocks, block = row_shape(form, REVIEW)
+    _, block = row_shape(form, REVIEW)
     if not rows:
         log.warning("layout.part_missing", "part 四 (行政复议、行政诉讼) not found", form_key="review_litigation")
         return []
@@ -432,9 +496,9 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     if data is None:
         log.warning("layout.part_missing", "part 四 numbers not found", form_key="review_litigation")
         return []
-    if data.run is not None:
-        return _split_review(data.run, blocks, block, log)
-    cells = trim(data.values, width)
+    cells, numbers = numbers_of(data, width)
+    if data.run is not None or (numbers is not None and _open(numbers, width)):
+        return _split_review(data, cells, numbers, template, form, log)
     if len(cells) > width:
         refs = [(REVIEW, b.key, m.key) for b in form.review_blocks for m in form.review_measures]
         return _window(cells, refs, checks(form, (template,)), "part 四", log)
@@ -449,29 +513,38 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     return values + [Value.missing() for _ in range(width - len(values))]
 
 
-def _split_review(run: Cell, blocks: int, block: int, log: FindingsLog) -> list[Value]:
-    digits = run.text.strip()
-    split, extra = block_readings(digits, blocks, block)
-    if split.candidates and extra:
+def _split_review(
+    row: Row, cells: list[Cell], numbers: Printed | None, template: Template, form: Form, log: FindingsLog
+) -> list[Value]:
+    width = len(form.review_keys)
+    state = review_readings(numbers, template, form) if numbers is not None else None
+    reading = state.values if state is not None else None
+    if numbers is None or state is None or reading is None:
+        candidates, exhausted = (state.candidates, state.exhausted) if state else ([], True)
+        _ambiguous(log, "part 四", numbers or Printed((row.text,)), candidates, exhausted, _how(state))
+        return [Value(None, "", row.location) for _ in range(width)]
+    shown = _shown(numbers)
+    if state.tier.dropped:
         log.warning(
             "parse.cell_count",
-            f"part 四: '{digits}' has {extra} digit(s) more than the form's sums take; the first "
-            f"{len(digits) - extra} are read",
+            f"part 四: '{shown}' has {state.tier.dropped} digit(s) more than the form's sums take; the first "
+            f"{len(numbers.digits) - state.tier.dropped} are read",
             "part 四",
-            digits=digits,
+            digits=shown,
         )
-    if len(split.candidates) == 1 and split.exhausted:
-        numbers = split.candidates[0]
+    if None in reading:
+        log.warning(
+            "parse.cell_count",
+            f"part 四 printed {len(numbers.pieces)} numbers where the form has {width}",
+            "part 四",
+            printed=list(numbers.pieces),
+        )
+    if _split(numbers, reading):
         log.info(
-            "parse.split_by_sums", f"part 四: '{digits}' read as {numbers}", "part 四", digits=digits, values=numbers
+            "parse.split_by_sums",
+            f"part 四: '{shown}' read as {list(reading)}",
+            "part 四",
+            digits=shown,
+            values=list(reading),
         )
-        return run_values(run, numbers)
-    log.warning(
-        "parse.ambiguous_split",
-        f"part 四: '{digits}' splits {len(split.candidates)}{'' if split.exhausted else '+'} ways by the form's sums; "
-        "values left blank",
-        "part 四",
-        digits=digits,
-        candidates=split.candidates[:12],
-    )
-    return _missing_run(run, blocks * block)
+    return reading_values(cells, numbers, reading)

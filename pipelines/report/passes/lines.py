@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipelines.document.model import Cell
+from pipelines.report.arithmetic import APPLICATIONS, sum_holds
 from pipelines.report.cells import is_value, read_cell
 from pipelines.report.passes.digits import sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
@@ -154,7 +155,12 @@ def stacked_cells(rows: list[Row], shape: Shape) -> list[Row]:
 def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
     """A part 三 row whose numbers go on over the next lines ('一、本年新收… 8 0 0' / '0 0' / '0 8'): a labelled
     row with fewer cells than the form, then unlabelled rows of numbers up to the next labelled row, together no
-    more cells than the form has, are one row (a converter broke it where the page was narrow)."""
+    more cells than the form has, are one row (a converter broke it where the page was narrow).
+
+    A row counts the cells it prints blank too (tab-separated text keeps them). A stray number after a short row
+    (a page number, a fragment) is not its continuation where the row's own numbers keep its sum and the joined
+    ones would break it.
+    """
     width = len(shape.form.columns)
     out: list[Row] = []
     index = 0
@@ -162,7 +168,7 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
         row = rows[index]
         out.append(row)
         index += 1
-        count = len(row.printed)
+        count = len(row.values)
         if row.part != "applications" or row.run is not None or not row.label_text or not 0 < count < width:
             continue
         end = index
@@ -172,11 +178,22 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
         ended = end == len(rows) or not (
             rows[end].part == row.part and rows[end].has_numbers and not rows[end].label_text
         )
-        if end > index and count <= width and ended:
-            row.values = [*row.printed, *(cell for following in rows[index:end] for cell in following.printed)]
+        joined = [*row.values, *(cell for following in rows[index:end] for cell in following.printed)]
+        if end > index and count <= width and ended and not _stray(row.values, joined, shape):
+            row.values = joined
             shape.changed(f"'{row.label_text[:20]}' continued over {end - index} line(s)")
             index = end
     return out
+
+
+def _stray(own: list[Cell], joined: list[Cell], shape: Shape) -> bool:
+    """Whether the row's own printed numbers keep its sum (the last the sum of the others) and the joined ones,
+    a whole row, break it: what follows is not the row's."""
+    mine = [read_cell(cell.text).value for cell in own if cell.text.strip()]
+    whole = [read_cell(cell.text).value for cell in joined]
+    if len(whole) != len(shape.form.columns) or None in mine or None in whole or len(mine) < 2:
+        return False
+    return sum_holds(shape.form, APPLICATIONS, mine, short=True) and not sum_holds(shape.form, APPLICATIONS, whole)
 
 
 def _fragment(row: Row, part: str | None) -> bool:
