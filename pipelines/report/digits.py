@@ -36,6 +36,7 @@ from pipelines.report.arithmetic import (
     checks,
     evaluate,
     row_shape,
+    sum_holds,
 )
 from pipelines.report.cells import clean, read_cell
 from pipelines.report.form import Form, Template
@@ -335,6 +336,24 @@ def place_short(
         return None
     fits = [places for places in combinations(range(width), len(printed)) if places != standard and possible(places)]
     return fits[0] if len(fits) == 1 else None
+
+
+def recut(printed: Printed, form: Form, part: str) -> list[Reading]:
+    """Other readings of a whole row printed as the form's cells that breaks its own sums: its digits cut into one
+    number more (two cells whose separator was lost) of which the form's cells, in a run, keep the sums (the row
+    printed an extra cell). Empty where the row keeps its sums or no such reading exists."""
+    numbers = printed.as_printed
+    width = len(printed.pieces)
+    if numbers is None or None in numbers or sum_holds(form, part, list(numbers)):
+        return []
+    split = split_free(printed.digits, width + 1, cuts=printed.cuts)
+    found: set[Reading] = set()
+    for candidate in split.candidates:
+        for start in (0, 1):
+            window = candidate[start : start + width]
+            if sum_holds(form, part, list(window)):
+                found.add(tuple(window))
+    return sorted(found, key=_order)
 
 
 # --- part 四 ---------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pipelines.report.digits import (
     cuts_of,
     item_readings,
     place_short,
+    recut,
     resolve_rows,
     review_readings,
     standard_places,
@@ -111,6 +112,18 @@ def _ambiguous(
         where,
         digits=_shown(printed),
         candidates=[list(reading) for reading in readings][:12],
+    )
+
+
+def _recut(log: FindingsLog, where: str, printed: Printed, others: list[Reading]) -> None:
+    as_printed = printed.as_printed
+    log.warning(
+        "parse.ambiguous_split",
+        f"{where}: '{_shown(printed)}' breaks the form's sums as printed, and cut with one separator more (two "
+        f"cells run together) keeps them {len(others)} way(s); values left blank",
+        where,
+        digits=_shown(printed),
+        candidates=[list(as_printed or ()), *[list(reading) for reading in others][:11]],
     )
 
 
@@ -281,6 +294,10 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         cells, numbers = numbers_of(printed, width)
         if printed.run is not None or (numbers is not None and _open(numbers, width)):
             open_rows[form_row.key] = (printed, cells, numbers)
+        elif numbers is not None and (others := recut(numbers, form, APPLICATIONS)):
+            where = f"part 三 row {form_row.key} (printed row {printed.position})"
+            _recut(log, where, numbers, others)
+            result[form_row.key] = [Value(None, "", printed.location) for _ in range(width)]
         else:
             result[form_row.key] = _fit_row(printed, form_row, template, form, log)
             if len(cells) < width:
@@ -499,6 +516,9 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     cells, numbers = numbers_of(data, width)
     if data.run is not None or (numbers is not None and _open(numbers, width)):
         return _split_review(data, cells, numbers, template, form, log)
+    if numbers is not None and (others := recut(numbers, form, REVIEW)):
+        _recut(log, "part 四", numbers, others)
+        return [Value(None, "", data.location) for _ in range(width)]
     if len(cells) > width:
         refs = [(REVIEW, b.key, m.key) for b in form.review_blocks for m in form.review_measures]
         return _window(cells, refs, checks(form, (template,)), "part 四", log)

@@ -157,9 +157,8 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
     row with fewer cells than the form, then unlabelled rows of numbers up to the next labelled row, together no
     more cells than the form has, are one row (a converter broke it where the page was narrow).
 
-    A row counts the cells it prints blank too (tab-separated text keeps them). A stray number after a short row
-    (a page number, a fragment) is not its continuation where the row's own numbers keep its sum and the joined
-    ones would break it.
+    A row counts the cells it prints blank too (tab-separated text keeps them). One stray number after a short row
+    (a page number, a fragment) is its continuation only where the joined row keeps its sum.
     """
     width = len(shape.form.columns)
     out: list[Row] = []
@@ -179,21 +178,19 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
             rows[end].part == row.part and rows[end].has_numbers and not rows[end].label_text
         )
         joined = [*row.values, *(cell for following in rows[index:end] for cell in following.printed)]
-        if end > index and count <= width and ended and not _stray(row.values, joined, shape):
+        if end > index and count <= width and ended and not _stray(joined, rows[index:end], shape):
             row.values = joined
             shape.changed(f"'{row.label_text[:20]}' continued over {end - index} line(s)")
             index = end
     return out
 
 
-def _stray(own: list[Cell], joined: list[Cell], shape: Shape) -> bool:
-    """Whether the row's own printed numbers keep its sum (the last the sum of the others) and the joined ones,
-    a whole row, break it: what follows is not the row's."""
-    mine = [read_cell(cell.text).value for cell in own if cell.text.strip()]
+def _stray(joined: list[Cell], following: list[Row], shape: Shape) -> bool:
+    """Whether what follows a short row is one stray number that would make a whole row breaking its sum."""
     whole = [read_cell(cell.text).value for cell in joined]
-    if len(whole) != len(shape.form.columns) or None in mine or None in whole or len(mine) < 2:
+    if len(following) != 1 or len(following[0].printed) != 1 or len(whole) != len(shape.form.columns):
         return False
-    return sum_holds(shape.form, APPLICATIONS, mine, short=True) and not sum_holds(shape.form, APPLICATIONS, whole)
+    return not sum_holds(shape.form, APPLICATIONS, whole)
 
 
 def _fragment(row: Row, part: str | None) -> bool:
