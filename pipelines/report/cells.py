@@ -21,7 +21,7 @@ UNITS = ("万元", "亿元", "元", "件", "项", "个", "条", "次", "人次",
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-]?)(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<unit>" + "|".join(map(re.escape, UNITS)) + r")?"
-    r"(?P<note>[(\[【].*[)\]】])?$"
+    r"(?P<note>[(\[【][^)\]】]*[)\]】])?$"
 )
 _SPACES = re.compile(r"\s+")
 

@@ -195,6 +195,8 @@ def row_tiers(printed: Printed, form: Form) -> Iterator[Tier]:
             if not split.exhausted:
                 return
     yield from _placements(printed, parts)
+    if printed.run:
+        yield from _stray_digits(digits, blocks, parts)
 
 
 def _tiers_with_blanks(printed: Printed, width: int) -> Iterator[Tier]:
@@ -224,6 +226,17 @@ def _placements(printed: Printed, width: int) -> Iterator[Tier]:
         split = split_free(printed.digits, width - 1, cuts=printed.cuts)
         places = list(combinations(range(width), width - 1))
         yield Tier([_placed(c, p, width) for c in split.candidates for p in places], split.exhausted, placed=True)
+
+
+def _stray_digits(digits: str, blocks: int, parts: int) -> Iterator[Tier]:
+    """A run with a digit or two more than its row (a stray number glued to it — a page number, a fragment — at
+    either end): the rest cut into the form's cells by the sums, placed readings."""
+    for extra in range(1, SPARE_DIGITS):
+        readings: set[Reading] = set()
+        for rest in (digits[extra:], digits[:-extra]):
+            readings |= {tuple(c) for c in split_summed(rest, blocks, parts).candidates}
+        if readings:
+            yield Tier(sorted(readings, key=_order), placed=True, dropped=extra)
 
 
 def row_readings(digits: str, form: Form) -> Resolved:
@@ -421,9 +434,12 @@ class Cut:
 
 def cuts_of(printed: Printed, reading: Reading) -> list[Cut | None]:
     """For each number of the reading, the piece it was read from and its digits' span in the piece (cleaned
-    digits); None for a blank."""
+    digits); None for a blank. Digits the reading does not take (a stray digit before the row) are skipped."""
     out: list[Cut | None] = []
     piece, at = 0, 0
+    taken = "".join(str(number) for number in reading if number is not None)
+    if printed.run and taken != printed.digits and printed.digits.endswith(taken):
+        at = len(printed.digits) - len(taken)
     for number in reading:
         if number is None:
             out.append(None)

@@ -471,6 +471,15 @@ def _read_open_rows(
                 digits=_shown(numbers),
                 values=list(reading),
             )
+        if state.tier.dropped:
+            log.warning(
+                "parse.cell_count",
+                f"{where}: '{_shown(numbers)}' has {state.tier.dropped} digit(s) more than the row; the form's sums "
+                f"read it as {list(reading)}",
+                where,
+                digits=_shown(numbers),
+                values=list(reading),
+            )
         if None in reading:
             blanks = [form.column_keys[i] for i, number in enumerate(reading) if number is None]
             log.warning(

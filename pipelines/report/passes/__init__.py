@@ -24,6 +24,7 @@ from pipelines.report.passes.lines import (
 )
 from pipelines.report.passes.pages import page_footers
 from pipelines.report.passes.review import review_row
+from pipelines.report.passes.rows import rows_run_together
 from pipelines.report.stream import Row, Shape
 
 
@@ -55,6 +56,7 @@ PASSES: tuple[Pass, ...] = (
     Pass(ocr_digits, located=True),
     Pass(glued_digits, located=True),
     Pass(digit_rows, located=True),
+    Pass(rows_run_together, located=True),
     Pass(placeholder_rows, located=True),
     Pass(labels_after_numbers, located=True),
     Pass(continued_rows, located=True),

@@ -21,6 +21,9 @@ from pipelines.report.passes.digits import full_run, sub_cell
 from pipelines.report.passes.title import title_span
 from pipelines.report.stream import Row, Shape, split_cells
 
+# A converter's caption or Markdown heading after a row's last number ('行政事业性收费 0 ## 表二：…') starts a row
+# of its own: it is not the row's label.
+_CAPTION_AFTER_NUMBER = re.compile(r"\d(?=\s*(?:#|表[一二三四五六七八九十]+\s*[：:]))")
 _LONG = 120  # a row shorter than this is an ordinary printed row; only longer ones are searched for headings
 
 
@@ -167,8 +170,9 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
         for at, anchor in _printed(skeleton, anchors):
             found.setdefault(at, anchor)
     cuts = sorted(found.items())
+    captions = [match.end() for match in _CAPTION_AFTER_NUMBER.finditer(text)]
     if not cuts:
-        return ()
+        return tuple(captions)
     starts = _cell_starts(cells)
     kinds = {anchor.kind for _, anchor in cuts}
     glued = sum(1 for _, anchor in cuts if anchor.kind != "group") >= 2
@@ -185,7 +189,7 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
     shortest = full_run(form, part)
     if shortest:
         offsets += _run_ends(text, shortest)
-    return tuple(offsets)
+    return tuple(offsets + captions)
 
 
 def _printed(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int, Anchor]]:
