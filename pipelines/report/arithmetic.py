@@ -10,7 +10,7 @@ A term with a blank cell is unknown; a check with an unknown term is not checkab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -243,7 +243,7 @@ def row_shape(form: Form, part: str) -> tuple[int, int]:
     raise ValueError(f"no rule of part {part} makes each printed row sum to its last cell")
 
 
-def sum_holds(form: Form, part: str, numbers: list[Number | None], short: bool = False) -> bool:
+def sum_holds(form: Form, part: str, numbers: Sequence[Number | None], short: bool = False) -> bool:
     """Whether a printed row's numbers keep the sums of the part's row shape (row_shape): each block's last the
     sum of the others. ``short``: a row printed with fewer cells, one block whose last is the sum of the others."""
     blocks, parts = (1, len(numbers)) if short else row_shape(form, part)

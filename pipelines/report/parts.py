@@ -410,7 +410,8 @@ def _window(
 ) -> list[Value]:
     """The form's cells out of a row printed with more: by the rule of report-json.md, the run of cells that
     satisfies the form's sums (evaluated like any check) wins, else the first ones. Where several different runs
-    satisfy them (two rows' numbers printed as one), none is taken and the candidates are named."""
+    satisfy them, or the row prints more than half a row's cells too many (several rows' numbers after one label,
+    where a run fits by chance), none is taken and the candidates are named."""
     width = len(refs)
     own = [check for check in rules if check.cells <= set(refs)]
     numbers = [read_cell(cell.text).value for cell in cells]
@@ -421,11 +422,13 @@ def _window(
         if all(outcome.checkable and not outcome.broken for outcome in outcomes):
             fitting.setdefault(tuple(numbers[start : start + width]), start)
     printed = [cell.text for cell in cells]
-    if len(fitting) > 1:
+    several = len(cells) - width > width // 2  # more than a few extra cells: several rows' numbers, not one row's
+    if len(fitting) > 1 or several:
         log.warning(
             "parse.ambiguous_cells",
-            f"{where}: {len(cells)} cells printed where the form has {width}, and {len(fitting)} runs of them fit "
-            "the form's sums; values left blank",
+            f"{where}: {len(cells)} cells printed where the form has {width}"
+            + (", the numbers of more than one row" if several else "")
+            + f", and {len(fitting)} runs of them fit the form's sums; values left blank",
             where,
             printed=printed,
             candidates=[list(candidate) for candidate in fitting][:12],

@@ -21,7 +21,11 @@ EXACT = {
     ("huaian-city-2024.pdf", "text spaced"),
     ("shuyang-fgj-2023.html", "text spaced"),
     ("shuyang-fgj-2023.html", "page spaced"),
+    ("shanghai-kewei-2024.md", "text spaced"),  # labels floated away from their numbers: the rows cut by their sums
 }
+# What stays blank, with its finding: 上海市科委's 规范性文件 row glued ('13055') reads four ways — no sum ties part 二's
+# measures.
+BLANK = {("shanghai-kewei-2024.md", "text glued"): ["normative_documents"]}
 
 
 def dumps(name: str) -> dict[str, str]:
@@ -46,3 +50,5 @@ def test_corpus_dumps_read_as_the_tidy_parse_or_name_what_they_cannot(shared, na
         assert wrong == [], f"{name} as {shape}: never a wrong number"
         if (name, shape) in EXACT:
             assert blank == [], f"{name} as {shape}"
+        if (name, shape) in BLANK:
+            assert {cell.split(".")[1] for cell in blank} == set(BLANK[name, shape]), f"{name} as {shape}"

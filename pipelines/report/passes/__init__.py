@@ -24,7 +24,7 @@ from pipelines.report.passes.lines import (
 )
 from pipelines.report.passes.pages import page_footers
 from pipelines.report.passes.review import review_row
-from pipelines.report.passes.rows import rows_run_together
+from pipelines.report.passes.rows import rows_run_together, side_by_side, transposed_table
 from pipelines.report.stream import Row, Shape
 
 
@@ -52,7 +52,9 @@ PASSES: tuple[Pass, ...] = (
     Pass(delimited_cells),
     Pass(stacked_cells),
     Pass(lone_numbers),
+    Pass(transposed_table, located=True),
     Pass(cut_rows, located=True),
+    Pass(side_by_side, located=True),
     Pass(ocr_digits, located=True),
     Pass(glued_digits, located=True),
     Pass(digit_rows, located=True),
