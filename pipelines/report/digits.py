@@ -268,23 +268,28 @@ def resolve_rows(
         return {k: r.readings[0] for k, r in resolved.items() if len(r.readings) == 1 and r.tier.placed <= weakest}
 
     # Readings by the sums first, checked only against each other; placed readings after, against them all, so
-    # that a row whose digits the sums cannot split never decides another's.
+    # that a row whose digits the sums cannot split never decides another's. A row is checked again only when a row
+    # it shares a rule with has changed. A row the sums read one way only is read so, as printed rows are: where a
+    # column sum breaks, the report may print it broken.
+    neighbours = {key: {ref[1] for c in involved[key] for ref in c.cells} & rows.keys() - {key} for key in rows}
     for weakest in (False, True):
-        changed = True
-        while changed:
-            changed = False
-            for key, state in resolved.items():
-                if not state.readings or state.tier.placed != weakest:
-                    continue
-                others = {k: v for k, v in fixed(weakest).items() if k != key}
-                kept = [r for r in state.readings if _possible(involved[key], lookup({**others, key: r}))]
-                if len(kept) == len(state.readings):
-                    continue
-                changed = True
-                if kept:
-                    state.readings = kept
-                elif not state.advance():
-                    state.readings = []
+        pending = [key for key in rows if resolved[key].readings and resolved[key].tier.placed == weakest]
+        while pending:
+            key = pending.pop(0)
+            state = resolved[key]
+            if not state.readings or state.tier.placed != weakest or (len(state.readings) == 1 and not weakest):
+                continue  # one reading by the sums stands: a broken column sum may be the report's own
+            others = {k: v for k, v in fixed(weakest).items() if k != key}
+            kept = [r for r in state.readings if _possible(involved[key], lookup({**others, key: r}))]
+            if len(kept) == len(state.readings):
+                continue
+            if kept:
+                state.readings = kept
+            elif not state.advance():
+                state.readings = []
+            if state.readings and state.tier.placed == weakest:
+                pending.append(key)  # its new tier is checked in turn
+            pending += [k for k in neighbours[key] if k not in pending]
         open_keys = [k for k, r in resolved.items() if len(r.readings) > 1 and r.tier.placed == weakest]
         _joint(open_keys, resolved, fixed(weakest), involved, lookup)
     return resolved

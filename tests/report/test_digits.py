@@ -136,3 +136,16 @@ def test_a_blank_cell_the_column_sums_cannot_place_is_named_with_its_candidates(
     assert [1, 0, 0, 0, 0, 2, None] in finding["values"]["candidates"]
     assert [1, 0, 0, 0, 0, None, 2] in finding["values"]["candidates"]
     assert len(finding["values"]["candidates"]) > 1
+
+
+def test_a_dumped_report_that_breaks_a_column_sum_is_read_as_printed_and_flagged():
+    """总计 printed two higher than its results (and its row sum kept): dumped on one line, every row still splits one
+    way by its own sum and is read so — the break is the report's, named by the validator, not a reason to blank."""
+    text = seed_text(ZHENGZHOU).replace("(七) 总计\t123\t1\t0\t0\t0\t0\t124", "(七) 总计\t125\t1\t0\t0\t0\t0\t126")
+    flat = re.sub(r"[\t\r\n]", "", text)
+    report = parse_bytes(flat.encode("utf-8"), "broken-dump.txt").to_json()
+    assert report["applications"]["total"] == [125, 1, 0, 0, 0, 0, 126]
+    assert report["applications"]["granted"] == [4, 0, 0, 0, 0, 0, 4]
+    assert not [f for f in report["findings"] if f["rule"] == "parse.ambiguous_split"]
+    broken = {f["rule"] for f in report["findings"] if f["severity"] == "error"}
+    assert {"applications.results_total", "applications.balance"} <= broken
