@@ -55,9 +55,13 @@ def read_cell(raw: str) -> CellValue:
     return CellValue("number", number, match["unit"], match["note"])
 
 
+_DIGITS_RUN = re.compile(r"\d[\d,]*")
+
+
 def is_value(raw: str) -> bool:
-    """A cell that holds a value (a number or a null mark), as opposed to a label."""
-    return read_cell(raw).kind != "text"
+    """A cell that holds a value (a number or a null mark) — or digits of several values whose separators were lost
+    ('9,0090': 9,009 and 0) — as opposed to a label."""
+    return read_cell(raw).kind != "text" or bool(_DIGITS_RUN.fullmatch(clean(raw)))
 
 
 def is_number(raw: str) -> bool:

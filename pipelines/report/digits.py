@@ -22,6 +22,7 @@ within a bound; a row none of whose readings fits goes on to its next tier. A ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, combinations, product
@@ -46,6 +47,8 @@ MAX_JOINT = 4096  # combinations of open rows tried together; beyond it the rows
 SPARE_DIGITS = 3  # digits a run of part 四 may print beyond its fifteen numbers (a row printed with extra cells)
 
 Reading = tuple[int | None, ...]
+_DIGITS = re.compile(r"\d(?:[\d,]*\d)?")  # digits, thousands separators among them
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")  # one number printed with thousands separators
 
 
 @dataclass(frozen=True)
@@ -58,24 +61,47 @@ class Printed:
 
     @classmethod
     def of(cls, texts: list[str]) -> Printed | None:
-        """The printed cells' digits; None where a cell prints anything but digits or a blank (a decimal, a note)."""
+        """The printed cells' digits; None where a cell prints anything but digits (thousands separators among them)
+        or a blank (a decimal, a note)."""
         pieces = []
         for text in texts:
             piece = clean(text)
-            if not piece.isdigit():
+            if not _DIGITS.fullmatch(piece):
                 if read_cell(text).kind != "null":
                     return None
                 piece = ""
             pieces.append(piece)
         return cls(tuple(pieces)) if any(pieces) else None
 
+    @classmethod
+    def run_of(cls, text: str) -> Printed | None:
+        """A run of digits (thousands separators among them), or None where it prints anything else."""
+        digits = clean(text)
+        return cls((digits,), run=True) if _DIGITS.fullmatch(digits) else None
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """How many digits each piece prints."""
+        return tuple(len(piece.replace(",", "")) for piece in self.pieces)
+
     @property
     def digits(self) -> str:
-        return "".join(self.pieces)
+        return "".join(self.pieces).replace(",", "")
 
     @property
     def cuts(self) -> frozenset[int]:
-        return frozenset(accumulate(len(piece) for piece in self.pieces[:-1]))
+        return frozenset(accumulate(self.sizes[:-1]))
+
+    @property
+    def groups(self) -> frozenset[int]:
+        """Where thousands separators were printed among the digits (before the digit at that position)."""
+        found, at = set(), 0
+        for char in "".join(self.pieces):
+            if char == ",":
+                found.add(at)
+            else:
+                at += 1
+        return frozenset(found)
 
     @property
     def blanks(self) -> int:
@@ -83,22 +109,25 @@ class Printed:
 
     @property
     def as_printed(self) -> Reading | None:
-        """Each piece one number (a blank one None) — None for a run, or where a piece prints a leading zero ('00':
-        two cells glued: no count is printed so)."""
-        if self.run or any(len(piece) > 1 and piece[0] == "0" for piece in self.pieces):
+        """Each piece one number (a blank one None) — None for a run, or where a piece cannot be one printed number:
+        a leading zero ('00': two cells glued — no count is printed so), separators not three digits apart."""
+        if self.run or any(
+            (len(piece) > 1 and piece[0] == "0") or ("," in piece and not _GROUPED.fullmatch(piece))
+            for piece in self.pieces
+        ):
             return None
-        return tuple(int(piece) if piece else None for piece in self.pieces)
+        return tuple(int(piece.replace(",", "")) if piece else None for piece in self.pieces)
 
     def with_blanks(self, numbers: list[int]) -> Reading:
         """Numbers cut from the digits, with the printed blanks put back where they were printed."""
         out: list[int | None] = []
         numbers_at = list(accumulate(len(str(number)) for number in numbers))
         taken, at = 0, 0
-        for piece in self.pieces:
+        for piece, size in zip(self.pieces, self.sizes, strict=True):
             if not piece:
                 out.append(None)
                 continue
-            at += len(piece)
+            at += size
             while taken < len(numbers) and numbers_at[taken] <= at:
                 out.append(numbers[taken])
                 taken += 1
@@ -188,7 +217,7 @@ def row_tiers(printed: Printed, form: Form) -> Iterator[Tier]:
     if printed.run:
         fewest = parts - 1 if len(digits) >= parts - 1 else 2
     for cells in range(min(parts, len(digits)), fewest - 1, -1):
-        split = split_summed(digits, blocks, cells, cuts=cuts)
+        split = split_summed(digits, blocks, cells, cuts=cuts, groups=printed.groups)
         if split.candidates or not split.exhausted:
             places = standard_places(cells, parts)
             yield Tier([_placed(c, places, parts) for c in split.candidates], split.exhausted)
@@ -196,7 +225,7 @@ def row_tiers(printed: Printed, form: Form) -> Iterator[Tier]:
                 return
     yield from _placements(printed, parts)
     if printed.run:
-        yield from _stray_digits(digits, blocks, parts)
+        yield from _stray_digits(digits, printed.groups, blocks, parts)
 
 
 def _tiers_with_blanks(printed: Printed, width: int) -> Iterator[Tier]:
@@ -205,7 +234,7 @@ def _tiers_with_blanks(printed: Printed, width: int) -> Iterator[Tier]:
     printed last — placed by the rule of report-json.md; the sums judge them all, and as no sum vouches for them
     they are placed readings (weaker than a reading by sums)."""
     for cells in range(width, len(printed.pieces) - 1, -1):
-        split = split_free(printed.digits, cells - printed.blanks, cuts=printed.cuts)
+        split = split_free(printed.digits, cells - printed.blanks, cuts=printed.cuts, groups=printed.groups)
         if not split.candidates and split.exhausted:
             continue
         places = standard_places(cells, width)
@@ -223,18 +252,22 @@ def _placements(printed: Printed, width: int) -> Iterator[Tier]:
         readings = [_placed(numbers, places, width) for places in combinations(range(width), len(numbers))]
         yield Tier(readings, preferred=_placed(numbers, standard_places(len(numbers), width), width), placed=True)
     elif printed.run and len(printed.digits) >= width - 1:
-        split = split_free(printed.digits, width - 1, cuts=printed.cuts)
+        split = split_free(printed.digits, width - 1, cuts=printed.cuts, groups=printed.groups)
         places = list(combinations(range(width), width - 1))
         yield Tier([_placed(c, p, width) for c in split.candidates for p in places], split.exhausted, placed=True)
 
 
-def _stray_digits(digits: str, blocks: int, parts: int) -> Iterator[Tier]:
+def _stray_digits(digits: str, groups: frozenset[int], blocks: int, parts: int) -> Iterator[Tier]:
     """A run with a digit or two more than its row (a stray number glued to it — a page number, a fragment — at
     either end): the rest cut into the form's cells by the sums, placed readings."""
     for extra in range(1, SPARE_DIGITS):
         readings: set[Reading] = set()
-        for rest in (digits[extra:], digits[:-extra]):
-            readings |= {tuple(c) for c in split_summed(rest, blocks, parts).candidates}
+        end = len(digits) - extra
+        for rest, kept in (
+            (digits[extra:], frozenset(g - extra for g in groups if g > extra)),
+            (digits[:end], frozenset(g for g in groups if g < end)),
+        ):
+            readings |= {tuple(c) for c in split_summed(rest, blocks, parts, groups=kept).candidates}
         if readings:
             yield Tier(sorted(readings, key=_order), placed=True, dropped=extra)
 
@@ -364,7 +397,7 @@ def recut(printed: Printed, form: Form, part: str) -> list[Reading]:
     width = len(printed.pieces)
     if numbers is None or None in numbers or sum_holds(form, part, list(numbers)):
         return []
-    split = split_free(printed.digits, width + 1, cuts=printed.cuts)
+    split = split_free(printed.digits, width + 1, cuts=printed.cuts, groups=printed.groups)
     found: set[Reading] = set()
     for candidate in split.candidates:
         for start in (0, 1):
@@ -394,7 +427,7 @@ def review_readings(printed: Printed, template: Template, form: Form) -> Resolve
         for extra in range(spare + 1):
             if len(digits) - extra < blocks * parts:
                 break
-            split = split_summed(digits[: len(digits) - extra], blocks, parts, cuts=cuts)
+            split = split_summed(digits[: len(digits) - extra], blocks, parts, cuts=cuts, groups=printed.groups)
             if split.candidates or not split.exhausted:
                 yield Tier([tuple(c) for c in split.candidates], split.exhausted, dropped=extra)
                 return
@@ -420,7 +453,7 @@ def item_readings(printed: Printed, count: int) -> Tier:
     if numbers is not None and len(numbers) > count:
         windows = {numbers[start : start + count] for start in range(len(numbers) - count + 1)}
         return Tier(sorted(windows))
-    split = split_free(printed.digits, count, cuts=printed.cuts)
+    split = split_free(printed.digits, count, cuts=printed.cuts, groups=printed.groups)
     readings: list[Reading] = [tuple(c) for c in split.candidates]
     if numbers is not None:
         readings.append(_placed(numbers, tuple(range(len(numbers))), count))
@@ -450,9 +483,9 @@ def cuts_of(printed: Printed, reading: Reading) -> list[Cut | None]:
             out.append(None)
             continue
         text = str(number)
-        while piece < len(printed.pieces) and at >= len(printed.pieces[piece]):
+        while piece < len(printed.pieces) and at >= printed.sizes[piece]:
             piece, at = piece + 1, 0
-        whole = at == 0 and printed.pieces[piece] == text
+        whole = at == 0 and printed.pieces[piece].replace(",", "") == text
         out.append(Cut(piece, at, at + len(text), whole))
         at += len(text)
     return out

@@ -12,7 +12,7 @@ from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
 from pipelines.report.align import Segment, align, label_score, segments
 from pipelines.report.arithmetic import APPLICATIONS, REVIEW, CellRef, Check, checks, evaluate, row_shape
-from pipelines.report.cells import clean, read_cell
+from pipelines.report.cells import read_cell
 from pipelines.report.digits import (
     Printed,
     Reading,
@@ -53,8 +53,7 @@ def numbers_of(row: Row, width: int) -> tuple[list[Cell], Printed | None]:
     """A row's numbers as printed: its run, or its value cells (blank ends beyond the form's width dropped), and
     their digits — None where a cell prints anything but digits (a '/', a decimal, a note)."""
     if row.run is not None:
-        digits = clean(row.run.text)
-        return [row.run], Printed((digits,), run=True) if digits.isdigit() else None
+        return [row.run], Printed.run_of(row.run.text)
     cells = trim(row.values, width)
     return cells, Printed.of([cell.text for cell in cells])
 
@@ -76,8 +75,8 @@ def reading_values(cells: list[Cell], printed: Printed, reading: Reading) -> lis
 
 
 def _digits_location(cell: Cell, start: int, end: int) -> Location:
-    """The location of the digits [start, end) of the cell's digits (its text without whitespace)."""
-    printed = [index for index, char in enumerate(cell.text) if not char.isspace()]
+    """The location of the digits [start, end) of the cell's digits (its text's digits, separators left out)."""
+    printed = [index for index, char in enumerate(cell.text) if char.isdigit()]
     if end > len(printed):
         return cell.location
     base = cell.location.span[0] if cell.location.span else 0

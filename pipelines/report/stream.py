@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipelines.document.model import Cell, Document, Location, Paragraph
 from pipelines.findings import FindingsLog
-from pipelines.report.cells import read_cell
+from pipelines.report.cells import is_value
 from pipelines.report.form import Form
 
 
@@ -66,7 +66,7 @@ def split_cells(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     """(label cells, value cells): the values are the cells after the last cell that prints text."""
     last_label = -1
     for index, cell in enumerate(cells):
-        if read_cell(cell.text).kind == "text":
+        if not is_value(cell.text):
             last_label = index
     return cells[: last_label + 1], cells[last_label + 1 :]
 

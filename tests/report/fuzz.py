@@ -5,7 +5,8 @@ whose cell boundaries are separators — tab-separated rows, space-separated PDF
 (seed 004's shape), a page dump on one line — and then, separator by separator and line by line, damaged at
 random: two neighbouring numbers glued ('0' '0' → '00', '8' '0' → '80'), a label glued to its first number, a
 cell line that lost its leading tab (it continues the cell above), a line break or the blank line between two rows
-lost (two rows run together), a page footer dropped between lines. Every damage is one that real text shows;
+lost (two rows run together), a page footer dropped between lines — a large organ's numbers printed with thousands
+separators ('114,114') glued as well. Every damage is one that real text shows;
 the parser must give the material's values exactly or leave a value blank with a finding naming it — never a wrong
 number. A trial is reproducible from its seed (``trial(seed)``).
 """
@@ -17,9 +18,10 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from tests.report.shapes import FOOTERS, Material, grid, materials, tab_text
+from tests.report.shapes import FOOTERS, Material, as_large, grid, materials, tab_text, thousands
 
 BASES = ("tabs", "spaces", "cells", "dump")
+LARGE = 0.25  # trials with a large organ's numbers, printed with thousands separators
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Trial:
         return f"fuzz-{self.seed}-{self.material.name}-{self.base}.txt"
 
 
-_NUMBER = re.compile(r"^[\s\u3000]*\d+(?:\.\d+)?[\s\u3000]*$")
+_NUMBER = re.compile(r"^[\s\u3000]*\d[\d,]*(?:\.\d+)?[\s\u3000]*$")
 
 
 def _number(cell: str) -> bool:
@@ -64,11 +66,14 @@ def _row_text(cells: list[str], sep: str, rng: random.Random, damage: Damage) ->
 
 
 def _blocks(material: Material, base: str, rng: random.Random, damage: Damage) -> list[list[str]]:
-    """The document as blocks of lines, one block per paragraph or printed table row."""
+    """The document as blocks of lines, one block per paragraph or printed table row (a large organ's numbers with
+    thousands separators)."""
     blocks = [[line] for line in (material.seed.title, *material.seed.before)]
+    large = material.name.endswith("-large")
     for part, table in material.tables.items():
         blocks.append([material.heading(part)])
-        for row in grid(table):
+        for printed in grid(table):
+            row = [thousands(cell) for cell in printed] if large else printed
             if base == "tabs":
                 blocks.append([_row_text(row, "\t", rng, damage)])
             elif base == "spaces":
@@ -146,5 +151,7 @@ def trial(seed: int, damage: Damage = Damage()) -> Trial:
     rng = random.Random(seed)
     material = rng.choice(_MATERIALS)
     base = rng.choice((*BASES, "own"))
+    if base != "own" and rng.random() < LARGE:
+        material = as_large(material)
     text = own_text(material, rng, damage) if base == "own" else render(material, base, rng, damage)
     return Trial(seed, material, base, text)

@@ -730,6 +730,55 @@ def repeated_headers(material: Material) -> Rendering:
     return Rendering("repeated_headers", material, "\n".join([*lines, *seed.after]))
 
 
+def as_large(material: Material) -> Material:
+    """The material as a large organ's report: every count of parts 三 and 四 times 1001 (the sums hold as before;
+    114 becomes 114,114, 1 becomes 1,001), part 二 as it is."""
+    variant = copy.deepcopy(material.expected)
+    variant["applications"] = {
+        key: [None if value is None else value * 1001 for value in values]
+        for key, values in material.expected["applications"].items()
+    }
+    variant["review_litigation"] = [None if v is None else v * 1001 for v in material.expected["review_litigation"]]
+    return Material(f"{material.name}-large", variant, material.text)
+
+
+def thousands(text: str) -> str:
+    """A printed number with thousands separators ('114114' → '114,114', '8650.26' → '8,650.26')."""
+    match = re.fullmatch(r"(\d+)(\.\d+)?(\D*)", text)
+    if not match:
+        return text
+    return f"{int(match[1]):,}{match[2] or ''}{match[3]}"
+
+
+def _large_rows(material: Material) -> list[tuple[str, list[list[str]]]]:
+    large = as_large(material)
+    return [(part, [[thousands(cell) for cell in row] for row in grid(table)]) for part, table in large.tables.items()]
+
+
+def thousands_dump(material: Material) -> Rendering:
+    """A large organ's report (as_large) dumped on one line with its numbers printed with thousands separators and
+    nothing between cells: '…数量114,1141,0010000115,115' — the separators, three digits after each, tell where some
+    numbers end; the sums the rest."""
+    large = as_large(material)
+    seed = large.seed
+    parts = [seed.title, *seed.before]
+    for part, rows in _large_rows(material):
+        parts.append(large.heading(part))
+        parts += ["".join(row) for row in rows]
+    return Rendering("thousands_dump", large, "".join([*parts, *seed.after]))
+
+
+def thousands_spaced(material: Material) -> Rendering:
+    """The same numbers separated by spaces (a page dump that kept a space between cells)."""
+    large = as_large(material)
+    seed = large.seed
+    lines = [seed.title, *seed.before]
+    for part, rows in _large_rows(material):
+        lines.append(large.heading(part))
+        lines += [" ".join(cell for cell in row if cell) for row in rows]
+    return Rendering("thousands_spaced", large, " ".join([*lines, *seed.after]))
+
+
 # --- judging a parse --------------------------------------------------------------------------------------------
 
 
@@ -810,4 +859,6 @@ SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "transposed": transposed,
     "side_by_side": side_by_side,
     "repeated_headers": repeated_headers,
+    "thousands_dump": thousands_dump,
+    "thousands_spaced": thousands_spaced,
 }

@@ -36,12 +36,21 @@ EXACT = {
     "transposed",
     "side_by_side",
     "repeated_headers",
+    "thousands_spaced",
 }
 
 
 # The seeds' own text as the before-stop hook dumps it: every cell exact (part 二's multi-measure rows print one
 # digit per cell there); a 2019 variant's part 二 glued without separators splits several ways and is named so.
-EXACT_FOR_SEEDS = {"hook_dump", "page_glued", "archived_dump", "glued_tables", "tidy_then_dump", "pdf_glued_numbers"}
+EXACT_FOR_SEEDS = {
+    "hook_dump",
+    "page_glued",
+    "archived_dump",
+    "glued_tables",
+    "tidy_then_dump",
+    "pdf_glued_numbers",
+    "thousands_dump",
+}
 # Floating labels dumped on one line: several rows' numbers after each run of labels are cut into rows by their sums —
 # except where rows printed one (blank) cell short make two cuttings keep every sum (seed 003's blank 其他 cells).
 EXACT_BUT = {"floating_dump": {"003_9470c4aa1fea4678", "003_9470c4aa1fea4678-2019"}}

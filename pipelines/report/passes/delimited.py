@@ -9,7 +9,11 @@ from pipelines.report.stream import Row, Shape
 
 def delimited_cells(rows: list[Row], shape: Shape) -> list[Row]:
     """A line of comma-separated cells (a spreadsheet exported as CSV and pasted in) is cut into its cells: where a
-    one-cell line's last comma-separated fields are two or more numbers (or blanks) after its label."""
+    one-cell line's last comma-separated fields are two or more numbers (or blanks) after its label.
+
+    A field with a leading zero is no exported number: the commas are thousands separators in digits run together
+    ('1,0010001,001…'), not a spreadsheet's.
+    """
     out = []
     for row in rows:
         if len(row.cells) != 1 or row.text.count(",") < 2 or "。" in row.text:
@@ -20,7 +24,8 @@ def delimited_cells(rows: list[Row], shape: Shape) -> list[Row]:
         kinds = [read_cell(field).kind for field in fields]
         last_text = max((i for i, kind in enumerate(kinds) if kind == "text"), default=-1)
         tail = kinds[last_text + 1 :]
-        if not tail.count("number") or len(tail) < 2:
+        padded = any(len(field.strip()) > 1 and field.strip()[0] == "0" for field in fields[last_text + 1 :])
+        if not tail.count("number") or len(tail) < 2 or padded:
             out.append(row)
             continue
         label_end = sum(len(field) + 1 for field in fields[: last_text + 1]) - 1 if last_text >= 0 else 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from pipelines.document.model import Cell, Location
-from pipelines.report.cells import clean, read_cell
+from pipelines.report.cells import clean, is_value
 from pipelines.report.form import Form
 from pipelines.report.stream import Row, Shape, split_cells
 
-_GLUED = re.compile(r"(?P<digits>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d[\d\s]*(?:\.\d+)?)\s*$")
+_GLUED = re.compile(r"(?P<digits>\d(?:[\d\s,，]*\d)?(?:\.\d+)?)\s*$")  # thousands separators among the digits
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
 _OCR_NUMBER = re.compile(r"[\dOo〇lI|]+(?:[.,，][\dOo〇lI|]+)*")
 _OCR_TAIL = re.compile(r"[\dOo〇lI]*[Oo〇lI][\dOo〇lI]*$")
@@ -64,7 +64,7 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
         if not match or not _CJK.search(cell.text[: match.start()]):
             continue
         if row.printed:
-            if " " in match["digits"].strip() or not clean(match["digits"]).isdigit():
+            if " " in match["digits"].strip() or not clean(match["digits"]).replace(",", "").isdigit():
                 continue
             row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
             row.values = [sub_cell(cell, match.start(), match.end()), *row.values]
@@ -77,7 +77,8 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
             row.values = [sub_cell(cell, match.start() + m.start(), match.start() + m.end()) for m in spaced]
             shape.changed(f"'{row.label_text[:24]}' + {len(spaced)} cells")
             continue
-        if len(digits.replace(".", "")) < shortest or not digits.replace(".", "").isdigit():
+        plain = digits.replace(".", "").replace(",", "")
+        if len(plain) < shortest or not plain.isdigit():
             row.label = [*row.label[:-1], cell]
             continue
         row.run = sub_cell(cell, match.start(), match.end())
@@ -142,4 +143,4 @@ def ocr_digits(rows: list[Row], shape: Shape) -> list[Row]:
 
 
 def _value_like(text: str) -> bool:
-    return read_cell(text).kind != "text" or _ocr_number(text) is not None
+    return is_value(text) or _ocr_number(text) is not None

@@ -242,4 +242,4 @@ def _review_cuts(row: Row, form: Form) -> list[int]:
 
 def _run_ends(text: str, shortest: int) -> list[int]:
     """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows."""
-    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.Oo〇lI|])", text)]
+    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.,，Oo〇lI|])", text)]
