@@ -248,7 +248,9 @@ def _placements(printed: Printed, width: int) -> Iterator[Tier]:
     """The printed numbers as they stand at every place (the rule's places preferred); a run cut into one cell fewer
     than the form (a blank cell leaves no trace in its digits)."""
     numbers = printed.as_printed
-    if numbers is not None and len(numbers) < width:
+    if numbers is not None and len(numbers) == width:  # a whole row as printed (its lost separator was elsewhere)
+        yield Tier([numbers])
+    elif numbers is not None and len(numbers) < width:
         readings = [_placed(numbers, places, width) for places in combinations(range(width), len(numbers))]
         yield Tier(readings, preferred=_placed(numbers, standard_places(len(numbers), width), width), placed=True)
     elif printed.run and len(printed.digits) >= width - 1:
@@ -442,20 +444,20 @@ def review_readings(printed: Printed, template: Template, form: Form) -> Resolve
 # --- part 二 ---------------------------------------------------------------------------------------------------
 
 
-def item_readings(printed: Printed, count: int) -> Tier:
+def item_readings(printed: Printed, count: int, lost: bool = False) -> Tier:
     """A part 二 row's readings: no sum ties its measures, so only the digits decide — each printed piece one
-    number where there are as many as measures; otherwise every cut into ``count`` numbers, with the printed
-    numbers as they stand (the first measures) where fewer were printed, and every run of ``count`` of them where
-    more were."""
+    number where there are as many as measures (and no separator is known lost); otherwise every cut into
+    ``count`` numbers, with the printed numbers as they stand (the first measures) where no more were printed, and
+    every run of ``count`` of them where more were."""
     numbers = printed.as_printed
-    if numbers is not None and len(numbers) == count:
+    if numbers is not None and len(numbers) == count and not lost:
         return Tier([numbers])
     if numbers is not None and len(numbers) > count:
         windows = {numbers[start : start + count] for start in range(len(numbers) - count + 1)}
         return Tier(sorted(windows))
     split = split_free(printed.digits, count, cuts=printed.cuts, groups=printed.groups)
     readings: list[Reading] = [tuple(c) for c in split.candidates]
-    if numbers is not None:
+    if numbers is not None and _placed(numbers, tuple(range(len(numbers))), count) not in readings:
         readings.append(_placed(numbers, tuple(range(len(numbers))), count))
     return Tier(readings, split.exhausted)
 

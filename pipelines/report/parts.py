@@ -1,12 +1,15 @@
 """The three table parts read from the row stream: part 二's items, part 三's rows, part 四's row, keyed by form keys.
 
 The rows come normalised (stream.py and passes/): each a label and its printed values, or a label and one run of
-digits. Reading a part is matching labels to the form's rows, placing printed cells by the rules of
-spec/report-json.md (a row with fewer or more cells than the form), and splitting runs by the form's sums
-(digits.py). Every value keeps its raw string and location; every rule applied is a finding.
+digits. Reading a part is matching labels to the form's rows; a row printing the form's cells is read as printed,
+one printing more by the rule of spec/report-json.md, and the others — a run, fewer cells, a cell holding digits of
+several ('00', '9,0090') — by the form's sums (digits.py), or left blank with their candidate readings where the
+sums leave more than one. Every value keeps its raw string and location; every rule applied is a finding.
 """
 
 from __future__ import annotations
+
+import re
 
 from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
@@ -28,6 +31,7 @@ from pipelines.report.digits import (
 from pipelines.report.form import ApplicationRow, Form, Item, Template
 from pipelines.report.model import Value
 from pipelines.report.normalize import bare, similarity
+from pipelines.report.passes.digits import sub_cell
 from pipelines.report.stream import Row
 
 CONFIDENT_LABEL = 0.9
@@ -51,11 +55,22 @@ def trim(values: list[Cell], width: int) -> list[Cell]:
 
 def numbers_of(row: Row, width: int) -> tuple[list[Cell], Printed | None]:
     """A row's numbers as printed: its run, or its value cells (blank ends beyond the form's width dropped), and
-    their digits — None where a cell prints anything but digits (a '/', a decimal, a note)."""
+    their digits — None where a cell prints anything but digits (a '/', a decimal, a note). A row that lost
+    separators (Row.lost) keeps no blank ends: where its cells stood is lost with them."""
     if row.run is not None:
         return [row.run], Printed.run_of(row.run.text)
-    cells = trim(row.values, width)
+    printed = trim(row.values, width) if not row.lost else trim(row.values, 0)
+    cells = trim([piece for cell in printed for piece in _spaced(cell)], width)
     return cells, Printed.of([cell.text for cell in cells])
+
+
+def _spaced(cell: Cell) -> list[Cell]:
+    """A cell printing numbers with spaces between them ('3 0': a separator lost, its space kept) as a cell per
+    number; any other cell as it is."""
+    tokens = list(re.finditer(r"\S+", cell.text))
+    if len(tokens) < 2 or not all(token.group().isdigit() for token in tokens):
+        return [cell]
+    return [sub_cell(cell, token.start(), token.end()) for token in tokens]
 
 
 def reading_values(cells: list[Cell], printed: Printed, reading: Reading) -> list[Value]:
@@ -85,10 +100,14 @@ def _digits_location(cell: Cell, start: int, end: int) -> Location:
     return Location(where.table, where.row, where.col, where.line, where.page, where.bbox, span)
 
 
-def _open(printed: Printed, width: int) -> bool:
+def _open(printed: Printed, width: int, row: Row) -> bool:
     """Whether a row's printed numbers are to be read by the sums: fewer than the form's cells, or as many with
-    one printing a leading zero ('00': two cells whose separator was lost)."""
-    return len(printed.pieces) < width or (len(printed.pieces) == width and printed.as_printed is None)
+    one printing a leading zero ('00': two cells whose separator was lost), or a row that lost separators."""
+    return (
+        len(printed.pieces) < width
+        or (len(printed.pieces) == width and printed.as_printed is None)
+        or bool(row.lost and len(printed.pieces) <= width)
+    )
 
 
 def _shown(printed: Printed) -> str:
@@ -182,8 +201,8 @@ def _measure_values(item: Item, row: Row, log: FindingsLog) -> dict[str, Value]:
     if row.run is not None and count == 1:
         return {keys[0]: value_of(row.run)}
     cells, printed = numbers_of(row, count)
-    if printed is not None and (printed.run or len(printed.pieces) != count):
-        tier = item_readings(printed, count)
+    if printed is not None and (printed.run or len(printed.pieces) != count or row.lost):
+        tier = item_readings(printed, count, lost=bool(row.lost))
         if len(tier.readings) != 1 or not tier.exhausted:
             how = "reads {count} ways (no sum ties the measures)"
             _ambiguous(log, where, printed, tier.readings, tier.exhausted, how)
@@ -291,14 +310,14 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         if printed.label_text:
             _check_row_label(printed, form_row, log)
         cells, numbers = numbers_of(printed, width)
-        if printed.run is not None or (numbers is not None and _open(numbers, width)):
+        if printed.run is not None or (numbers is not None and _open(numbers, width, printed)):
             open_rows[form_row.key] = (printed, cells, numbers)
         elif numbers is not None and (others := recut(numbers, form, APPLICATIONS)):
             where = f"part 三 row {form_row.key} (printed row {printed.position})"
             _recut(log, where, numbers, others)
             result[form_row.key] = [Value(None, "", printed.location) for _ in range(width)]
         else:
-            result[form_row.key] = _fit_row(printed, form_row, template, form, log)
+            result[form_row.key] = _fit_row(printed, cells, form_row, template, form, log)
             if len(cells) < width:
                 short.add(form_row.key)
     if open_rows:
@@ -380,10 +399,13 @@ def _check_column_headers(headers: list[Row], form: Form, log: FindingsLog) -> N
             )
 
 
-def _fit_row(printed: Row, form_row: ApplicationRow, template: Template, form: Form, log: FindingsLog) -> list[Value]:
-    """Seven values from a printed row, by the rule of report-json.md for rows with fewer or more cells."""
+def _fit_row(
+    printed: Row, cells: list[Cell], form_row: ApplicationRow, template: Template, form: Form, log: FindingsLog
+) -> list[Value]:
+    """Seven values from a printed row's cells (numbers_of), by the rule of report-json.md for rows with fewer or
+    more cells."""
     width = len(form.columns)
-    cells = trim(printed.values, width)
+    cells = trim(cells, width)
     where = f"part 三 row {form_row.key} (printed row {printed.position})"
     if len(cells) == width:
         return [value_of(cell) for cell in cells]
@@ -525,7 +547,7 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
         log.warning("layout.part_missing", "part 四 numbers not found", form_key="review_litigation")
         return []
     cells, numbers = numbers_of(data, width)
-    if data.run is not None or (numbers is not None and _open(numbers, width)):
+    if data.run is not None or (numbers is not None and _open(numbers, width, data)):
         return _split_review(data, cells, numbers, template, form, log)
     if numbers is not None and (others := recut(numbers, form, REVIEW)):
         _recut(log, "part 四", numbers, others)

@@ -2,25 +2,25 @@
 
 A material (a seed, or a seed as a 2019-form report: tests/report/shapes.py) is laid out in one of the shapes
 whose cell boundaries are separators — tab-separated rows, space-separated PDF text, one cell per tab-led line
-(seed 004's shape), a page dump on one line — and then, separator by separator and line by line, damaged at
-random: two neighbouring numbers glued ('0' '0' → '00', '8' '0' → '80'), a label glued to its first number, a
-cell line that lost its leading tab (it continues the cell above), a line break or the blank line between two rows
-lost (two rows run together), a page footer dropped between lines — a large organ's numbers printed with thousands
-separators ('114,114') glued as well. Every damage is one that real text shows;
-the parser must give the material's values exactly or leave a value blank with a finding naming it — never a wrong
-number. A trial is reproducible from its seed (``trial(seed)``).
+(seed 004's shape), Markdown tables, a page dump on one line — and then, separator by separator and line by line,
+damaged at random: two neighbouring numbers glued ('0' '0' → '00', '8' '0' → '80'), a label glued to its first
+number, a cell line that lost its leading tab (it continues the cell above), a pipe lost between two Markdown
+cells, a line break or the blank line between two rows lost (two rows run together), a page footer dropped between
+lines — a large organ's numbers printed with thousands separators ('114,114') glued as well. Every damage is one
+that real text shows; the parser must give the material's values exactly or leave a value blank with a finding
+naming it — never a wrong number. A trial is reproducible from its seed (``trial(seed)``).
 """
 
 from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from tests.report.shapes import FOOTERS, Material, as_large, grid, materials, tab_text, thousands
 
-BASES = ("tabs", "spaces", "cells", "dump")
+BASES = ("tabs", "spaces", "cells", "dump", "markdown")
 LARGE = 0.25  # trials with a large organ's numbers, printed with thousands separators
 
 
@@ -54,14 +54,15 @@ def _number(cell: str) -> bool:
     return bool(_NUMBER.match(cell))
 
 
-def _row_text(cells: list[str], sep: str, rng: random.Random, damage: Damage) -> str:
-    """Cells joined by ``sep``; where a number follows a number (or a label) the separator may be lost."""
+def _row_text(cells: list[str], sep: str, rng: random.Random, damage: Damage, glued: str = "") -> str:
+    """Cells joined by ``sep``; where a number follows a number (or a label) the separator may be lost (the two
+    then joined by ``glued``)."""
     out = cells[0] if cells else ""
     for before, cell in pairwise(cells):
         lost = (_number(before) and _number(cell) and rng.random() < damage.glue) or (
             not _number(before) and before.strip() and _number(cell) and rng.random() < damage.label
         )
-        out += cell.strip() if lost else sep + cell
+        out += glued + cell.strip() if lost else sep + cell
     return out
 
 
@@ -72,9 +73,12 @@ def _blocks(material: Material, base: str, rng: random.Random, damage: Damage) -
     large = material.name.endswith("-large")
     for part, table in material.tables.items():
         blocks.append([material.heading(part)])
-        for printed in grid(table):
+        for index, printed in enumerate(grid(table)):
             row = [thousands(cell) for cell in printed] if large else printed
-            if base == "tabs":
+            if base == "markdown":  # a lost pipe leaves the two cells' text in one, a space between or not
+                line = "| " + _row_text(row, " | ", rng, damage, rng.choice(("", " "))) + " |"
+                blocks.append([line, "|" + "---|" * len(row)] if index == 0 else [line])
+            elif base == "tabs":
                 blocks.append([_row_text(row, "\t", rng, damage)])
             elif base == "spaces":
                 blocks.append([_row_text([cell for cell in row if cell], " ", rng, damage)])
@@ -122,6 +126,8 @@ def render(material: Material, base: str, rng: random.Random, damage: Damage = D
         blocks = _blocks(material, "spaces", rng, damage)
         return " ".join(line for block in blocks for line in block if line)
     joiner = "" if base == "cells" else rng.choice(("", " "))
+    if base == "markdown":  # a Markdown table's lines do not run together; its damage is a lost pipe
+        damage = replace(damage, join=0.0)
     return _joined(_blocks(material, base, rng, damage), rng, damage, joiner)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipelines.document.model import Cell
 from pipelines.report.arithmetic import APPLICATIONS, sum_holds
 from pipelines.report.cells import is_value, read_cell
@@ -9,6 +11,7 @@ from pipelines.report.passes.digits import sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
 
 _LABELLED_PARTS = ("active_disclosure", "applications")
+_SPACED = re.compile(r"\d+(?:\s+\d+)+")  # numbers with spaces between them in one cell: a separator lost
 
 
 def _lone(row: Row) -> bool:
@@ -167,12 +170,12 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
         row = rows[index]
         out.append(row)
         index += 1
-        count = len(row.values)
+        count = _count(row.values)
         if row.part != "applications" or row.run is not None or not row.label_text or not 0 < count < width:
             continue
         end = index
         while end < len(rows) and _fragment(rows[end], row.part):
-            count += len(rows[end].printed)
+            count += _count(rows[end].printed)
             end += 1
         ended = end == len(rows) or not (
             rows[end].part == row.part and rows[end].has_numbers and not rows[end].label_text
@@ -185,9 +188,14 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
     return out
 
 
+def _count(cells: list[Cell]) -> int:
+    """How many cells the cells print: a cell printing numbers with spaces between them ('0 0') counts each."""
+    return sum(len(cell.text.split()) if _SPACED.fullmatch(cell.text.strip()) else 1 for cell in cells)
+
+
 def _stray(joined: list[Cell], following: list[Row], shape: Shape) -> bool:
     """Whether what follows a short row is one stray number that would make a whole row breaking its sum."""
-    whole = [read_cell(cell.text).value for cell in joined]
+    whole = [read_cell(token).value for cell in joined for token in (cell.text.split() or [""])]
     if len(following) != 1 or len(following[0].printed) != 1 or len(whole) != len(shape.form.columns):
         return False
     return not sum_holds(shape.form, APPLICATIONS, whole)
