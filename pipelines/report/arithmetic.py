@@ -253,3 +253,17 @@ def sum_holds(form: Form, part: str, numbers: Sequence[Number | None], short: bo
     return all(
         abs(sum(values[b * parts : (b + 1) * parts - 1]) - values[(b + 1) * parts - 1]) < 1e-9 for b in range(blocks)
     )
+
+
+def room_for_blanks(form: Form, part: str, numbers: Sequence[Number | None]) -> bool:
+    """Whether a printed row's blank cells could be counts (never negative) that keep its blocks' sums: '·, 140, 0,
+    0, 0, 0, 14' could not — 140 alone is more than the total. A row printing every cell is not judged here."""
+    blocks, parts = row_shape(form, part)
+    if len(numbers) != blocks * parts:
+        return True
+    for block in range(blocks):
+        *terms, total = numbers[block * parts : (block + 1) * parts]
+        known = sum(term for term in terms if term is not None)
+        if None in terms and total is not None and known > total + 1e-9:
+            return False
+    return True

@@ -14,7 +14,16 @@ import re
 from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
 from pipelines.report.align import Segment, align, label_score, segments
-from pipelines.report.arithmetic import APPLICATIONS, REVIEW, CellRef, Check, checks, evaluate, row_shape
+from pipelines.report.arithmetic import (
+    APPLICATIONS,
+    REVIEW,
+    CellRef,
+    Check,
+    checks,
+    evaluate,
+    room_for_blanks,
+    row_shape,
+)
 from pipelines.report.cells import read_cell
 from pipelines.report.digits import (
     Printed,
@@ -53,15 +62,23 @@ def trim(values: list[Cell], width: int) -> list[Cell]:
     return values
 
 
-def numbers_of(row: Row, width: int) -> tuple[list[Cell], Printed | None]:
+def numbers_of(row: Row, width: int, form: Form | None = None, part: str = "") -> tuple[list[Cell], Printed | None]:
     """A row's numbers as printed: its run, or its value cells (blank ends beyond the form's width dropped), and
     their digits — None where a cell prints anything but digits (a '/', a decimal, a note). A row that lost
-    separators (Row.lost) keeps no blank ends: where its cells stood is lost with them."""
+    separators (Row.lost) keeps no blank ends: where its cells stood is lost with them; nor does a row of part 三 or
+    四 whose blank end cells no count could fill (a merged label's empty cell, before numbers that lost a separator:
+    '·', '140', '0' … '14')."""
     if row.run is not None:
         return [row.run], Printed.run_of(row.run.text)
     printed = trim(row.values, width) if not row.lost else trim(row.values, 0)
     cells = trim([piece for cell in printed for piece in _spaced(cell)], width)
-    return cells, Printed.of([cell.text for cell in cells])
+    numbers = Printed.of([cell.text for cell in cells])
+    if form is not None and numbers is not None and numbers.as_printed is not None and cells:
+        blank_end = not cells[0].text.strip() or not cells[-1].text.strip()
+        if blank_end and not room_for_blanks(form, part, numbers.as_printed):
+            cells = trim(cells, 0)
+            numbers = Printed.of([cell.text for cell in cells])
+    return cells, numbers
 
 
 def _spaced(cell: Cell) -> list[Cell]:
@@ -309,7 +326,7 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         form_row = template.rows[index]
         if printed.label_text:
             _check_row_label(printed, form_row, log)
-        cells, numbers = numbers_of(printed, width)
+        cells, numbers = numbers_of(printed, width, form, APPLICATIONS)
         if printed.run is not None or (numbers is not None and _open(numbers, width, printed)):
             open_rows[form_row.key] = (printed, cells, numbers)
         elif numbers is not None and (others := recut(numbers, form, APPLICATIONS)):
@@ -546,7 +563,7 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     if data is None:
         log.warning("layout.part_missing", "part 四 numbers not found", form_key="review_litigation")
         return []
-    cells, numbers = numbers_of(data, width)
+    cells, numbers = numbers_of(data, width, form, REVIEW)
     if data.run is not None or (numbers is not None and _open(numbers, width, data)):
         return _split_review(data, cells, numbers, template, form, log)
     if numbers is not None and (others := recut(numbers, form, REVIEW)):

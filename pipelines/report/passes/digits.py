@@ -52,8 +52,9 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
     """Digits glued to the end of their row's label ('（七）总计12310000124') become the row's cells, or its run.
 
     Digits that kept their spaces ('规章 0 0 0') are printed cells; digits without ('11410000115') a run for the
-    form's sums to split. Where the row has printed cells after the label, the glued digits are its first cell
-    ('…公开申请0', '0', '0' …: a dump that lost only the space after the label).
+    form's sums to split. Where the row has printed cells after the label, the glued digits are its first cell(s)
+    ('…公开申请0', '0', '0' …: a dump that lost only the space after the label; '…政府信息 98 1' | '0' …: a Markdown
+    row that lost the pipes after its label).
     """
     for row in rows:
         shortest = shortest_run(shape.form, row.part)
@@ -63,15 +64,16 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
         match = _GLUED.search(cell.text)
         if not match or not _CJK.search(cell.text[: match.start()]):
             continue
-        if row.printed:
-            if " " in match["digits"].strip() or not clean(match["digits"]).replace(",", "").isdigit():
-                continue
-            row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
-            row.values = [sub_cell(cell, match.start(), match.end()), *row.values]
-            shape.changed(f"'{row.label_text[:24]}' + first cell '{clean(match['digits'])}'")
-            continue
         digits = clean(match["digits"])
         spaced = [m for m in re.finditer(r"\S+", match["digits"])]
+        if row.printed:
+            if not digits.replace(",", "").isdigit():
+                continue
+            row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
+            glued = [sub_cell(cell, match.start() + m.start(), match.start() + m.end()) for m in spaced]
+            row.values = [*glued, *row.values]
+            shape.changed(f"'{row.label_text[:24]}' + first cell(s) '{match['digits'].strip()}'")
+            continue
         row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
         if len(spaced) > 1:  # the cells kept their spaces: they are printed cells, not a run
             row.values = [sub_cell(cell, match.start() + m.start(), match.start() + m.end()) for m in spaced]
