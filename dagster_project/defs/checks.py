@@ -1,4 +1,5 @@
-"""Asset checks: what a morning reader must see — unparsed reports, broken arithmetic, stale portals, duplicates.
+"""Asset checks: what a morning reader must see — unparsed reports, parser failures, broken arithmetic, stale
+portals, duplicates.
 
 The checks read the warehouse through its DuckDB catalog (read-only), so they judge exactly what SQL users see.
 """
@@ -9,16 +10,15 @@ from collections import defaultdict
 import dagster as dg
 
 from dagster_project.defs.archive import archived_documents
+from dagster_project.defs.metadata import md
 from dagster_project.defs.partitions import registered_partitions
-from dagster_project.defs.reports import findings, parsed_reports
+from dagster_project.defs.reports import parsed_reports
 from dagster_project.defs.resources import SourceFiles, WarehouseCatalog
-from dagster_project.defs.tables import catalog
+from dagster_project.defs.tables import catalog, warehouse_tables
 
 FRESHNESS_HOURS = 36
 MIN_ARITHMETIC_PASS_RATE = 0.8
 """Below this share of reports without an arithmetic error a source is flagged (printed reports do break sums)."""
-LISTED = 50
-"""At most this many failing items are listed in a check's metadata."""
 
 UNACCOUNTED_REPORT_DOCUMENTS = """
 SELECT d.source_id, d.sha256, min(d.url) AS url, min(d.title) AS title
@@ -29,6 +29,14 @@ WHERE d.is_report AND coalesce(d.http_status, 200) < 400
 GROUP BY d.source_id, d.sha256
 ORDER BY d.source_id, d.sha256
 """
+
+PARSE_FAILURES = """
+SELECT r.source_id, r.report_id, r.source, f.rule, f.message
+FROM reports r JOIN findings f USING (report_id, year)
+WHERE r.status = 'failed' AND f.severity = 'error'
+ORDER BY r.source_id, r.report_id
+"""
+"""Documents the parser broke on (an exception, a crashed or killed worker, a timeout), with the reason."""
 
 ARITHMETIC_BY_REPORT = """
 SELECT r.source_id, r.report_id, r.agency, r.year,
@@ -51,7 +59,7 @@ GROUP BY ALL HAVING count(*) > 1 ORDER BY organ_id, year
 """
 """Organ-years the totals would count twice: ``primary_summary`` is what totals sum, one report per organ-year."""
 
-SUPERSEDED = "SELECT count(*) AS superseded FROM superseded"
+COPIES = "SELECT count(*) AS copies FROM copies"
 
 
 @dg.asset_check(
@@ -63,12 +71,27 @@ def report_documents_accounted_for(warehouse_catalog: WarehouseCatalog) -> dg.As
     missing = warehouse_catalog.query(UNACCOUNTED_REPORT_DOCUMENTS)
     return dg.AssetCheckResult(
         passed=not missing,
-        metadata={"unaccounted": len(missing), "documents": dg.MetadataValue.json(missing[:LISTED])},
+        metadata={"unaccounted": len(missing), "documents": md(missing)},
     )
 
 
 @dg.asset_check(
-    asset=findings.key,
+    asset=parsed_reports.key,
+    additional_deps=[catalog],
+    description="No document broke the parser (an exception, a worker that crashed or was killed, a timeout): each"
+    " such document is listed with its reason; the rest of the batch is parsed regardless.",
+)
+def no_parser_failures(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
+    failures = warehouse_catalog.query(PARSE_FAILURES)
+    return dg.AssetCheckResult(
+        passed=not failures,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"failed_documents": len(failures), "documents": md(failures)},
+    )
+
+
+@dg.asset_check(
+    asset=parsed_reports.key,
     additional_deps=[catalog],
     description=f"Per source, the share of parsed reports whose printed numbers keep the form's arithmetic "
     f"(flagged below {MIN_ARITHMETIC_PASS_RATE:.0%}); the failing reports are listed with the rules they break.",
@@ -97,8 +120,8 @@ def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "pass_rate": dg.MetadataValue.md(table),
-            "sources_below_threshold": dg.MetadataValue.json(low),
-            "failing_reports": dg.MetadataValue.json(listed[:LISTED]),
+            "sources_below_threshold": ", ".join(low) or "none",
+            "failing_reports": md(listed),
             "failing_count": len(listed),
             "reports": sum(totals.values()),
         },
@@ -106,21 +129,21 @@ def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
 
 
 @dg.asset_check(
-    asset=parsed_reports.key,
+    asset=warehouse_tables.key,
     additional_deps=[catalog],
     description="No report counted twice: one row per document, and one counted report per organ and year (a "
-    "report page and its PDF are both kept; the warehouse counts one of them, `superseded` lists the others).",
+    "report page and its PDF are both kept; the warehouse counts one of them, `copies` lists the others).",
 )
 def no_duplicate_reports(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
     rows = warehouse_catalog.query(DUPLICATE_ROWS)
     twice = warehouse_catalog.query(COUNTED_TWICE)
-    (superseded,) = warehouse_catalog.query(SUPERSEDED)
+    (copies,) = warehouse_catalog.query(COPIES)
     return dg.AssetCheckResult(
         passed=not rows and not twice,
         metadata={
-            "duplicate_rows": dg.MetadataValue.json(rows[:LISTED]),
-            "counted_twice": dg.MetadataValue.json(twice[:LISTED]),
-            "superseded_documents": superseded["superseded"],
+            "duplicate_rows": md(rows),
+            "counted_twice": md(twice),
+            "copies": copies["copies"],
         },
     )
 
@@ -140,4 +163,5 @@ def sources_crawled_recently(context: dg.AssetCheckExecutionContext, source_file
             stale[source_id] = "never crawled"
         elif (age := (now - records[0].timestamp) / 3600) > FRESHNESS_HOURS:
             stale[source_id] = f"last crawled {age:.0f} h ago"
-    return dg.AssetCheckResult(passed=not stale, metadata={"stale_sources": dg.MetadataValue.json(stale)})
+    rows = [{"source": source, "last crawl": why} for source, why in sorted(stale.items())]
+    return dg.AssetCheckResult(passed=not stale, metadata={"stale_sources": md(rows)})

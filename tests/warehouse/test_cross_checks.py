@@ -14,7 +14,7 @@ from warehouse.ingest import ingest
 from warehouse.rows import Outcome, batch_tables
 from warehouse.write import Warehouse
 
-from .conftest import expected, seed_files
+from .conftest import expected, outcome, seed_files
 
 ZHENGZHOU_2023, ZHOUKOU_2022, ZHUMADIAN_2021 = 0, 2, 3
 
@@ -23,7 +23,7 @@ def _outcome(seed_index: int, sha_char: str, agency: str, organ: str, year: int 
     report = expected(seed_files()[seed_index]) | {"agency": agency}
     if year is not None:
         report["year"] = year
-    return Outcome(sha_char * 64, f"seed {seed_index}", "test", "text/plain", report, "test", organ_id=organ)
+    return outcome(sha_char * 64, report, f"seed {seed_index}", organ_id=organ)
 
 
 def _load(tmp_path, outcomes: list[Outcome], registry: Registry | None = None) -> Settings:
@@ -143,6 +143,6 @@ def test_a_second_document_of_the_same_report_is_counted_once(tmp_path) -> None:
     with catalog.connect(settings) as db:
         assert db.execute("SELECT count(*) FROM reports WHERE status = 'parsed'").fetchall() == [(2,)]
         assert db.execute("SELECT reports, new_received FROM national_totals").fetchall() == [(1, want)]
-        (superseded,) = db.execute("SELECT primary_report_id, reason FROM superseded").fetchall()
-        assert "same organ and year" in superseded[1]
-        assert db.execute("SELECT count(*) FROM organ_history").fetchall() == [(2,)]
+        (copy,) = db.execute("SELECT copy_of, reason FROM copies").fetchall()
+        assert "published again" in copy[1]
+        assert db.execute("SELECT count(*), sum(copies) FROM organ_history").fetchall() == [(1, 1)]
