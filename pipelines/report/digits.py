@@ -10,14 +10,17 @@ printed; any other is open, and its readings come in tiers, most printed cells f
    surviving separator);
 2. cut into fewer cells whose own sum holds, placed by the rule of report-json.md (first is 自然人, last is 总计, the
    middle fill the legal-person columns from the left) — a row that printed only some of its cells;
-3. last, the printed numbers as they stand (a run: cut into one cell fewer than the form) at every place the sums
-   allow — a row with a blank 总计, or one whose printed numbers break its own sum; the rule's places are preferred
-   where the sums allow them.
+3. last, placed readings: the printed numbers as they stand (a run: cut into one cell fewer than the form) at every
+   place the sums allow — a row with a blank 总计, or one whose printed numbers break its own sum; the rule's places
+   are preferred where the sums allow them — then a run read without a stray digit or two at either end. Cells
+   printed blank ('', '/') leave the row sum open: such rows have placed readings only.
 
-A tier's readings are checked against every rule of the part with the rows already read (other open rows count as
-unknown, a blank as a count not yet known: never negative), one row at a time until nothing changes, then jointly
-within a bound; a row none of whose readings fits goes on to its next tier. A row with exactly one reading left
-(or its rule's placement) is read; otherwise its values stay blank and the finding lists the readings.
+Readings by the sums are checked against every rule of the part with the rows already read (other open rows count
+as unknown, a blank as a count not yet known: never negative), a row at a time until nothing changes, then jointly
+within a bound; a row the sums read one way only is read so, as a printed row is (a column sum the report breaks is
+the validator's to name). Placed readings are checked after, against every row read, and never decide another
+row's. A row none of whose readings fits goes on to its next tier. A row with exactly one reading left (or its
+rule's placement) is read; otherwise its values stay blank and the finding lists the readings.
 """
 
 from __future__ import annotations
