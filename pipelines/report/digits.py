@@ -457,7 +457,7 @@ def item_readings(printed: Printed, count: int, lost: bool = False) -> Tier:
         return Tier([numbers])
     if numbers is not None and len(numbers) > count:
         windows = {numbers[start : start + count] for start in range(len(numbers) - count + 1)}
-        return Tier(sorted(windows))
+        return Tier(sorted(windows, key=lambda window: [(v is None, v or 0) for v in window]))  # blanks too
     split = split_free(printed.digits, count, cuts=printed.cuts, groups=printed.groups)
     readings: list[Reading] = [tuple(c) for c in split.candidates]
     if numbers is not None and _placed(numbers, tuple(range(len(numbers))), count) not in readings:

@@ -800,6 +800,9 @@ def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
     def named(words: set[str]) -> bool:
         return any(any(w in f["message"] or w in str(f.get("form_key", "")) for w in words) for f in warnings)
 
+    # a part not found names every cell of it
+    missing = {f.get("form_key") for f in warnings if f["rule"] == "layout.part_missing"}
+
     for item, measures in expected["active_disclosure"].items():
         for measure, value in measures.items():
             got = (report["active_disclosure"].get(item) or {}).get(measure, "<missing>")
@@ -809,7 +812,10 @@ def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
             if got == value:
                 continue
             where = f"active_disclosure.{item}.{measure}"
-            if got is None and named({item, *labels.get(item, ())}):
+            part_missing = "active_disclosure" in missing
+            if (got is None and (part_missing or named({item, *labels.get(item, ())}))) or (
+                got == "<missing>" and part_missing
+            ):
                 blank.append(where)
             else:
                 wrong.append(f"{where}: {got!r} for {value!r}")
@@ -819,7 +825,7 @@ def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
             if got == value:
                 continue
             where = f"applications.{row}[{column}]"
-            if got is None and named({row}):
+            if got is None and ("applications" in missing or named({row})):
                 blank.append(where)
             else:
                 wrong.append(f"{where}: {got!r} for {value!r}")

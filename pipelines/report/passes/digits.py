@@ -110,6 +110,8 @@ def _ocr_number(text: str) -> str | None:
     stripped = clean(text)
     if not _OCR_NUMBER.fullmatch(stripped) or stripped.isdigit() or not any(c in "Oo〇lI|" for c in stripped):
         return None
+    if not stripped.strip("|"):  # pipes alone are a Markdown table's (its lines run together), not a 1 OCR misread
+        return None
     return stripped.translate(_CONFUSABLE)
 
 

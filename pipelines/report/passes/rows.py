@@ -132,7 +132,9 @@ def transposed_table(rows: list[Row], shape: Shape) -> list[Row]:
     a row per label, its numbers in the columns' order.
 
     Taken where at least all but one of the applicant columns print a row of more numbers than a row has cells; a
-    column not printed is blank, and so is a cell a column's row leaves off at its end.
+    column not printed is blank, and so is a cell a column's row leaves off at its end where the reader kept the
+    columns' positions; where it did not (text whose tabs became spaces), a column's row printing fewer numbers
+    than there are rows is lost to every row (Row.lost: the rows are read by the sums or left blank, named).
     """
     form = shape.form
     columns = {bare(printing): index for index, column in enumerate(form.columns) for printing in column.printings}
@@ -150,8 +152,17 @@ def transposed_table(rows: list[Row], shape: Shape) -> list[Row]:
     )
     labels = [[cell] for cell in rows[header].label[-count:]] if header is not None else [[] for _ in range(count)]
     by_column = {column: _by_place(rows[index].values, labels) for column, index in found.items()}
+    # A column's row printing fewer numbers than there are rows, where the reader kept no column positions: which
+    # rows its blanks are is lost (its numbers are not the first rows'), so every row lost that column's cell.
+    unplaced = {column for column, cells in by_column.items() if cells is None}
     turned = [
-        Row(labels[at], [by_column[c][at] if c in by_column else Cell("") for c in range(len(form.columns))])
+        Row(
+            labels[at],
+            [by_column[c][at] for c in range(len(form.columns)) if c in by_column and c not in unplaced],
+            lost=len(form.columns) - len(by_column) + len(unplaced),
+        )
+        if unplaced
+        else Row(labels[at], [by_column[c][at] if c in by_column else Cell("") for c in range(len(form.columns))])
         for at in range(count)
     ]
     for row in turned:
@@ -163,11 +174,14 @@ def transposed_table(rows: list[Row], shape: Shape) -> list[Row]:
     ]
 
 
-def _by_place(values: list[Cell], labels: list[list[Cell]]) -> list[Cell]:
+def _by_place(values: list[Cell], labels: list[list[Cell]]) -> list[Cell] | None:
     """A column row's cells under the header's labels: by the printed column where the reader kept it (blank cells
-    a text reader dropped at the row's ends leave no gap then), else in order."""
+    a text reader dropped at the row's ends leave no gap then), else in order where it prints a number per label;
+    None where it prints fewer and where they stood is not known."""
     cols = [label[0].location.col if label else None for label in labels]
     if None not in cols and all(cell.location.col is not None for cell in values):
         printed = {cell.location.col: cell for cell in values}
         return [printed.get(col, Cell("")) for col in cols]
-    return [values[at] if at < len(values) else Cell("") for at in range(len(labels))]
+    if len(values) < len(labels):
+        return None
+    return values[: len(labels)]
