@@ -13,7 +13,7 @@ import re
 
 from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
-from pipelines.report.align import Segment, align, label_score, segments
+from pipelines.report.align import Segment, align, label_score, segments, unsettled
 from pipelines.report.arithmetic import (
     APPLICATIONS,
     REVIEW,
@@ -310,12 +310,27 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         return {}
     data = [row for row in rows if row.has_numbers]
     _check_column_headers([row for row in rows if row.header], form, log)
-    assignment, _ = align([row_segments(row) for row in data], template.rows)
+    printed_labels = [row_segments(row) for row in data]
+    assignment, _ = align(printed_labels, template.rows)
+    undecided = unsettled(printed_labels, template.rows, assignment)
+    for at, options in undecided.items():
+        candidates = [template.rows[option].key for option in options]
+        log.warning(
+            "parse.row_unmatched",
+            f"part 三 printed row '{data[at].label_text or data[at].text}' could be any of {', '.join(candidates)}:"
+            " its label does not say which and the form's order leaves more rows than it; not read",
+            data[at].where(),
+            printed=data[at].text,
+            candidates=candidates,
+        )
+        assignment[at] = None
     result: dict[str, list[Value]] = {}
     open_rows: dict[str, tuple[Row, list[Cell], Printed | None]] = {}
     short: set[str] = set()  # rows read with fewer cells than the form, placed by the rule of report-json.md
-    for printed, index in zip(data, assignment, strict=True):
+    for at, (printed, index) in enumerate(zip(data, assignment, strict=True)):
         if index is None:
+            if at in undecided:
+                continue
             log.warning(
                 "parse.row_unmatched",
                 f"part 三 printed row not in the form: '{printed.label_text or printed.text}'",

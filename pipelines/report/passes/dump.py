@@ -24,6 +24,11 @@ from pipelines.report.stream import Row, Shape, split_cells
 # A converter's caption or Markdown heading after a row's last number ('行政事业性收费 0 ## 表二：…') starts a row
 # of its own: it is not the row's label.
 _CAPTION_AFTER_NUMBER = re.compile(r"\d(?=\s*(?:#|表[一二三四五六七八九十]+\s*[：:]))")
+_NUMBER_CELL = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# a row's ordinal opening a cell: '2.', '（四）', '三、' before the label's first character
+_ROW_ORDINAL = re.compile(
+    r"(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)(?=[\u4e00-\u9fff])"
+)
 _LONG = 120  # a row shorter than this is an ordinary printed row; only longer ones are searched for headings
 
 
@@ -171,6 +176,7 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
             found.setdefault(at, anchor)
     cuts = sorted(found.items())
     captions = [match.end() for match in _CAPTION_AFTER_NUMBER.finditer(text)]
+    captions += _ordinals_after_numbers(cells)
     if not cuts:
         return tuple(captions)
     starts = _cell_starts(cells)
@@ -211,6 +217,17 @@ def _printed(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int,
     return cuts
 
 
+def _ordinals_after_numbers(cells: tuple[str, ...]) -> list[int]:
+    """Where a printed cell opening with a row's ordinal ('2.没有现成信息需要另行', '（四）…') follows a cell of a
+    number: a row's numbers, then the next row — whose label may be printed too cut short to be found."""
+    out, at = [], 0
+    for before, cell in zip(("", *cells), cells, strict=False):
+        if at and _NUMBER_CELL.fullmatch(before.strip()) and _ROW_ORDINAL.match(cell.strip()):
+            out.append(at)
+        at += len(cell)
+    return out
+
+
 def _cell_starts(cells: tuple[str, ...]) -> set[int]:
     starts, at = set(), 0
     for cell in cells:
@@ -241,5 +258,8 @@ def _review_cuts(row: Row, form: Form) -> list[int]:
 
 
 def _run_ends(text: str, shortest: int) -> list[int]:
-    """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows."""
-    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.,，Oo〇lI|])", text)]
+    """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows — or the next
+    row's ordinal does, glued to it ('…981000099' '2.没有现成信息…': a part's rows number from 1 to 8)."""
+    ends = [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.,，Oo〇lI|])", text)]
+    ends += [match.end() for match in re.finditer(rf"\d{{{shortest},}}?(?=[1-9][.．、][\u4e00-\u9fff])", text)]
+    return sorted(set(ends))

@@ -7,7 +7,7 @@ import re
 from pipelines.document.model import Cell
 from pipelines.report.arithmetic import APPLICATIONS, sum_holds
 from pipelines.report.cells import is_value, read_cell
-from pipelines.report.passes.digits import sub_cell
+from pipelines.report.passes.digits import full_run, sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
 
 _LABELLED_PARTS = ("active_disclosure", "applications")
@@ -40,12 +40,13 @@ def lone_numbers(rows: list[Row], shape: Shape) -> list[Row]:
     return joined
 
 
-def _floating(row: Row) -> bool:
-    """A line of label text in a table: no numbers — or, in part 三, one stray number printed alone."""
+def _floating(row: Row, shortest: int | None) -> bool:
+    """A line of label text in a table: no numbers — or, in part 三, one stray number printed alone. Not a line
+    whose text holds a row's numbers run together (they would be lost as the text above the next row)."""
     if row.header:
         return False
     if not row.has_numbers:
-        return bool(row.label_text)
+        return bool(row.label_text) and not (shortest and re.search(rf"\d{{{shortest},}}", row.label_text))
     return row.part == "applications" and not row.label_text and len(row.printed) == 1
 
 
@@ -64,7 +65,7 @@ def floating_labels(rows: list[Row], shape: Shape) -> list[Row]:
             pending = []
             out.append(row)
             continue
-        if _floating(row):
+        if _floating(row, full_run(shape.form, row.part)):
             pending.append(row)
             continue
         if pending and row.has_numbers:
