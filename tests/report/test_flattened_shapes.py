@@ -26,9 +26,6 @@ FLATTENINGS = {
 # Damage no reader can undo: a PDF page's bare page number ('3', a line of its own) glued to the last number of
 # the page once the line breaks are gone ('16793' '3' → '167933'), where no sum ties part 二's items.
 BEYOND = {("pdf_text", "glued"), ("pdf_text", "no line breaks")}
-# A transposed part 三 on one line: its column labels (其他, 总计) are also row labels, and which is which the
-# text no longer says.
-BEYOND |= {("transposed", "glued"), ("transposed", "no line breaks"), ("transposed", "spaced")}
 
 
 def _check(shape: str, flattening: str) -> None:
