@@ -6,7 +6,8 @@ whose cell boundaries are separators — tab-separated rows, space-separated PDF
 damaged at random: two neighbouring numbers glued ('0' '0' → '00', '8' '0' → '80'), a label glued to its first
 number, a cell line that lost its leading tab (it continues the cell above), a pipe lost between two Markdown
 cells, a line break or the blank line between two rows lost (two rows run together), a page footer dropped between
-lines — a large organ's numbers printed with thousands separators ('114,114') glued as well. Every damage is one
+lines — a large organ's numbers printed with thousands separators ('114,114') glued as well, a row's 总计 cell
+printed blank. Every damage is one
 that real text shows; the parser must give the material's values exactly or leave a value blank with a finding
 naming it — never a wrong number. A trial is reproducible from its seed (``trial(seed)``).
 """
@@ -18,10 +19,11 @@ import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from tests.report.shapes import FOOTERS, Material, as_large, grid, materials, tab_text, thousands
+from tests.report.shapes import FOOTERS, Material, as_large, blank_total, grid, materials, tab_text, thousands
 
 BASES = ("tabs", "spaces", "cells", "dump", "markdown")
 LARGE = 0.25  # trials with a large organ's numbers, printed with thousands separators
+BLANK_TOTAL = 0.2  # trials with a part 三 row's 总计 printed blank (结转下年 mostly, as real reports do)
 
 
 @dataclass(frozen=True)
@@ -159,5 +161,12 @@ def trial(seed: int, damage: Damage = Damage()) -> Trial:
     base = rng.choice((*BASES, "own"))
     if base != "own" and rng.random() < LARGE:
         material = as_large(material)
+    if base != "own" and rng.random() < BLANK_TOTAL:
+        # a row of numbers (in a row of zeros no sum tells which cell is the blank one: report-json.md's rule
+        # places it, and that is the reading)
+        rows = [key for key, values in material.expected["applications"].items() if values[-1]]
+        if rows:
+            row = "carried_forward" if rng.random() < 0.5 and "carried_forward" in rows else rng.choice(rows)
+            material = blank_total(material, row)
     text = own_text(material, rng, damage) if base == "own" else render(material, base, rng, damage)
     return Trial(seed, material, base, text)

@@ -742,6 +742,14 @@ def as_large(material: Material) -> Material:
     return Material(f"{material.name}-large", variant, material.text)
 
 
+def blank_total(material: Material, row: str) -> Material:
+    """The material with one part 三 row's 总计 cell printed blank (as the corpus's 上海市科委 report prints its
+    结转下年度继续办理): the value is blank, and the column sums through it no longer hold."""
+    variant = copy.deepcopy(material.expected)
+    variant["applications"][row][-1] = None
+    return Material(f"{material.name}-blank-{row}", variant, material.text)
+
+
 def thousands(text: str) -> str:
     """A printed number with thousands separators ('114114' → '114,114', '8650.26' → '8,650.26')."""
     match = re.fullmatch(r"(\d+)(\.\d+)?(\D*)", text)

@@ -151,15 +151,16 @@ def transposed_table(rows: list[Row], shape: Shape) -> list[Row]:
         (i for i in range(first - 1, -1, -1) if rows[i].part == APPLICATIONS and len(rows[i].label) > count), None
     )
     labels = [[cell] for cell in rows[header].label[-count:]] if header is not None else [[] for _ in range(count)]
-    by_column = {column: _by_place(rows[index].values, labels) for column, index in found.items()}
+    placed = {column: _by_place(rows[index].values, labels) for column, index in found.items()}
     # A column's row printing fewer numbers than there are rows, where the reader kept no column positions: which
     # rows its blanks are is lost (its numbers are not the first rows'), so every row lost that column's cell.
-    unplaced = {column for column, cells in by_column.items() if cells is None}
+    unplaced = {column for column, cells in placed.items() if cells is None}
+    by_column = {column: cells for column, cells in placed.items() if cells is not None}
     turned = [
         Row(
             labels[at],
-            [by_column[c][at] for c in range(len(form.columns)) if c in by_column and c not in unplaced],
-            lost=len(form.columns) - len(by_column) + len(unplaced),
+            [by_column[c][at] for c in range(len(form.columns)) if c in by_column],
+            lost=len(form.columns) - len(by_column),
         )
         if unplaced
         else Row(labels[at], [by_column[c][at] if c in by_column else Cell("") for c in range(len(form.columns))])
