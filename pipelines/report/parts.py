@@ -62,6 +62,12 @@ def trim(values: list[Cell], width: int) -> list[Cell]:
     return values
 
 
+def _blank_either_end(values: list[Cell], width: int) -> bool:
+    """More cells than the form with blanks at both ends ('', '1', '0' … '', ''): a merged label's empty cell before
+    the numbers or a printed blank after them — which of them is layout the cells do not say (the sums may)."""
+    return len(values) > width and not values[0].text.strip() and not values[-1].text.strip()
+
+
 def numbers_of(row: Row, width: int, form: Form | None = None, part: str = "") -> tuple[list[Cell], Printed | None]:
     """A row's numbers as printed: its run, or its value cells (blank ends beyond the form's width dropped), and
     their digits — None where a cell prints anything but digits (a '/', a decimal, a note). A row that lost
@@ -70,7 +76,9 @@ def numbers_of(row: Row, width: int, form: Form | None = None, part: str = "") -
     '·', '140', '0' … '14')."""
     if row.run is not None:
         return [row.run], Printed.run_of(row.run.text)
-    printed = trim(row.values, width) if not row.lost else trim(row.values, 0)
+    printed = (
+        trim(row.values, width) if not row.lost and not _blank_either_end(row.values, width) else trim(row.values, 0)
+    )
     cells = trim([piece for cell in printed for piece in _spaced(cell)], width)
     numbers = Printed.of([cell.text for cell in cells])
     if form is not None and numbers is not None and numbers.as_printed is not None and cells:
