@@ -639,6 +639,12 @@ def floating_dump(material: Material) -> Rendering:
     return Rendering("floating_dump", material, " ".join(text.split()))
 
 
+def markdown_dump(material: Material) -> Rendering:
+    """PDF-to-Markdown text as a crawler stores it when the page showed the Markdown: every line on one, its pipes
+    and rules kept ('| 规章 | 0 | 0 | 0 | | 行政规范性文件 | 2 | 6 | 7 |'), the tables' halves and footers too."""
+    return Rendering("markdown_dump", material, " ".join(pdf_markdown(material).text.split()))
+
+
 def _label_lines(text: str, width: int) -> list[str]:
     return wrap(text, width) if text else [""]
 
@@ -869,6 +875,7 @@ SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "html_fragment_dump": html_fragment_dump,
     "floating_markdown": floating_markdown,
     "floating_dump": floating_dump,
+    "markdown_dump": markdown_dump,
     "word_columns": word_columns,
     "transposed": transposed,
     "side_by_side": side_by_side,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipelines.report.passes.delimited import delimited_cells
+from pipelines.report.passes.delimited import delimited_cells, piped_cells
 from pipelines.report.passes.digits import digit_rows, glued_digits, ocr_digits
 from pipelines.report.passes.dump import cut_rows, cut_sections
 from pipelines.report.passes.lines import (
@@ -50,6 +50,7 @@ PASSES: tuple[Pass, ...] = (
     Pass(page_footers),
     Pass(cut_sections),
     Pass(delimited_cells),
+    Pass(piped_cells),
     Pass(stacked_cells),
     Pass(lone_numbers),
     Pass(transposed_table, located=True),

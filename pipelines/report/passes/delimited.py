@@ -1,10 +1,16 @@
-"""A pass for tables exported as comma-separated lines and pasted into a page."""
+"""Passes for tables printed with their cells delimited in the text: comma-separated lines pasted into a page,
+Markdown tables whose line breaks were lost."""
 
 from __future__ import annotations
 
+import re
+
+from pipelines.document.model import Cell
 from pipelines.report.cells import read_cell
 from pipelines.report.passes.digits import sub_cell
-from pipelines.report.stream import Row, Shape
+from pipelines.report.stream import Row, Shape, split_cells
+
+_RULE = re.compile(r"[-:\s]+")
 
 
 def delimited_cells(rows: list[Row], shape: Shape) -> list[Row]:
@@ -36,4 +42,46 @@ def delimited_cells(rows: list[Row], shape: Shape) -> list[Row]:
         label = [sub_cell(cell, 0, label_end)] if label_end > 0 else []
         out.append(Row(label, values, part=row.part))
         shape.changed(f"'{cell.text[:30]}' cut at its commas")
+    return out
+
+
+_PIPES = 4  # pipes a line prints before it is read as a Markdown table's rows run into one line
+
+
+def piped_cells(rows: list[Row], shape: Shape) -> list[Row]:
+    """A Markdown table whose line breaks were lost is cut into cells at its pipes.
+
+    ('| 规章 | 0 | 0 | 0 || 行政规范性文件 | 13 | 0 | 55 |', or with no spaces at all): a pipe ends a cell, two
+    with nothing between print a blank one, a rule ('---') is no cell. Only in plain text (a Markdown document's
+    tables are read as tables), and only in a line that prints numbers between its pipes.
+    """
+    if shape.media_type != "text/plain":
+        return rows
+    out = []
+    for row in rows:
+        if sum(cell.text.count("|") for cell in row.cells) < _PIPES:
+            out.append(row)
+            continue
+        cells: list[Cell] = []
+        pipes = 0  # pipes since the last cell of text: two in a row print a blank cell
+        for cell in row.cells:
+            at = 0
+            for piece in cell.text.split("|"):
+                end = at + len(piece)
+                text = piece.strip()
+                if text and not _RULE.fullmatch(text):
+                    cells.append(sub_cell(cell, at, end) if text != cell.text else cell)
+                    pipes = 0
+                elif not text and end < len(cell.text):  # a pipe follows
+                    pipes += 1
+                    if pipes >= 2:
+                        cells.append(Cell("", cell.location))
+                at = end + 1
+        numbers = sum(1 for c in cells if read_cell(c.text).kind == "number")
+        if numbers < 2:
+            out.append(row)
+            continue
+        label, values = split_cells(cells)
+        out.append(Row(label, values, part=row.part))
+        shape.changed(f"'{row.text[:30]}' cut at its pipes")
     return out

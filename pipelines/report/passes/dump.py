@@ -29,6 +29,7 @@ _NUMBER_CELL = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _ROW_ORDINAL = re.compile(
     r"(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)(?=[\u4e00-\u9fff])"
 )
+_RULE = re.compile(r"-{3,}")
 _LONG = 120  # a row shorter than this is an ordinary printed row; only longer ones are searched for headings
 
 
@@ -177,6 +178,8 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
     cuts = sorted(found.items())
     captions = [match.end() for match in _CAPTION_AFTER_NUMBER.finditer(text)]
     captions += _ordinals_after_numbers(cells)
+    # a Markdown table's rule ('|---|---|') with its pipes and line breaks gone is no text of a row: it parts two
+    captions += [at for match in _RULE.finditer(text) for at in match.span() if 0 < at < len(text)]
     if not cuts:
         return tuple(captions)
     starts = _cell_starts(cells)
