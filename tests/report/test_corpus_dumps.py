@@ -23,6 +23,8 @@ EXACT = {
     ("shuyang-fgj-2023.html", "page spaced"),
     ("shanghai-kewei-2024.md", "text spaced"),  # labels floated away from their numbers: the rows cut by their sums
     ("shanghai-kewei-2024.md", "markdown unpiped spaced"),
+    ("shanghai-kewei-2024.md", "markdown spaced"),  # its pipes cut the cells: blanks placed by the sums
+    ("shanghai-kewei-2024.md", "markdown glued"),
 }
 # What stays blank, with its finding: 上海市科委's 规范性文件 row glued ('13055') reads four ways — no sum ties
 # part 二's measures.

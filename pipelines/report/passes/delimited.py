@@ -51,9 +51,11 @@ _PIPES = 4  # pipes a line prints before it is read as a Markdown table's rows r
 def piped_cells(rows: list[Row], shape: Shape) -> list[Row]:
     """A Markdown table whose line breaks were lost is cut into cells at its pipes.
 
-    ('| 规章 | 0 | 0 | 0 || 行政规范性文件 | 13 | 0 | 55 |', or with no spaces at all): a pipe ends a cell, two
-    with nothing between print a blank one, a rule ('---') is no cell. Only in plain text (a Markdown document's
-    tables are read as tables), and only in a line that prints numbers between its pipes.
+    ('| 规章 | 0 | 0 | 0 || 行政规范性文件 | 13 | 0 | 55 |', or with no spaces at all): a pipe ends a cell, a rule
+    ('---') is no cell. Nothing between two pipes is no cell either: a blank cell ('| 34 |  |') and two rows' ends
+    ('| 0 | | 二、…') print alike once the line breaks are gone, so blanks are placed by the sums, as in any dump.
+    Only in plain text (a Markdown document's tables are read as tables), and only in a line that prints numbers
+    between its pipes.
     """
     if shape.media_type != "text/plain":
         return rows
@@ -63,7 +65,6 @@ def piped_cells(rows: list[Row], shape: Shape) -> list[Row]:
             out.append(row)
             continue
         cells: list[Cell] = []
-        pipes = 0  # pipes since the last cell of text: two in a row print a blank cell
         for cell in row.cells:
             at = 0
             for piece in cell.text.split("|"):
@@ -71,11 +72,6 @@ def piped_cells(rows: list[Row], shape: Shape) -> list[Row]:
                 text = piece.strip()
                 if text and not _RULE.fullmatch(text):
                     cells.append(sub_cell(cell, at, end) if text != cell.text else cell)
-                    pipes = 0
-                elif not text and end < len(cell.text):  # a pipe follows
-                    pipes += 1
-                    if pipes >= 2:
-                        cells.append(Cell("", cell.location))
                 at = end + 1
         numbers = sum(1 for c in cells if read_cell(c.text).kind == "number")
         if numbers < 2:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from pipelines.document.model import Cell
+from pipelines.report.cells import read_cell
 from pipelines.report.form import Form
 from pipelines.report.normalize import fold
 from pipelines.report.passes.anchors import Anchor, Skeleton, part_anchors, section_anchors, table_starts
@@ -25,6 +26,8 @@ from pipelines.report.stream import Row, Shape, split_cells
 # of its own: it is not the row's label.
 _CAPTION_AFTER_NUMBER = re.compile(r"\d(?=\s*(?:#|表[一二三四五六七八九十]+\s*[：:]))")
 _NUMBER_CELL = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_OCR_NUMBER_CELL = re.compile(r"[\dOo〇lI０-９]+")  # a number as OCR prints it (passes.digits reads it later)
+_HEADING_MARKS = re.compile(r"#+")
 # a row's ordinal opening a cell: '2.', '（四）', '三、' before the label's first character
 _ROW_ORDINAL = re.compile(
     r"(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)(?=[\u4e00-\u9fff])"
@@ -190,7 +193,7 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
         for at, _ in cuts
         if at
         and (
-            skeleton.text[at - 1].isdigit()  # a row's numbers, then the next row
+            _number_ends(skeleton.text[:at])  # a row's numbers, then the next row
             or {"header", "row"} <= kinds  # the table's header, then its first row
             or (glued and skeleton.printed(at) not in starts)  # labels run together inside one printed cell
         )
@@ -220,13 +223,26 @@ def _printed(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int,
     return cuts
 
 
+def _number_ends(text: str) -> bool:
+    """Whether the text ends with a digit (or a letter OCR prints for one), a Markdown heading's marks after it
+    or not."""
+    stripped = text.rstrip("#")
+    return bool(stripped) and (stripped[-1].isdigit() or (stripped[-1] in "Oo〇lI" and stripped != text))
+
+
 def _ordinals_after_numbers(cells: tuple[str, ...]) -> list[int]:
     """Where a printed cell opening with a row's ordinal ('2.没有现成信息需要另行', '（四）…') follows a cell of a
-    number: a row's numbers, then the next row — whose label may be printed too cut short to be found."""
-    out, at = [], 0
-    for before, cell in zip(("", *cells), cells, strict=False):
-        if at and _NUMBER_CELL.fullmatch(before.strip()) and _ROW_ORDINAL.match(cell.strip()):
-            out.append(at)
+    number (an OCR'd one too: 'O', 'l4'), a Markdown heading's marks ('###') between them or not: a row's numbers,
+    then the next row — whose label may be printed too cut short to be found. The cut is right after the number."""
+    out, at, after_number = [], 0, None
+    for cell in cells:
+        text = cell.strip()
+        if after_number is not None and _ROW_ORDINAL.match(text.lstrip("#").strip()):
+            out.append(after_number)
+        if _NUMBER_CELL.fullmatch(text) or _OCR_NUMBER_CELL.fullmatch(text):
+            after_number = at + len(cell)
+        elif not _HEADING_MARKS.fullmatch(text):
+            after_number = None
         at += len(cell)
     return out
 
@@ -256,8 +272,16 @@ def cut_rows(rows: list[Row], shape: Shape) -> list[Row]:
 
 
 def _review_cuts(row: Row, form: Form) -> list[int]:
-    """Part 四 prints its header and its one row: a run of 15 digits or more ends the row where text follows."""
-    return _run_ends(row.text, full_run(form, row.part) or 1)
+    """Part 四 prints its header and its one row: a run of 15 digits or more ends the row where text follows; so
+    does a block's numbers where the next block's caption follows them (part 四 as three tables, run into one
+    line: '### 行政复议 结果维持 … 总计 1 0 0 0 1 ### 行政诉讼…'), which review_row joins back into one row."""
+    cells = [cell.text for cell in row.cells]
+    ends, at = [], 0
+    for before, cell in zip(("", *cells), cells, strict=False):
+        if at and _NUMBER_CELL.fullmatch(before.strip()) and read_cell(cell).kind == "text":
+            ends.append(at)
+        at += len(cell)
+    return sorted({*_run_ends(row.text, full_run(form, row.part) or 1), *ends})
 
 
 def _run_ends(text: str, shortest: int) -> list[int]:
