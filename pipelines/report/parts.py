@@ -363,6 +363,7 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
     if open_rows:
         result.update(_read_open_rows(open_rows, result, template, form, log))
     _place_short_rows(result, short, template, form, log)
+    _distrust_placed_blanks(result, {*open_rows, *short}, template, form, log)
     for form_row in template.rows:
         if form_row.key not in result:
             log.warning(
@@ -372,6 +373,48 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
             )
             result[form_row.key] = [Value.missing() for _ in range(width)]
     return {form_row.key: result[form_row.key] for form_row in template.rows}
+
+
+def _blank_end(values: list[Value]) -> bool:
+    return any(v.value is not None for v in values) and (values[0].value is None or values[-1].value is None)
+
+
+def _distrust_placed_blanks(
+    result: dict[str, list[Value]], placed: set[str], template: Template, form: Form, log: FindingsLog
+) -> None:
+    """Rows whose blanks were placed (printed with fewer cells than the form, or read by the sums from numbers
+    that lost their separators), or that print a blank at an end (a merged label's empty cell or a blank cell: the
+    cells do not say), are a reading, not a printing: where, all rows read, a column rule of the form through such
+    a row cannot hold, the reading is not trusted — the row is left blank, its reading named. (A row printed whole
+    that breaks a rule is the report's own, flagged by the validator.)"""
+    columns = form.column_keys
+    suspect = {key for key in placed & result.keys() if any(value.value is None for value in result[key])}
+    # a row printed with a blank at an end: a merged label's empty cell or a printed blank, the cells do not say
+    suspect |= {key for key, values in result.items() if _blank_end(values)}
+    if not suspect:
+        return
+
+    def value(ref: CellRef) -> float | int | None:
+        values = result.get(ref[1])
+        return values[columns.index(ref[2])].value if values and ref[2] in columns else None
+
+    rules = [c for c in checks(form, (template,)) if c.rule.part == APPLICATIONS]
+    for check in rules:
+        rows = {ref[1] for ref in check.cells} & suspect
+        if not rows or evaluate(check, value).possible:
+            continue
+        for key in sorted(rows):
+            reading = [v.value for v in result[key]]
+            log.warning(
+                "parse.ambiguous_cells",
+                f"part 三 row {key}: its blanks were placed by a reading ({reading}) that breaks the form's "
+                f"{check.rule.id} ({check.where}) with every other row read; "
+                "values left blank",
+                f"part 三 row {key}",
+                candidates=[reading],
+            )
+            result[key] = [Value(None, "", v.location) for v in result[key]]
+            suspect.discard(key)
 
 
 def _place_short_rows(
