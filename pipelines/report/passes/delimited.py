@@ -11,6 +11,9 @@ from pipelines.report.passes.digits import sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
 
 _RULE = re.compile(r"[-:\s]+")
+_DASHES = re.compile(r"[-—–－~_]+")
+_PAGE = re.compile(r"\d{1,4}")
+_PAGE_FOOTER = re.compile(r"\s*[-—–－~_]+\s*\d{1,4}\s*[-—–－~_]+\s*(?=\S)")
 
 
 def delimited_cells(rows: list[Row], shape: Shape) -> list[Row]:
@@ -69,10 +72,13 @@ def piped_cells(rows: list[Row], shape: Shape) -> list[Row]:
             at = 0
             for piece in cell.text.split("|"):
                 end = at + len(piece)
-                text = piece.strip()
+                footer = _PAGE_FOOTER.match(piece)  # a page's footer left between two tables' halves
+                start = at + (footer.end() if footer else 0)
+                text = cell.text[start:end].strip()
                 if text and not _RULE.fullmatch(text):
-                    cells.append(sub_cell(cell, at, end) if text != cell.text else cell)
+                    cells.append(sub_cell(cell, start, end) if text != cell.text else cell)
                 at = end + 1
+        cells = _without_footers(cells)
         numbers = sum(1 for c in cells if read_cell(c.text).kind == "number")
         if numbers < 2:
             out.append(row)
@@ -80,4 +86,23 @@ def piped_cells(rows: list[Row], shape: Shape) -> list[Row]:
         label, values = split_cells(cells)
         out.append(Row(label, values, part=row.part))
         shape.changed(f"'{row.text[:30]}' cut at its pipes")
+    return out
+
+
+def _without_footers(cells: list[Cell]) -> list[Cell]:
+    """The cells without a page's footer printed as three ('—' '3' '—') between two tables' halves."""
+    out: list[Cell] = []
+    index = 0
+    while index < len(cells):
+        window = [cell.text.strip() for cell in cells[index : index + 3]]
+        if (
+            len(window) == 3
+            and _DASHES.fullmatch(window[0])
+            and _DASHES.fullmatch(window[2])
+            and _PAGE.fullmatch(window[1])
+        ):
+            index += 3
+            continue
+        out.append(cells[index])
+        index += 1
     return out
