@@ -37,6 +37,7 @@ EXACT = {
     "side_by_side",
     "repeated_headers",
     "thousands_spaced",
+    "markdown_dump",
 }
 
 
