@@ -53,7 +53,8 @@ _TITLE_SEPARATORS_LOOSE = re.compile(r"\s*[-–—_|｜]\s*")
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _DISPLAY_NONE = re.compile(rb"display\s*:\s*none")  # matched in the lowercased page
-_INVISIBLE = re.compile(rb"visibility\s*:\s*hidden")
+_BYTE_SPACES = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
+_COLON = ord(":")
 _HIDDEN_WORD = re.compile(rb"(?<=[\s])hidden(?=[\s=>/])")
 _HIDDEN_ATTRIBUTE = etree.XPath(".//*[@hidden]")
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
@@ -92,16 +93,14 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
     body = next(root.iterchildren("body"), root)
-    container, found = _container(body)
+    grids = _data_tables(body)
+    container, found = _container(body, grids)
     if not found:
         log.warning(
             "html.no_content_container",
             "no content container told apart from the site's chrome; the text of the whole page is kept",
         )
-    lowered = utf8.lower()
-    lowered = lowered[max(lowered.find(b"<body"), 0) :]
-    hidden_styles = _in_a_tag(lowered, b"display", _DISPLAY_NONE) or _in_a_tag(lowered, b"visibility", _INVISIBLE)
-    blocks = _blocks(container, hidden_styles, _in_a_tag(lowered, b"hidden", _HIDDEN_WORD))
+    blocks = _blocks(container, grids, *_hiding(utf8))
     if not blocks:
         log.warning("html.no_content", "the page holds no text")
     return Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=log.findings)
@@ -120,15 +119,52 @@ def _parse(utf8: bytes, source: str) -> etree._Element:
     return root
 
 
-def _in_a_tag(page: bytes, word: bytes, pattern: re.Pattern[bytes]) -> bool:
-    """Whether ``pattern`` (starting with ``word``) occurs inside a tag — an inline style or an attribute, not CSS
-    or text: only then can an element be hidden, and only then is every block's style worth checking."""
-    start = page.find(word)
+def _hiding(page: bytes) -> tuple[bool, bool]:
+    """Whether the page's body can hide blocks by style (display:none, visibility:hidden) and whether any element
+    can carry the hidden attribute: only then is every block's style, or every element, worth checking.
+
+    The patterns count only inside a tag (an inline style or an attribute, not CSS or text). bytes.find is slow on
+    UTF-8 Chinese (~1 ns a byte), so the page is scanned for two words, not three: each "hidden" is either the
+    attribute or the end of visibility:hidden."""
+    lowered = page.lower()
+    body = max(lowered.find(b"<body"), 0)
+    styles = _in_a_tag(lowered, body, b"display", _DISPLAY_NONE)
+    attributes = False
+    start = lowered.find(b"hidden", body)
+    while start != -1 and not (styles and attributes):
+        if _inside_tag(lowered, start):
+            attributes = attributes or _HIDDEN_WORD.match(lowered, start) is not None
+            styles = styles or _after_visibility(lowered, body, start)
+        start = lowered.find(b"hidden", start + 1)
+    return styles, attributes
+
+
+def _in_a_tag(page: bytes, start: int, word: bytes, pattern: re.Pattern[bytes]) -> bool:
+    """Whether ``pattern`` (starting with ``word``) occurs from ``start`` on inside a tag."""
+    start = page.find(word, start)
     while start != -1:
-        if pattern.match(page, start) and page.rfind(b"<", 0, start) > page.rfind(b">", 0, start):
+        if pattern.match(page, start) and _inside_tag(page, start):
             return True
         start = page.find(word, start + 1)
     return False
+
+
+def _inside_tag(page: bytes, at: int) -> bool:
+    return page.rfind(b"<", 0, at) > page.rfind(b">", 0, at)
+
+
+def _after_visibility(page: bytes, body: int, at: int) -> bool:
+    """Whether ``visibility\\s*:\\s*`` ends at ``at`` and starts in the body."""
+    at -= 1
+    while at >= body and page[at] in _BYTE_SPACES:
+        at -= 1
+    if at < body or page[at] != _COLON:
+        return False
+    at -= 1
+    while at >= body and page[at] in _BYTE_SPACES:
+        at -= 1
+    start = at + 1 - len(b"visibility")
+    return start >= body and page.startswith(b"visibility", start)
 
 
 def _drop(element: etree._Element) -> None:
@@ -188,10 +224,69 @@ def _title(root: etree._Element) -> str | None:
     return best if len(best) * 2 >= len(longest) else longest
 
 
+# --- data tables -------------------------------------------------------------------------------------------------
+
+
+class _Grid:
+    """A data table as parsed: each row (<tr>) with its cells (its <td>/<th> children), and how many cells the
+    container's search counts for it (every child of every row). Found once for the whole page, since both the
+    search for the content container and the reading of its tables need them."""
+
+    __slots__ = ("cells", "rows")
+
+    def __init__(self, rows: list[tuple[etree._Element, list[etree._Element]]], cells: int) -> None:
+        self.rows = rows
+        self.cells = cells
+
+
+def _data_tables(root: etree._Element) -> dict[etree._Element, _Grid]:
+    """Every data table under ``root``: a table with no table inside and a row of two or more cells (anything else
+    is layout, read through)."""
+    grids = {}
+    for table in root.iter("table"):
+        if next(table.iterdescendants("table"), None) is None:
+            grid = _grid(table)
+            if grid is not None:
+                grids[table] = grid
+    return grids
+
+
+def _grid(table: etree._Element) -> _Grid | None:
+    """The rows of a table without tables inside, or None if no row has two cells.
+
+    One walk over rows and cells together (a cell belongs to the row it is a child of; the parser leaves stray
+    cells outside rows, which no row reads), instead of a child iterator per row: half the cost."""
+    rows: list[tuple[etree._Element, list[etree._Element]]] = []
+    cells: list[etree._Element] = []
+    tr = None
+    count = 0
+    wide = False
+    for element in table.iter("tr", "td", "th"):
+        if element.tag == "tr":
+            tr, cells = element, []
+            rows.append((tr, cells))
+            children = len(tr)
+            count += children
+            wide = wide or children >= 2
+        else:
+            parent = element.getparent()
+            if parent is tr:
+                cells.append(element)
+            elif parent is not None and parent.tag == "tr":  # a cell after a row nested in its row
+                next(row_cells for row, row_cells in rows if row is parent).append(element)
+    return _Grid(rows, count) if wide else None
+
+
+def _is_data_table(element: etree._Element) -> bool:
+    if element.tag != "table" or next(element.iterdescendants("table"), None) is not None:
+        return False
+    return any(len(row) >= 2 for row in element.iter("tr"))
+
+
 # --- the content container ---------------------------------------------------------------------------------------
 
 
-def _container(body: etree._Element) -> tuple[etree._Element, bool]:
+def _container(body: etree._Element, grids: dict[etree._Element, _Grid]) -> tuple[etree._Element, bool]:
     """The element holding the report: returns it and whether it is narrower than the whole page.
 
     A report page's largest data table is part 三 of the report; the container is its nearest ancestor holding most
@@ -201,7 +296,7 @@ def _container(body: etree._Element) -> tuple[etree._Element, bool]:
     body_weight = _weight(body)
     if body_weight == 0:
         return body, False
-    cells = {table: sum(len(row) for row in table.iter("tr")) for table in body.iter("table") if _is_data_table(table)}
+    cells = {table: grid.cells for table, grid in grids.items()}
     node = max(cells, key=cells.__getitem__).getparent() if cells else None
     if node is not None:
         total = sum(cells.values())
@@ -237,38 +332,39 @@ def _has_blocks(element: etree._Element) -> bool:
     return next(element.iterdescendants(*_BLOCK, "br"), None) is not None
 
 
-def _is_data_table(element: etree._Element) -> bool:
-    """A table with no table inside and a row of two or more cells holds data; anything else is layout."""
-    if element.tag != "table" or next(element.iterdescendants("table"), None) is not None:
-        return False
-    return any(len(row) >= 2 for row in element.iter("tr"))
-
-
 # --- reading the container ---------------------------------------------------------------------------------------
 
 
-def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: bool) -> list[Block]:
+def _blocks(
+    container: etree._Element, grids: dict[etree._Element, _Grid], hidden_styles: bool, hidden_attributes: bool
+) -> list[Block]:
     """Paragraphs and data tables of the container, in reading order.
 
     Data tables are read first and replaced by a placeholder line (after their <caption>, if any, as a paragraph),
     so that only the narrative's blocks need line marks. Hidden blocks (display:none, the hidden attribute) are
     dropped; ``hidden_styles`` says whether the page can hold any (``hidden_attributes`` likewise), which spares
-    checking every block on pages that cannot.
+    checking every block on pages that cannot. The page's data tables are found again only if something was
+    dropped (a dropped row or nested table changes what a table holds).
     """
+    dropped = False
     for block in _link_heavy(container):
         _drop(block)
+        dropped = True
     hidden = [node for node in container.iter(*_BLOCK) if _is_hidden(node)] if hidden_styles else []
     if hidden_attributes:
         hidden += _HIDDEN_ATTRIBUTE(container)
     if hidden:
+        dropped = True
         for element in hidden:
             if not any(ancestor in hidden for ancestor in element.iterancestors()):
                 _drop(element)
+    if dropped:
+        grids = _data_tables(container)
     tables: list[Table] = []
-    for element in [table for table in container.iter("table") if _is_data_table(table)]:
+    for element in [table for table in container.iter("table") if table in grids]:
         caption = next(element.iterchildren("caption"), None)
         title = _clean(_text(caption)) if caption is not None else ""
-        tables.append(_table(element, len(tables)))
+        tables.append(_table(element, grids[element], len(tables)))
         placeholder = etree.Element("p")
         placeholder.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
         placeholder.tail = element.tail
@@ -292,8 +388,10 @@ def _mark_lines(element: etree._Element) -> None:
     """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep."""
     for node in element.iter(*_BLOCK, "br"):
         if node.tag != "br":
-            node.text = _LINE + node.text if node.text else _LINE
-        node.tail = _LINE + node.tail if node.tail else _LINE
+            text = node.text
+            node.text = _LINE + text if text else _LINE
+        tail = node.tail
+        node.tail = _LINE + tail if tail else _LINE
 
 
 def _is_hidden(element: etree._Element) -> bool:
@@ -323,6 +421,9 @@ def _link_heavy(container: etree._Element) -> list[etree._Element]:
     return [element for element in heavy if not any(ancestor in heavy for ancestor in element.iterancestors())]
 
 
+# --- reading a data table ----------------------------------------------------------------------------------------
+
+
 def _span(value: str) -> int:
     """A rowspan/colspan as browsers read it: leading digits count ('2;', '2.0', '3px'); anything else is 1."""
     digits = _LEADING_DIGITS.match(value)
@@ -330,27 +431,25 @@ def _span(value: str) -> int:
     return span if span > 0 else 1
 
 
-def _multiline(table: etree._Element, cells: list[etree._Element]) -> list[etree._Element]:
-    """Cells that may print more than one line: several child elements (Word's one <p> per cell is one line), or a
-    <br> anywhere inside. Marking lines in a cell of inline runs changes nothing, so a loose test is enough."""
-    multiline = [cell for cell in cells if len(cell) > 1]
+def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
+    """Every cell's text, from one serialization of the table: a mark starts each cell's text, and cells that may
+    print more than one line get line marks inside (their lines join with newlines); runs within a line join as
+    they are. A cell may print several lines if it has several child elements (Word's one <p> per cell is one
+    line) or a <br> anywhere inside; marking lines in a cell of inline runs changes nothing, so a loose test is
+    enough, and most cells need no line marks."""
+    multiline = []
+    for cell in cells:
+        if len(cell) > 1:
+            multiline.append(cell)
+        text = cell.text
+        cell.text = _CELL + text if text else _CELL
     for br in table.iter("br"):
         cell = next((ancestor for ancestor in br.iterancestors("td", "th")), None)
         if cell is not None and cell not in multiline:
             multiline.append(cell)
-    return multiline
-
-
-def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
-    """Every cell's text, from one serialization of the table: a mark starts each cell's text, and cells with more
-    than one block or a <br> get line marks inside (their lines join with newlines); runs within a line join as
-    they are. Most cells (one Word <p>) need no line marks."""
-    for cell in _multiline(table, cells):
+    for cell in multiline:
         for child in cell:
             _mark_lines(child)
-    for cell in cells:
-        text = cell.text
-        cell.text = _CELL + text if text else _CELL
     texts = []
     for raw in _text(table).split(_CELL)[1:]:
         if raw.isdigit():  # most cells: a number, nothing to clean
@@ -368,20 +467,13 @@ def _spacer(tr: etree._Element) -> bool:
     return tr.get("height") == "0" and not _text(tr).strip(_SOURCE_SPACES)
 
 
-def _table(element: etree._Element, index: int) -> Table:
+def _table(element: etree._Element, grid: _Grid, index: int) -> Table:
     """Printed rows with each cell's grid position: a merged cell occupies the slots its spans cover.
 
     This is the reader's per-cell loop, the work a bare grid extraction does too, so it does no more per cell than
     it must: the spans are read only where a cell has them, rows of cells that span nothing skip the bookkeeping."""
-    printed: list[list[etree._Element]] = []
-    every: list[etree._Element] = []
-    for tr in element.iter("tr"):
-        if tr.get("height") == "0" and _spacer(tr):
-            continue
-        tds = list(tr.iterchildren("td", "th"))
-        printed.append(tds)
-        every += tds
-    texts = iter(_cell_texts(element, every))
+    printed = [cells for tr, cells in grid.rows if not (tr.get("height") == "0" and _spacer(tr))]
+    texts = iter(_cell_texts(element, [cell for cells in printed for cell in cells]))
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}
     for row, tds in enumerate(printed):
