@@ -364,11 +364,12 @@ def _blocks(
     for element in [table for table in container.iter("table") if table in grids]:
         caption = next(element.iterchildren("caption"), None)
         title = _clean(_text(caption)) if caption is not None else ""
-        tables.append(_table(element, grids[element], len(tables)))
-        placeholder = etree.Element("p")
-        placeholder.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
-        placeholder.tail = element.tail
-        element.getparent().replace(element, placeholder)
+        tables.append(_table(element, grids.pop(element), len(tables)))
+        # The table becomes its placeholder line: cheaper than a new element, and cheapest once the cells read are
+        # let go (lxml moves a removed node that Python still holds into a document of its own).
+        element.clear(keep_tail=True)
+        element.tag = "p"
+        element.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
     _mark_lines(container)
     blocks: list[Block] = []
     line_number = 0
@@ -385,11 +386,27 @@ def _blocks(
 
 
 def _mark_lines(element: etree._Element) -> None:
-    """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep."""
-    for node in element.iter(*_BLOCK, "br"):
-        if node.tag != "br":
-            text = node.text
-            node.text = _LINE + text if text else _LINE
+    """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep.
+
+    A block's start is marked at the end of the text before it (its previous sibling's tail, or its parent's text),
+    not at the start of its own text: the same place in the serialized text, but that text is short (source
+    whitespace), while a paragraph's own text is long and lxml copies and checks every character it is given."""
+    for node in element.iter():
+        tag = node.tag
+        if tag == "br":
+            pass
+        elif tag in _BLOCKS:
+            previous = node.getprevious()
+            if previous is not None:
+                tail = previous.tail
+                previous.tail = tail + _LINE if tail else _LINE
+            else:
+                parent = node.getparent()
+                if parent is not None:
+                    text = parent.text
+                    parent.text = text + _LINE if text else _LINE
+        else:
+            continue
         tail = node.tail
         node.tail = _LINE + tail if tail else _LINE
 
@@ -426,8 +443,11 @@ def _link_heavy(container: etree._Element) -> list[etree._Element]:
 
 def _span(value: str) -> int:
     """A rowspan/colspan as browsers read it: leading digits count ('2;', '2.0', '3px'); anything else is 1."""
-    digits = _LEADING_DIGITS.match(value)
-    span = int(digits.group(1)) if digits else 1
+    if value.isdecimal():
+        span = int(value)
+    else:
+        digits = _LEADING_DIGITS.match(value)
+        span = int(digits.group(1)) if digits else 1
     return span if span > 0 else 1
 
 
@@ -452,8 +472,9 @@ def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]
             _mark_lines(child)
     texts = []
     for raw in _text(table).split(_CELL)[1:]:
-        if raw.isdigit():  # most cells: a number, nothing to clean
-            texts.append(raw)
+        text = raw.strip(_SOURCE_SPACES)
+        if text.isdigit():  # most cells: a number, nothing more to clean
+            texts.append(text)
         elif _LINE in raw:
             parts = [_clean(part) for part in raw.split(_LINE) if part.strip(_SOURCE_SPACES)]
             texts.append("\n".join(part for part in parts if part))
@@ -473,9 +494,10 @@ def _table(element: etree._Element, grid: _Grid, index: int) -> Table:
     This is the reader's per-cell loop, the work a bare grid extraction does too, so it does no more per cell than
     it must: the spans are read only where a cell has them, rows of cells that span nothing skip the bookkeeping."""
     printed = [cells for tr, cells in grid.rows if not (tr.get("height") == "0" and _spacer(tr))]
-    texts = iter(_cell_texts(element, [cell for cells in printed for cell in cells]))
+    texts = _cell_texts(element, [cell for cells in printed for cell in cells])
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}
+    next_text = 0
     for row, tds in enumerate(printed):
         taken = occupied.pop(row, None)
         col = 0
@@ -487,7 +509,8 @@ def _table(element: etree._Element, grid: _Grid, index: int) -> Table:
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
             rows_spanned = _span(rowspan) if rowspan else 1
             columns_spanned = _span(colspan) if colspan else 1
-            cells.append(Cell(next(texts), Location(index, row, col), rows_spanned, columns_spanned))
+            cells.append(Cell(texts[next_text], Location(index, row, col), rows_spanned, columns_spanned))
+            next_text += 1
             if rows_spanned > 1:
                 for below in range(row + 1, row + rows_spanned):
                     occupied.setdefault(below, set()).update(range(col, col + columns_spanned))
