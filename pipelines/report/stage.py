@@ -2,7 +2,9 @@
 
 ``parse_archive`` is the stage's entry; ``govreports build`` and Dagster's ``parsed_reports`` asset call it.
 - Outcomes persist per (parser version, sha256) beside the archive (``<archive>/reports/``, see store.py), so the
-  warehouse loads typed Reports and a second run parses nothing it parsed before.
+  warehouse loads typed Reports and a second run parses nothing it parsed before. The stage reads only what the
+  archive's manifest gained since its last run (a cursor per parser version, kept in the store), plus the documents
+  whose blob was missing or damaged last time: its cost follows what is new, not the history.
 - The parser version is ``PARSER_VERSION`` plus a digest of the code that reads and parses (readers, form
   templates, parser): change any of it and every document is parsed again; change nothing and nothing is.
 - Documents parse in parallel in a process pool, its size a setting (``workers``; ``GOVREPORTS_PARSE_WORKERS``;
@@ -31,7 +33,7 @@ from typing import Any
 import pyarrow as pa
 from pebble import ProcessExpired, ProcessPool
 
-from pipelines.archive.manifest import read_manifest
+from pipelines.archive.manifest import read_new
 from pipelines.archive.store import BlobStore, CorruptBlob
 from pipelines.document.errors import UnreadableDocument
 from pipelines.findings import Finding, FindingsLog
@@ -48,7 +50,6 @@ TASKS_PER_WORKER = 500
 """A worker is replaced after this many documents, so memory a native reader leaks never accumulates."""
 IN_FLIGHT_PER_WORKER = 4
 """Documents handed to the pool ahead of the workers: enough to keep them busy, few enough to stay small."""
-REPORTS_DIR = "reports"
 LISTED_FAILURES = 50
 
 Parser = Callable[[bytes, str], Report]
@@ -97,11 +98,6 @@ def default_timeout() -> float:
     return float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
 
 
-def reports_root(archive_dir: str | os.PathLike[str]) -> str:
-    """Where the persisted outcomes live: beside the blobs and the manifest, in the archive."""
-    return f"{str(archive_dir).rstrip('/')}/{REPORTS_DIR}"
-
-
 def report_documents(manifest: pa.Table) -> dict[str, dict[str, Any]]:
     """One manifest row per document body that may be a report (earliest fetch first): what the stage parses.
 
@@ -139,7 +135,7 @@ class StageResult:
 
 
 def parse_archive(
-    archive_dir: str | os.PathLike[str],
+    archive: str | os.PathLike[str],
     *,
     workers: int | None = None,
     rebuild: bool = False,
@@ -148,20 +144,25 @@ def parse_archive(
     parser: Parser = parse_bytes,
     timeout: float | None = None,
 ) -> StageResult:
-    """Parse every archived document this parser version has no outcome for (``rebuild``: every one) and persist
-    the outcomes. ``parser`` (bytes, source → Report) and ``version`` are for tests and benchmarks."""
+    """Parse the documents archived since the last run that this parser version has no outcome for, and those
+    whose archive fault is kept (``rebuild``: every archived document), and persist the outcomes. ``parser``
+    (bytes, source → Report) and ``version`` are for tests and benchmarks."""
     version = version or parser_version()
     workers = workers or default_workers()
-    store = ReportStore(reports_root(archive_dir), version)
+    store = ReportStore(archive, version)
     store.sweep()
-    documents = report_documents(read_manifest(os.fspath(archive_dir)))
-    done = set() if rebuild else store.parsed() & documents.keys()
+    cursor = None if rebuild else store.manifest_cursor()
+    manifest, next_cursor = read_new(os.fspath(archive), cursor)
+    documents = report_documents(manifest)
+    done = set() if rebuild else {sha256 for sha256 in documents if store.has(sha256)}
     todo = [(sha256, source_of(row)) for sha256, row in documents.items() if sha256 not in done]
+    queued = {sha256 for sha256, _ in todo}
+    todo += [(sha256, source) for sha256, source in store.faults().items() if sha256 not in queued]
     result = StageResult(version, workers, documents=len(documents), skipped=len(done))
     statuses: Counter[str] = Counter()
     severities: Counter[str] = Counter()
     for index, (sha256, source, summary) in enumerate(
-        _parse_in_pool(str(archive_dir), store, todo, workers, parser, timeout or default_timeout()), start=1
+        _parse_in_pool(str(archive), store, todo, workers, parser, timeout or default_timeout()), start=1
     ):
         statuses[summary.status] += 1
         severities.update(summary.severities)
@@ -173,7 +174,8 @@ def parse_archive(
         if progress:
             progress(index, len(todo), source)
     if todo and store.local:  # one syncfs(2) of the archive's filesystem, which holds the outcomes too
-        BlobStore(os.fspath(archive_dir)).sync()
+        BlobStore(os.fspath(archive)).sync()
+    store.save_manifest_cursor(next_cursor)
     result.parsed = len(todo)
     result.statuses, result.findings = dict(statuses), dict(severities)
     result.failures = result.failures[:LISTED_FAILURES]
@@ -219,13 +221,11 @@ def _summary(outcome: ParsedDocument, cpu_seconds: float = 0.0) -> _Summary:
     return _Summary(outcome.status, severities, outcome.failure, cpu_seconds)
 
 
-def _parse_and_persist(
-    archive_dir: str, store_root: str, version: str, sha256: str, source: str, parser: Parser
-) -> _Summary:
+def _parse_and_persist(archive: str, version: str, sha256: str, source: str, parser: Parser) -> _Summary:
     """The worker's task: parse one document and persist its outcome (the parent only counts)."""
     start = time.process_time()
-    store = ReportStore(store_root, version)
-    outcome = parse_archived(BlobStore(archive_dir), sha256, source, version, parser)
+    store = ReportStore(archive, version)
+    outcome = parse_archived(BlobStore(archive), sha256, source, version, parser)
     if outcome.archive_fault and store.has(sha256):
         outcome = store.get(sha256) or outcome  # a parse this version already made stays (rebuild)
     else:
@@ -234,7 +234,7 @@ def _parse_and_persist(
 
 
 def _parse_in_pool(
-    archive_dir: str,
+    archive: str,
     store: ReportStore,
     todo: list[tuple[str, str]],
     workers: int,
@@ -245,14 +245,13 @@ def _parse_in_pool(
     if not todo:
         return
     pending = iter(todo)
-    store_root = store.uri.rsplit("/", 1)[0]
     workers = min(workers, len(todo))
     with ProcessPool(max_workers=workers, max_tasks=TASKS_PER_WORKER, context=_context()) as pool:
         running: dict[Future[_Summary], tuple[str, str]] = {}
 
         def fill() -> None:
             for sha256, source in pending:
-                args = (archive_dir, store_root, store.version, sha256, source, parser)
+                args = (archive, store.version, sha256, source, parser)
                 running[pool.schedule(_parse_and_persist, args, timeout=timeout)] = (sha256, source)
                 if len(running) >= workers * IN_FLIGHT_PER_WORKER:
                     return
