@@ -45,6 +45,7 @@ _LINE = "\ufdd0"  # a noncharacter: never in a real page, so it can mark line br
 _TABLE = "\ufdd1"  # marks where a data table stood in the container's text
 _SOURCE_SPACES = " \t\n\r\f\v"  # HTML's whitespace; U+00A0 and U+3000 are text the author typed
 _SOURCE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_COLLAPSIBLE = (_LINE, "\n", "\r", "  ", "\t", "\f", "\v")  # what _clean or a line mark changes in a stripped text
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A source line break between two CJK characters is the editor wrapping a line, not a space the author typed.
 _CJK_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n][ \t\r\n]*(?=[{_CJK}])")
@@ -296,13 +297,16 @@ def _container(body: etree._Element, grids: dict[etree._Element, _Grid]) -> tupl
     body_weight = _weight(body)
     if body_weight == 0:
         return body, False
-    cells = {table: grid.cells for table, grid in grids.items()}
-    node = max(cells, key=cells.__getitem__).getparent() if cells else None
-    if node is not None:
-        total = sum(cells.values())
+    if grids:
+        # Cells under each ancestor, from one walk up from each table (not a walk per table per ancestor tried).
+        inside: dict[etree._Element, int] = {}
+        for table, grid in grids.items():
+            for ancestor in table.iterancestors():
+                inside[ancestor] = inside.get(ancestor, 0) + grid.cells
+        node = max(grids, key=lambda table: grids[table].cells).getparent()
+        total = sum(grid.cells for grid in grids.values())
         while node is not body:
-            inside = sum(count for table, count in cells.items() if node in table.iterancestors())
-            if inside >= _DOMINANT_CELLS * total and _weight(node) >= _DOMINANT_TEXT * body_weight:
+            if inside.get(node, 0) >= _DOMINANT_CELLS * total and _weight(node) >= _DOMINANT_TEXT * body_weight:
                 break
             node = node.getparent()
     else:
@@ -470,16 +474,17 @@ def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]
     for cell in multiline:
         for child in cell:
             _mark_lines(child)
-    texts = []
-    for raw in _text(table).split(_CELL)[1:]:
-        text = raw.strip(_SOURCE_SPACES)
-        if text.isdigit():  # most cells: a number, nothing more to clean
-            texts.append(text)
-        elif _LINE in raw:
-            parts = [_clean(part) for part in raw.split(_LINE) if part.strip(_SOURCE_SPACES)]
-            texts.append("\n".join(part for part in parts if part))
-        else:
-            texts.append(_clean(raw))
+    raws = _text(table).split(_CELL)[1:]
+    texts = [raw.strip(_SOURCE_SPACES) for raw in raws]
+    joined = _CELL.join(texts)
+    if not any(mark in joined for mark in _COLLAPSIBLE):
+        return texts  # most tables: every cell's text is clean once stripped (checked at once, not cell by cell)
+    for at, text in enumerate(texts):
+        if _LINE in text:
+            parts = [_clean(part) for part in text.split(_LINE) if part.strip(_SOURCE_SPACES)]
+            texts[at] = "\n".join(part for part in parts if part)
+        elif "\n" in text or "\r" in text or "  " in text or "\t" in text or "\f" in text or "\v" in text:
+            texts[at] = _clean(text)  # the stripped text, as _clean strips first
     return texts
 
 
