@@ -89,19 +89,25 @@ class IncrementalMiddleware:
 
     def wants(self, context: SourceContext, request: Request) -> bool:
         """False when the document is held whole and not due: no request at all (its report is still counted)."""
-        if request.meta.get("role") not in DOCUMENT_ROLES or context.state is None:
+        if request.meta.get("role") not in DOCUMENT_ROLES:
             return True
-        entry = context.state.entries.get(request.url)
+        return not self.holds(context, request.url, request.meta.get("report"))
+
+    def holds(self, context: SourceContext, url: str, report: dict[str, Any] | None = None) -> bool:
+        """Whether the document at ``url`` is held whole and not due; when it is, its report (the listing's, else
+        the held body's verdict) is counted and the document is not asked for."""
+        if context.state is None:
+            return False
+        entry = context.state.entries.get(url)
         if entry is None or not is_whole(entry, context.state.entries) or is_due(entry, self.period, self.now):
-            return True
+            return False
         if entry.get("is_report"):  # the held body's verdict (a deleted stub listed as a report is none)
-            report = request.meta.get("report")
             if report:
                 context.tally.report(report["key"], report.get("year") or entry.get("year"))
             elif entry.get("report_key"):
                 context.tally.report(entry["report_key"], entry.get("year"))
         context.tally.skipped += 1
-        return False
+        return True
 
     async def process_request(self, request: Request) -> Response | None:
         if request.meta.get("role") not in DOCUMENT_ROLES or request.meta.get("redirect_times"):

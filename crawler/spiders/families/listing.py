@@ -61,6 +61,7 @@ def items(
     prefix = column_prefix(start)
     host = urlsplit(start).netloc
     skipped = set(skip)
+    seen = listed(response)
     found: list[Request] = []
     for url, text in pages.links(response.selector, response.url, selector):
         if url in skipped or url == response.url or url == start.split("#", 1)[0] or is_pager(text):
@@ -68,6 +69,11 @@ def items(
         parts = urlsplit(url)
         below = parts.netloc == host and parts.path.startswith(prefix) and not _is_index(parts.path)
         if selector or below or context.is_attachment(url) or recognise(text).is_report:
+            if url in seen:
+                continue
+            if context.held(url):  # held whole and not due: counted, listed, never requested
+                seen.add(url)
+                continue
             found.append(context.item(url, text, response.url))
     return found
 
