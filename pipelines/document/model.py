@@ -16,7 +16,9 @@ from pipelines.findings import Finding
 
 @dataclass(slots=True)
 class Location:
-    """Where a piece of text was printed. Text formats fill line; HTML fills table/row/col; PDF adds page/bbox."""
+    """Where a piece of text was printed. Text formats fill line; HTML fills table/row/col; PDF adds page/bbox.
+    Text read from an image by OCR adds the engine, its confidence (0–1, the least sure character) and the box
+    in the image's pixels (``image`` names the picture where a document holds several)."""
 
     table: int | None = None
     row: int | None = None
@@ -24,6 +26,10 @@ class Location:
     line: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    engine: str | None = None
+    confidence: float | None = None
+    image_box: tuple[int, int, int, int] | None = None
+    image: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,7 +39,7 @@ class Location:
         }
 
     def describe(self) -> str:
-        parts = [f"{key} {value}" for key, value in self.to_json().items() if key != "bbox"]
+        parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in ("bbox", "image_box")]
         return ", ".join(parts)
 
 

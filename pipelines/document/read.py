@@ -23,6 +23,7 @@ READERS: dict[str, str] = {
     sniff.XLSX: "pipelines.document.xlsx",
     sniff.XLS: "pipelines.document.xlsx:read_xls",
     sniff.OFD: "pipelines.document.ofd",
+    **dict.fromkeys(sniff.IMAGES, "pipelines.document.image"),
 }
 
 

@@ -1,0 +1,61 @@
+"""A table's ruling lines found in a page image: the strokes the table builder rebuilds the grid from.
+
+Morphological opening with a line-shaped kernel a little longer than a character keeps only ink that runs on in
+one direction (rules; a character's longest stroke is shorter). What survives counts as a rule when it is long
+(three characters or more) or when both its ends meet a stroke of the other direction (the border of a narrow
+cell); a dash printed in a cell ('——') is neither and stays text. Short breaks (a speck removed, JPEG blur) are
+closed along the line first. All lengths are in units of the page's text size, so any resolution reads alike.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]
+
+
+def strokes(ink: np.ndarray, text_size: float) -> tuple[list[Box], list[Box]]:
+    """(horizontal, vertical) ruling strokes as pixel boxes (x0, y0, x1, y1), x1/y1 exclusive."""
+    kernel = max(8, round(text_size * 1.2))
+    bridge = max(3, round(text_size * 0.3))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, 1)))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kernel)))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    across, down = _boxes(horizontal), _boxes(vertical)
+    long = 3 * text_size
+    reach = max(3, round(text_size * 0.25))
+    kept_across = [box for box in across if box[2] - box[0] >= long or _framed(box, down, reach, True)]
+    kept_down = [box for box in down if box[3] - box[1] >= long or _framed(box, kept_across, reach, False)]
+    return kept_across, kept_down
+
+
+def erase(image: np.ndarray, boxes: list[Box], margin: int = 1, value: int = 255) -> np.ndarray:
+    """The page with the strokes painted over (white on the grayscale page, 0 on an ink mask), with a pixel
+    around them (anti-aliasing)."""
+    cleaned = image.copy()
+    height, width = image.shape[:2]
+    for x0, y0, x1, y1 in boxes:
+        cleaned[max(0, y0 - margin) : min(height, y1 + margin), max(0, x0 - margin) : min(width, x1 + margin)] = value
+    return cleaned
+
+
+def _boxes(mask: np.ndarray) -> list[Box]:
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in stats[1:]]
+
+
+def _framed(box: Box, others: list[Box], reach: int, horizontal: bool) -> bool:
+    """Both ends of ``box`` meet a stroke of the other direction."""
+    x0, y0, x1, y1 = box
+    if horizontal:
+        middle = (y0 + y1) / 2
+        ends = [(x0, middle), (x1, middle)]
+    else:
+        middle = (x0 + x1) / 2
+        ends = [(middle, y0), (middle, y1)]
+    return all(
+        any(ox0 - reach <= x <= ox1 + reach and oy0 - reach <= y <= oy1 + reach for ox0, oy0, ox1, oy1 in others)
+        for x, y in ends
+    )
