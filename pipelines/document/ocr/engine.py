@@ -84,17 +84,30 @@ class Line:
 Box = tuple[int, int, int, int]
 
 # What a character read in a cell of numbers stands for: digits (full-width too) and the shapes engines confuse
-# with them in table fonts — the letter o and the circle for 0, l, I and | for 1 — plus decimal and thousands
-# marks. A line made only of these is a number (no label of the form is).
+# with them in table fonts — the letter o and the circle for 0, l, I and | for 1 — decimal and thousands marks,
+# and the marks a speck of dust is read as (SPECK). A line made only of these is a number (no label of the form
+# is); its specks are dropped, and so is a mark at either end (a number neither starts nor ends with '.').
+SPECK = "'"
 NUMERIC_SHAPES: dict[str, str] = {
     **{str(digit): str(digit) for digit in range(10)},
     **{chr(0xFF10 + digit): str(digit) for digit in range(10)},
     **dict.fromkeys("oOоО○〇◯", "0"),
     **dict.fromkeys("lI|丨ǀ", "1"),
-    **dict.fromkeys(".．·", "."),
+    **dict.fromkeys(".．", "."),
     **dict.fromkeys(",，", ","),
     **dict.fromkeys("%％", "%"),
+    **dict.fromkeys(":;'`\"°·‘’“”、﹒*^~¨˙•∙‧", SPECK),
 }
+
+
+def numeric_cleaned(chars: Sequence[Char]) -> list[Char]:
+    """A number's characters without specks, and without a mark before its first or after its last digit."""
+    kept = [char for char in chars if char.text != SPECK]
+    while kept and not kept[0].text.isdigit():
+        kept.pop(0)
+    while kept and not kept[-1].text.isdigit() and kept[-1].text != "%":
+        kept.pop()
+    return kept
 
 
 class Engine(ABC):

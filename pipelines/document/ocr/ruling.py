@@ -2,9 +2,11 @@
 
 Morphological opening with a line-shaped kernel a little longer than a character keeps only ink that runs on in
 one direction (rules; a character's longest stroke is shorter). What survives counts as a rule when it is long
-(three characters or more) or when both its ends meet a stroke of the other direction (the border of a narrow
-cell); a dash printed in a cell ('——') is neither and stays text. Short breaks (a speck removed, JPEG blur) are
-closed along the line first. All lengths are in units of the page's text size, so any resolution reads alike.
+(six characters or more) or when both its ends meet a rule of the other direction (the border of a narrow cell);
+a dash printed in a cell ('——') is neither and stays text, and so are the strokes of a bold title ('开工', one
+stroke over two characters; the bars of 局, which meet its stem but no rule). Short breaks (a speck removed,
+JPEG blur) are closed along the line first. All lengths are in units of the page's text size, so any resolution
+reads alike.
 """
 
 from __future__ import annotations
@@ -24,11 +26,20 @@ def strokes(ink: np.ndarray, text_size: float) -> tuple[list[Box], list[Box]]:
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kernel)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     across, down = _boxes(horizontal), _boxes(vertical)
-    long = 3 * text_size
+    long = 6 * text_size
     reach = max(3, round(text_size * 0.25))
-    kept_across = [box for box in across if box[2] - box[0] >= long or _framed(box, down, reach, True)]
-    kept_down = [box for box in down if box[3] - box[1] >= long or _framed(box, kept_across, reach, False)]
-    return kept_across, kept_down
+    long_across = [box for box in across if box[2] - box[0] >= long]
+    long_down = [box for box in down if box[3] - box[1] >= long]
+    # Framed by rules, never by a character's own strokes (局's bars meet its stem): rules first, then the
+    # short strokes between them, then the short strokes between those.
+    rules_down = long_down + [box for box in down if box[3] - box[1] < long and _framed(box, long_across, reach, False)]
+    rules_across = long_across + [
+        box for box in across if box[2] - box[0] < long and _framed(box, rules_down, reach, True)
+    ]
+    rules_down = long_down + [
+        box for box in down if box[3] - box[1] < long and _framed(box, rules_across, reach, False)
+    ]
+    return rules_across, rules_down
 
 
 def erase(image: np.ndarray, boxes: list[Box], margin: int = 1, value: int = 255) -> np.ndarray:

@@ -29,7 +29,7 @@ from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import Finding, Severity
 
-READING_VERSION = "1"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "9"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -103,11 +103,25 @@ def read_raster(raster: Raster, *, engine: Engine | None = None, cache: OcrCache
     clean = ruling.erase(prepared.gray, across + down, margin=3)
     text_ink = ruling.erase(prepared.ink, across + down, value=0)
     boxes = regions.text_boxes(engine.detect(clean), text_ink, down, prepared.text_size)
-    lines = [line for line in engine.recognise(clean, boxes) if line is not None and line.confidence >= MIN_CONFIDENCE]
+    lines = [
+        _to_ink(line, text_ink)
+        for line in engine.recognise(clean, boxes)
+        if line is not None and line.confidence >= MIN_CONFIDENCE
+    ]
     height, width = prepared.gray.shape[:2]
     reading = Reading(engine.name, version, width, height, prepared.angle, prepared.text_size, across + down, lines)
     cache.put(sha256, engine.name, version, reading.to_json())
     return reading
+
+
+def _to_ink(line: Line, ink: np.ndarray) -> Line:
+    """The line with its box's top and bottom on its ink: glyph heights then follow the type size (the title is
+    told by its larger type), not the margin a detector leaves."""
+    x0, y0, x1, y1 = line.box
+    rows = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=1))
+    if rows.size == 0:
+        return line
+    return Line(line.text, (x0, y0 + int(rows[0]), x1, y0 + int(rows[-1]) + 1), line.confidence, line.chars)
 
 
 @dataclass
