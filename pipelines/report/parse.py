@@ -23,6 +23,7 @@ from pipelines.report.identify import identify, not_a_report_reason
 from pipelines.report.locate import Layout, PrintedRow, locate
 from pipelines.report.model import Report, Value
 from pipelines.report.normalize import bare, similarity
+from pipelines.report.ocr_check import check_ocr
 from pipelines.report.split import split_free, split_summed
 from pipelines.report.validate import validate
 
@@ -105,6 +106,7 @@ def parse_document(document: Document) -> Report:
     report.active_disclosure = _parse_active_disclosure(layout.regions.get("active_disclosure", []), template, context)
     report.applications = _parse_applications(layout.regions.get("applications", []), template, context)
     report.review_litigation = _parse_review(layout.regions.get("review_litigation", []), context)
+    findings.extend(check_ocr(report, form))  # before validate: a doubted reading is blank, not a broken sum
     findings.extend(validate(report, form))
     report.findings = findings
     return report

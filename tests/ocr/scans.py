@@ -71,9 +71,8 @@ def part_three_position(pdf: Path) -> tuple[int, float, float] | None:
             searcher = text.search(PART_THREE)
             found = searcher.get_next()
             if found:
-                start, count = found
-                left, bottom, right, top = text.get_charbox(start)
-                width, height = page.get_size()
+                top = text.get_charbox(found[0])[3]
+                height = page.get_size()[1]
                 return index, 0.62, min(0.85, (height - top) / height + 0.12)
     finally:
         document.close()
