@@ -7,29 +7,22 @@ can run, the document says so in a finding and holds no text: nothing is guessed
 
 from __future__ import annotations
 
-from pipelines.document import layout, sniff
+from pipelines.document import sniff
 from pipelines.document.model import Document
-from pipelines.document.ocr.engine import EngineUnavailable, load_engine
+from pipelines.document.ocr.engine import EngineUnavailable
+from pipelines.document.ocr.picture import read_frames
 from pipelines.document.ocr.raster import rasters
-from pipelines.document.ocr.scan import PageScan, annotate, page_scale, read_finding, read_raster, unavailable_finding
+from pipelines.document.ocr.scan import unavailable_finding
 
 
 def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:
     document = Document(source=source, sha256=sha256, media_type=sniff.sniff(data))
-    pages = list(rasters(data, source))  # decoded first: a broken file is UnreadableDocument, OCR or not
+    frames = list(rasters(data, source))  # decoded first: a broken file is UnreadableDocument, OCR or not
     try:
-        engine = load_engine()
+        picture = read_frames(frames, source)
     except EngineUnavailable as error:
         document.findings.append(unavailable_finding(error, source, "the document"))
         return document
-    scans = []
-    for number, raster in enumerate(pages, 1):
-        reading = read_raster(raster, engine=engine)
-        scan = PageScan(number, reading, page_scale(raster, reading))
-        scans.append(scan)
-        document.findings.append(read_finding(scan, f"{source}, page {number}"))
-    contents = [scan.content() for scan in scans]
-    document.blocks = layout.build_blocks(contents, document.findings, source)
-    annotate(document.blocks, {scan.number: [scan] for scan in scans})
-    document.title = layout.title(contents[0]) if contents else None
+    document.blocks, document.title = picture.blocks, picture.title
+    document.findings.extend(picture.findings)
     return document

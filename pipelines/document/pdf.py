@@ -35,7 +35,8 @@ from pipelines.findings import Finding, Severity
 MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
 _CID = re.compile(r"\(cid:\d+\)")
-_IMAGE_SHARE = 0.3  # an image covering this share of a page with text may hide a table
+_IMAGE_SHARE = 0.3  # images covering this share of a page with (almost) no text make the page a scan
+_PICTURE_SHARE = 0.05  # a picture covering this share of a page, with no text over it, may be a table
 _FEW_GLYPHS = 20  # a scan with no more text than a page number or a stamp has no text layer to speak of
 _GARBAGE_SHARE = 0.2  # this share of unmappable characters makes a page's text untrustworthy
 _OCR_DPI = (200.0, 300.0)  # a page is rendered for OCR at its scan's resolution, within these bounds
@@ -96,7 +97,7 @@ def _page(
     bare = [
         image
         for image in images
-        if image.area >= _IMAGE_SHARE / 2 * area
+        if image.area >= _PICTURE_SHARE * area
         and sum(
             1 for g in glyphs if image.x0 <= (g.x0 + g.x1) / 2 <= image.x1 and image.y0 <= (g.y0 + g.y1) / 2 <= image.y1
         )
@@ -139,7 +140,7 @@ def _page(
             return PageContent(number, width, height, glyphs, rules)
         scans[number] = [scan]
         return scan.content(width, height)
-    if bare_area >= _IMAGE_SHARE * area:
+    if bare:
         reason = f"an image covers {bare_area / area:.0%} of the page"
         pictures = []
         for image in bare:

@@ -173,3 +173,20 @@ def encoded(page: Image.Image, kind: str, dpi: int) -> bytes:
 def scanned(pdf: Path, ageing: Ageing, seed: int = 0) -> list[Image.Image]:
     """``pdf`` printed, aged and scanned."""
     return age(rasterise(pdf, ageing.dpi), ageing, part_three_position(pdf), seed)
+
+
+def table_picture(rows: list[list[str]], *, cell: tuple[int, int] = (150, 64), text: int = 28) -> Image.Image:
+    """A ruled table drawn as a picture (a table pasted into a page as an image): black rules, text in the
+    CJK font at ``text`` pixels (about 10 pt at 200 dpi), a margin of white around it."""
+    width, height = cell
+    margin = 40
+    columns = max(len(row) for row in rows)
+    picture = Image.new("RGB", (2 * margin + columns * width, 2 * margin + len(rows) * height), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.truetype(str(SEAL_FONT), text)
+    for r, row in enumerate(rows):
+        for c, content in enumerate(row):
+            x, y = margin + c * width, margin + r * height
+            draw.rectangle((x, y, x + width, y + height), outline=(0, 0, 0), width=2)
+            draw.text((x + 10, y + (height - text) / 2), content, font=font, fill=(0, 0, 0))
+    return picture

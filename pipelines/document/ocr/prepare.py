@@ -3,7 +3,7 @@
 - **The seal**: official seals are stamped in red over the signature and often over a table. In the red channel
   red ink is nearly as light as the paper while black print stays black (black under red ink too), so the red
   channel is the grayscale the OCR engine and the ruling detector see, lightened further by how much redder than
-  green and blue a pixel is: the seal is gone without being looked for.
+  green and blue a pixel is (JPEG smears the seal's edges darker): the seal is gone without being looked for.
 - **Skew**: a sheet fed at an angle tilts every ruling line; the table grid and the text lines need them level.
   The angle is the one whose horizontal projection of the ink is sharpest (rows of text and rules line up),
   searched coarse to fine on a reduced copy, within ±5°.
@@ -55,10 +55,13 @@ def prepare(rgb: np.ndarray) -> Prepared:
 
 
 def without_red(rgb: np.ndarray) -> np.ndarray:
-    """Grayscale from the red channel, lightened by half of how much redder than green and blue a pixel is."""
-    red = rgb[:, :, 0].astype(np.int16)
-    redness = red - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
-    return np.clip(red + np.maximum(redness, 0) // 2, 0, 255).astype(np.uint8)
+    """Grayscale from the red channel (or the mean, where that is lighter: JPEG's cyan halos), lightened by twice
+    how much redder than green and blue a pixel is — a seal's ink, darkened where JPEG smeared it, is paper; black
+    print under it stays dark."""
+    channels = rgb.astype(np.int16)
+    red = np.maximum(channels[:, :, 0], channels.sum(axis=2) // 3)
+    redness = channels[:, :, 0] - np.maximum(channels[:, :, 1], channels[:, :, 2])
+    return np.clip(red + 2 * np.maximum(redness, 0), 0, 255).astype(np.uint8)
 
 
 def binarise(gray: np.ndarray) -> np.ndarray:
@@ -113,7 +116,7 @@ def skew_angle(ink: np.ndarray) -> float:
     best = search(0.0, _MAX_SKEW, 0.25)
     best = search(best, 0.25, 0.05)
     best = search(best, 0.05, 0.01)
-    return round(best, 2)
+    return round(best, 2) + 0.0  # never -0.0
 
 
 def text_size(ink: np.ndarray) -> float:

@@ -29,7 +29,7 @@ from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import Finding, Severity
 
-READING_VERSION = "9"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "10"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -110,8 +110,9 @@ def read_raster(raster: Raster, *, engine: Engine | None = None, cache: OcrCache
     ]
     height, width = prepared.gray.shape[:2]
     reading = Reading(engine.name, version, width, height, prepared.angle, prepared.text_size, across + down, lines)
-    cache.put(sha256, engine.name, version, reading.to_json())
-    return reading
+    result = reading.to_json()
+    cache.put(sha256, engine.name, version, result)
+    return Reading.from_json(result)  # as a re-parse will read it from the cache: the same report either way
 
 
 def _to_ink(line: Line, ink: np.ndarray) -> Line:
