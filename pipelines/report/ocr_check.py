@@ -128,11 +128,12 @@ def check_ocr(report: Report, form: Form) -> list[Finding]:
         difference = sum(number(ref) or 0 for ref in check.right) - sum(number(ref) or 0 for ref in check.left)
         for ref in check.cells:
             current = number(ref)
-            if ref not in read or not isinstance(current, int):
+            if ref not in read or current is None:
                 continue
-            wanted = current + difference if ref in check.left else current - difference
-            if not isinstance(wanted, int) or wanted < 0 or wanted == current:
-                continue
+            exact = current + difference if ref in check.left else current - difference
+            wanted = round(exact)
+            if abs(exact - wanted) > 1e-9 or wanted < 0 or wanted == current:
+                continue  # counts are whole numbers: a decimal read in a count cell can only be wrong
             # A misreading OCR makes; or whatever it is, the one value two broken sums meeting in the cell agree on.
             pinned = sum(1 for other in by_cell[ref] if holds(other) is False) >= 2
             if not (_plausible(values[ref], wanted) or pinned):

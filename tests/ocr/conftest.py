@@ -19,3 +19,13 @@ def ocr_cache(tmp_path_factory):
         os.environ.pop(CACHE_ENV, None)
     else:
         os.environ[CACHE_ENV] = before
+
+
+@pytest.fixture(scope="session")
+def converted(shared, tmp_path_factory):
+    """format → seed name → file, made by LibreOffice and Chromium from the seeds' renderings (tests/document)."""
+    from tests.document import samples
+
+    if samples.soffice() is None or samples.chromium() is None:
+        pytest.skip("LibreOffice and Chromium are needed (bash run.sh setup installs them)")
+    return samples.session_samples(tmp_path_factory)

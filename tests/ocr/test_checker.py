@@ -29,7 +29,7 @@ def seed_report() -> Report:
 
 def misread(report: Report, ref: tuple[str, str, str], raw: str, confidence: float = 0.99) -> None:
     value = cells(report, FORM)[ref]
-    value.raw, value.value, value.location.confidence = raw, int(raw), confidence
+    value.raw, value.value, value.location.confidence = raw, float(raw) if "." in raw else int(raw), confidence
 
 
 def test_a_report_whose_sums_hold_is_left_as_read(shared):
@@ -54,6 +54,17 @@ def test_a_confusable_digit_breaking_two_sums_is_named_with_the_reading_that_hol
     value = report.applications["total"][0]
     assert value.value is None and value.raw == "128", "blank, never replaced; the reading is kept"
     assert not [f for f in validate(report, FORM) if f.severity == "error"], "the doubted cell breaks nothing"
+
+
+def test_a_speck_read_as_a_decimal_point_is_found(shared):
+    report = seed_report()
+    misread(report, ("review_litigation", "litigation_direct", "upheld"), "0.6")  # printed 0
+    findings = check_ocr(report, FORM)
+    assert any(
+        {"cell": "review_litigation.litigation_direct.upheld", "read": "0.6", "reading": 0} in f.values["candidates"]
+        for f in findings
+    )
+    assert report.review_litigation[5].value is None
 
 
 def test_a_dropped_digit_is_found(shared):

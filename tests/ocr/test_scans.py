@@ -1,0 +1,53 @@
+"""Whole reports read by OCR: every seed printed by LibreOffice and by Chromium, scanned at 150, 200 and 300 dpi,
+skewed ±1.5°, stamped with a red seal over part 三, speckled and saved as JPEG at quality 60 (tests/ocr/scans.py);
+and the corpus's real PDF scanned the same ways. Every value comes out exactly, or blank with a finding naming
+the cell — never a wrong number. Slow: tens of pages of OCR (tests/ocr/test_pictures.py is the fast subset)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.report.parse import parse_bytes
+from tests.conftest import CORPUS, seed_expected, seed_names
+from tests.ocr import scans
+from tests.ocr.expect import blanked, silent_mismatches
+
+AGEINGS = [
+    scans.Ageing(150, skew=1.5, jpeg=60),
+    scans.Ageing(200, skew=-1.5, seal=True, speckle=0.002),
+    scans.Ageing(300, seal=True),
+    scans.Ageing(200, skew=0.7, seal=True, speckle=0.003, jpeg=60),
+]
+HUAIAN = CORPUS / "huaian-city-2024.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ageing", AGEINGS, ids=lambda ageing: ageing.name)
+@pytest.mark.parametrize("renderer", ["pdf", "chrome.pdf"])
+@pytest.mark.parametrize("name", seed_names())
+def test_a_scanned_seed_reads_exactly_or_names_the_cell(converted, name, renderer, ageing):
+    pages = scans.scanned(converted[renderer][name], ageing)
+    report = parse_bytes(scans.image_pdf(pages, ageing.dpi), f"{name}-{ageing.name}.pdf").to_json()
+    expected = seed_expected(name)
+    assert silent_mismatches(expected, report) == []
+    assert blanked(expected, report) <= 3, "OCR leaves at most a few cells of a report blank"
+    read = [finding for finding in report["findings"] if finding["rule"] == "ocr.read"]
+    assert len(read) == len(pages)
+    cell = next(cell for cell in report["cells"] if cell["part"] == "applications" and cell["value"] is not None)
+    assert cell["location"]["engine"] == "rapidocr" and "confidence" in cell["location"]
+    assert "image_box" in cell["location"]
+
+
+@pytest.fixture(scope="module")
+def huaian_printed(shared):
+    """The corpus PDF's values read from its text layer (tests/document/test_pdf.py checks them by eye)."""
+    return parse_bytes(HUAIAN.read_bytes(), HUAIAN.name).to_json()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ageing", AGEINGS, ids=lambda ageing: ageing.name)
+def test_the_corpus_pdf_scanned_reads_as_its_text_layer(huaian_printed, ageing):
+    pages = scans.scanned(HUAIAN, ageing)
+    report = parse_bytes(scans.image_pdf(pages, ageing.dpi), f"huaian-{ageing.name}.pdf").to_json()
+    assert silent_mismatches(huaian_printed, report) == []
+    assert blanked(huaian_printed, report) <= 3
