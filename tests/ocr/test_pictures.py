@@ -222,9 +222,10 @@ def test_skew_is_measured_from_the_lines(picture):
         assert skew_angle(binarise(gray)) == pytest.approx(-degrees, abs=0.1)
 
 
-def test_red_ink_is_paper_and_black_ink_under_it_stays_black():
-    pixels = np.array([[[214, 38, 42], [0, 0, 0], [30, 4, 5], [255, 255, 255]]], dtype=np.uint8)
-    assert without_red(pixels).tolist() == [[255, 0, 80, 255]]
+def test_red_ink_is_paper_and_black_ink_under_it_stays_dark():
+    # seal ink, black, black under seal ink, paper, a hairline rule under seal ink
+    pixels = np.array([[[214, 38, 42], [0, 0, 0], [30, 4, 5], [255, 255, 255], [134, 24, 26]]], dtype=np.uint8)
+    assert without_red(pixels).tolist() == [[255, 0, 42, 255, 188]]
 
 
 def test_a_number_loses_its_specks_and_stray_marks():

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import cv2
 import numpy as np
 
 from pipelines.document.layout import Glyph, PageContent, Rule, rules_from_box
@@ -29,7 +30,7 @@ from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import Finding, Severity
 
-READING_VERSION = "10"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "11"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -101,7 +102,7 @@ def read_raster(raster: Raster, *, engine: Engine | None = None, cache: OcrCache
     prepared = prepare(raster.pixels)
     across, down = ruling.strokes(prepared.ink, prepared.text_size)
     clean = ruling.erase(prepared.gray, across + down, margin=3)
-    text_ink = ruling.erase(prepared.ink, across + down, value=0)
+    text_ink = cv2.bitwise_and(ruling.erase(prepared.ink, across + down, value=0), cv2.bitwise_not(prepared.seal))
     boxes = regions.text_boxes(engine.detect(clean), text_ink, down, prepared.text_size)
     lines = [
         _to_ink(line, text_ink)
