@@ -170,6 +170,19 @@ def form(write: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.option("--write", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+def findings(write: Path | None) -> None:
+    """Print the rule catalogue (every finding's rule, severity and meaning) as Markdown."""
+    from pipelines.report.docs import render_findings
+
+    text = render_findings()
+    if write:
+        write.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 REPLICA_PORTS = 18731
 """The replicas of ``govreports main`` listen here and up (one port each, a free one when taken): the same URLs
 every run, so a second run is incremental like a real night (conditional requests, nothing downloaded again)."""

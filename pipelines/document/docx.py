@@ -19,9 +19,9 @@ from pipelines.document.layout import join_lines
 from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
 from pipelines.document.ocr.engine import EngineUnavailable
 from pipelines.document.ocr.picture import read_picture
-from pipelines.document.ocr.scan import unavailable_finding
+from pipelines.document.ocr.scan import log_unavailable
 from pipelines.document.zipsafe import SafeZip
-from pipelines.findings import Finding, Severity
+from pipelines.findings import Finding, FindingsLog
 
 MEDIA_TYPE = sniff.DOCX
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -57,6 +57,7 @@ class _Pictures:
 
     def __init__(self, archive: SafeZip, source: str, findings: list[Finding]) -> None:
         self.archive, self.source, self.findings = archive, source, findings
+        self.log = FindingsLog(source, "document", findings)
         self.targets: dict[str, str] = {}
         self.unavailable = False
         if archive.has("word/_rels/document.xml.rels"):
@@ -81,18 +82,14 @@ class _Pictures:
             picture = read_picture(self.archive.read(name), self.source, name)
         except EngineUnavailable as error:
             self.unavailable = True
-            self.findings.append(unavailable_finding(error, self.source, f"picture {name}"))
+            log_unavailable(self.log, error, self.source, f"picture {name}")
             return []
         except UnreadableDocument as error:
-            self.findings.append(
-                Finding(
-                    "ocr.picture_unreadable",
-                    Severity.INFO,
-                    f"picture {name} is not a raster image OCR can read ({error.reason}); not read",
-                    location=self.source,
-                    values={"image": name},
-                    stage="document",
-                )
+            self.log.info(
+                "ocr.picture_unreadable",
+                f"picture {name} is not a raster image OCR can read ({error.reason}); not read",
+                self.source,
+                image=name,
             )
             return []
         self.findings.extend(picture.findings)

@@ -12,7 +12,8 @@ from pipelines.document.model import Document
 from pipelines.document.ocr.engine import EngineUnavailable
 from pipelines.document.ocr.picture import read_frames
 from pipelines.document.ocr.raster import rasters
-from pipelines.document.ocr.scan import unavailable_finding
+from pipelines.document.ocr.scan import log_unavailable
+from pipelines.findings import FindingsLog
 
 
 def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:
@@ -21,7 +22,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     try:
         picture = read_frames(frames, source)
     except EngineUnavailable as error:
-        document.findings.append(unavailable_finding(error, source, "the document"))
+        log_unavailable(FindingsLog(source, "document", document.findings), error, source, "the document")
         return document
     document.blocks, document.title = picture.blocks, picture.title
     document.findings.extend(picture.findings)

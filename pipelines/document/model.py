@@ -17,8 +17,13 @@ from pipelines.findings import Finding
 @dataclass(slots=True)
 class Location:
     """Where a piece of text was printed. Text formats fill line; HTML fills table/row/col; PDF adds page/bbox.
+
+    span is a character range inside that line, paragraph or cell, for text the parser cut out of a longer
+    printing (a row of a whole page dumped on one line, digits glued to their label).
+
     Text read from an image by OCR adds the engine, its confidence (0–1, the least sure character) and the box
-    in the image's pixels (``image`` names the picture where a document holds several)."""
+    in the image's pixels (``image`` names the picture where a document holds several).
+    """
 
     table: int | None = None
     row: int | None = None
@@ -26,6 +31,7 @@ class Location:
     line: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    span: tuple[int, int] | None = None
     engine: str | None = None
     confidence: float | None = None
     image_box: tuple[int, int, int, int] | None = None
@@ -39,7 +45,10 @@ class Location:
         }
 
     def describe(self) -> str:
-        parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in ("bbox", "image_box")]
+        hidden = ("bbox", "span", "image_box", "confidence", "engine")
+        parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in hidden]
+        if self.span:
+            parts.append(f"characters {self.span[0]}–{self.span[1]}")
         return ", ".join(parts)
 
 

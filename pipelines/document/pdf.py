@@ -29,8 +29,8 @@ from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.model import Document
 from pipelines.document.ocr.engine import Engine, EngineUnavailable, load_engine
 from pipelines.document.ocr.raster import Raster
-from pipelines.document.ocr.scan import PageScan, annotate, read_finding, read_raster
-from pipelines.findings import Finding, Severity
+from pipelines.document.ocr.scan import PageScan, annotate, log_read, read_raster
+from pipelines.findings import FindingsLog
 
 MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
@@ -52,6 +52,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     except pdfium.PdfiumError as error:
         raise UnreadableDocument(source, f"not a readable PDF: {error}") from error
     document = Document(source=source, sha256=sha256, media_type=MEDIA_TYPE)
+    log = FindingsLog(source, "document", document.findings)
     try:
         count = len(pdf)
         if count > MAX_PAGES:
@@ -61,7 +62,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         for index in range(count):
             page = pdf[index]
             try:
-                pages.append(_page(page, index + 1, document, source, scans))
+                pages.append(_page(page, index + 1, log, scans))
             finally:
                 page.close()
         document.blocks = layout.build_blocks(pages, document.findings, source)
@@ -77,9 +78,7 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
     return title or None
 
 
-def _page(
-    page: pdfium.PdfPage, number: int, document: Document, source: str, scans: dict[int, list[PageScan]]
-) -> PageContent:
+def _page(page: pdfium.PdfPage, number: int, log: FindingsLog, scans: dict[int, list[PageScan]]) -> PageContent:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
@@ -104,20 +103,13 @@ def _page(
         < _FEW_GLYPHS
     ]
     bare_area = sum(image.area for image in bare)
-    where = f"{source}, page {number}"
+    where = f"{log.source}, page {number}"
     if (garbage and garbage >= _GARBAGE_SHARE * (len(glyphs) + garbage)) or cid >= 3:
         reason = "the text layer does not map to characters (broken font encoding)"
-        scan = _scan(page, number, None, _dpi(images, None), document, where, reason)
+        scan = _scan(page, number, None, _dpi(images, None), log, where, reason)
         read = "read by OCR from the rendered page" if isinstance(scan, PageScan) else f"not read ({scan})"
-        document.findings.append(
-            Finding(
-                "document.broken_font",
-                Severity.WARNING,
-                f"page {number}: {reason}; {read}",
-                location=where,
-                values={"page": number, "unmapped": garbage, "cid": cid},
-                stage="document",
-            )
+        log.warning(
+            "document.broken_font", f"page {number}: {reason}; {read}", where, page=number, unmapped=garbage, cid=cid
         )
         if not isinstance(scan, PageScan):
             return PageContent(number, width, height, [], rules)
@@ -125,17 +117,13 @@ def _page(
         return scan.content(width, height)
     if images and (not glyphs or (bare_area >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
         reason = "the page is an image without a text layer"
-        scan = _scan(page, number, None, _dpi(images, None), document, where, reason)
+        scan = _scan(page, number, None, _dpi(images, None), log, where, reason)
         if not isinstance(scan, PageScan):
-            document.findings.append(
-                Finding(
-                    "document.image_page",
-                    Severity.WARNING,
-                    f"tables are images on page {number}: {reason}; nothing on it is read ({scan})",
-                    location=where,
-                    values={"page": number},
-                    stage="document",
-                )
+            log.warning(
+                "document.image_page",
+                f"tables are images on page {number}: {reason}; nothing on it is read ({scan})",
+                where,
+                page=number,
             )
             return PageContent(number, width, height, glyphs, rules)
         scans[number] = [scan]
@@ -144,17 +132,14 @@ def _page(
         reason = f"an image covers {bare_area / area:.0%} of the page"
         pictures = []
         for image in bare:
-            scan = _scan(page, number, image, _dpi(images, image), document, where, reason)
+            scan = _scan(page, number, image, _dpi(images, image), log, where, reason)
             if not isinstance(scan, PageScan):
-                document.findings.append(
-                    Finding(
-                        "document.image_page",
-                        Severity.WARNING,
-                        f"page {number}: {reason}; a table in it is not read ({scan})",
-                        location=where,
-                        values={"page": number, "image_share": round(bare_area / area, 2)},
-                        stage="document",
-                    )
+                log.warning(
+                    "document.image_page",
+                    f"page {number}: {reason}; a table in it is not read ({scan})",
+                    where,
+                    page=number,
+                    image_share=round(bare_area / area, 2),
                 )
                 break
             pictures.append(scan)
@@ -194,7 +179,7 @@ def _scan(
     number: int,
     image: _Image | None,
     dpi: float,
-    document: Document,
+    log: FindingsLog,
     where: str,
     reason: str,
 ) -> PageScan | str:
@@ -210,7 +195,7 @@ def _scan(
     reading = read_raster(Raster(pixels, dpi), engine=engine)
     origin = (0.0, 0.0) if image is None else (image.x0, image.y0)
     scan = PageScan(number, reading, 72 / dpi, origin)
-    document.findings.append(read_finding(scan, where, f"page {number} ({reason})"))
+    log_read(log, scan, where, f"page {number} ({reason})")
     return scan
 
 

@@ -13,71 +13,23 @@ engine doubted that no check can verify (part 二 has no sums; a blank term leav
 too, and a cell of an image where nothing was read, in a row with numbers, is named — blank as printed, or a
 digit not seen.
 
-The checks are the form's rules expanded over columns, rows and blocks (``checks``): the narrow interface to
-the rule evaluator.
+The checks are the form's, expanded and evaluated by the one rule evaluator (arithmetic.py); the findings go to the
+document's log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipelines.findings import Finding, Severity
-from pipelines.report.form import Form
+from pipelines.findings import FindingsLog
+from pipelines.report.arithmetic import APPLICATIONS, REVIEW, CellRef, Check, Number, checks, evaluate
+from pipelines.report.form import Form, Template
 from pipelines.report.model import Report, Value
 
-CellRef = tuple[str, str, str]  # (part, row, column): ('applications', 'granted', 'natural_person')
+DISCLOSURE = "active_disclosure"
 LOW_CONFIDENCE = 0.75  # a reading below this is not trusted without a check that verifies it
 _CONFUSED = (set("0689"), {"1", "7"}, {"3", "8"}, {"5", "6"})
 _MAX_CHANGED = 2  # digits a plausible misreading changes
-
-
-@dataclass(frozen=True)
-class Check:
-    """One place a rule applies: sum(left) = sum(right) over these cells."""
-
-    rule: str
-    where: str
-    left: tuple[CellRef, ...]
-    right: tuple[CellRef, ...]
-
-    @property
-    def cells(self) -> tuple[CellRef, ...]:
-        return self.left + self.right
-
-
-def checks(report: Report, form: Form) -> Iterator[Check]:
-    """The form's rules over the report's columns, rows and blocks, each naming its cells."""
-    applications, review = "applications", "review_litigation"
-    rows = list(report.applications)
-    results = {row.key for row in form.all_application_rows() if row.role == "result"}
-    for rule in form.rules:
-        if rule.kind == "column_identity" and rows:
-
-            def side(keys: tuple[str, ...], column: str) -> tuple[CellRef, ...]:
-                names = [row for row in rows if row in results] if keys == ("@result",) else list(keys)
-                return tuple((applications, row, column) for row in names)
-
-            for column in form.column_keys:
-                left, right = side(rule.left, column), side(rule.right, column)
-                if all(ref[1] in report.applications for ref in left + right):
-                    yield Check(rule.id, f"{applications} column {column}", left, right)
-        elif rule.kind == "row_identity":
-            for row in rows:
-                yield Check(
-                    rule.id,
-                    f"{applications} row {row}",
-                    tuple((applications, row, column) for column in rule.left),
-                    tuple((applications, row, column) for column in rule.right),
-                )
-        elif rule.kind == "block_identity" and len(report.review_litigation) == len(form.review_keys):
-            for block in form.review_blocks:
-                yield Check(
-                    rule.id,
-                    f"{review} block {block.key}",
-                    tuple((review, block.key, measure) for measure in rule.left),
-                    tuple((review, block.key, measure) for measure in rule.right),
-                )
 
 
 def cells(report: Report, form: Form) -> dict[CellRef, Value]:
@@ -85,68 +37,135 @@ def cells(report: Report, form: Form) -> dict[CellRef, Value]:
     found: dict[CellRef, Value] = {}
     for item, measures in report.active_disclosure.items():
         for measure, value in measures.items():
-            found["active_disclosure", item, measure] = value
+            found[DISCLOSURE, item, measure] = value
     for row, values in report.applications.items():
         for column, value in zip(form.column_keys, values, strict=False):
-            found["applications", row, column] = value
-    for key, value in zip(form.review_keys, report.review_litigation, strict=False):
-        block, _, measure = key.rpartition("_")
-        found["review_litigation", block, measure] = value
+            found[APPLICATIONS, row, column] = value
+    if len(report.review_litigation) == len(form.review_keys):
+        refs = [(REVIEW, block.key, measure.key) for block in form.review_blocks for measure in form.review_measures]
+        found.update(zip(refs, report.review_litigation, strict=True))
     return found
 
 
-def check_ocr(report: Report, form: Form) -> list[Finding]:
-    """Findings for the cells read by OCR that the arithmetic doubts; each such cell is left blank."""
+@dataclass
+class _Reading:
+    """The report's values as read, and the checks that bear on them."""
+
+    values: dict[CellRef, Value]
+    checks: list[Check]
+
+    def number(self, ref: CellRef) -> Number | None:
+        value = self.values.get(ref)
+        return value.value if value is not None else None
+
+    def broken(self, check: Check, ref: CellRef | None = None, reading: Number | None = None) -> bool:
+        """Whether the check breaks (with ``ref`` read as ``reading``); a blank term leaves it unbroken."""
+        if ref is None:
+            return evaluate(check, self.number).broken
+        return evaluate(check, lambda cell: reading if cell == ref else self.number(cell)).broken
+
+    def holds(self, check: Check) -> bool:
+        outcome = evaluate(check, self.number)
+        return outcome.checkable and not outcome.broken
+
+    @staticmethod
+    def on_left(check: Check, ref: CellRef) -> bool:
+        return any(ref in term.cells for entry in check.left for term in entry)
+
+
+def check_ocr(report: Report, template: Template, form: Form, log: FindingsLog) -> None:
+    """Log the cells read by OCR that the arithmetic doubts, each left blank with its reading kept."""
     values = cells(report, form)
     read = {ref for ref, value in values.items() if value.location.engine}
     if not read:
-        return []
-    found = list(checks(report, form))
+        return
+    reading = _Reading(values, [check for check in checks(form, (template,)) if check.cells <= values.keys()])
     by_cell: dict[CellRef, list[Check]] = {}
-    for check in found:
+    for check in reading.checks:
         for ref in check.cells:
             by_cell.setdefault(ref, []).append(check)
-
-    def number(ref: CellRef) -> int | float | None:
-        return values[ref].value if ref in values else None
-
-    def holds(check: Check, ref: CellRef | None = None, reading: int | float | None = None) -> bool | None:
-        """Whether the check holds (with ``ref`` read as ``reading``); None where a term is blank."""
-        terms = [reading if cell == ref else number(cell) for cell in check.cells]
-        if any(term is None for term in terms):
-            return None
-        left = sum(terms[: len(check.left)])  # type: ignore[arg-type]
-        right = sum(terms[len(check.left) :])  # type: ignore[arg-type]
-        return abs(left - right) < 1e-9
-
-    broken = [check for check in found if holds(check) is False]
-    findings: list[Finding] = []
+    broken = [check for check in reading.checks if reading.broken(check)]
+    candidates = _candidates(reading, broken, read, by_cell)
     doubted: set[CellRef] = set()
     explained: set[str] = set()
-    candidates: dict[CellRef, set[int]] = {}
+    for group, group_checks in _groups(broken, candidates):
+        explained.update(check.where for check in group_checks)
+        options = [
+            {"cell": _key(ref), "read": values[ref].raw, "reading": candidate}
+            for ref in group
+            for candidate in sorted(candidates[ref])
+        ]
+        places = ", ".join(sorted({check.where for check in group_checks}))
+        for ref in group:
+            value = values[ref]
+            readings = " or ".join(str(candidate) for candidate in sorted(candidates[ref]))
+            others = [option for option in options if option["cell"] != _key(ref)]
+            message = (
+                f"{_describe(ref, form)} read '{value.raw}'{_confidence(value)}: the form's sums hold with "
+                f"{readings} ({places})"
+            )
+            if others:
+                message += "; or, as well, " + "; ".join(f"{o['cell']} as {o['reading']}" for o in others)
+            _log(log, "ocr.misread", message + "; left blank", ref, value, candidates=options)
+            doubted.add(ref)
     for check in broken:
-        difference = sum(number(ref) or 0 for ref in check.right) - sum(number(ref) or 0 for ref in check.left)
-        for ref in check.cells:
-            current = number(ref)
-            if ref not in read or current is None:
+        if check.where in explained:
+            continue
+        for ref in sorted(check.cells & (read - doubted)):
+            value = values[ref]
+            if _doubtful(value):
+                message = (
+                    f"{_describe(ref, form)} read '{value.raw}'{_confidence(value)} is a term of a broken sum "
+                    f"({check.where}) no single misreading explains; left blank"
+                )
+                _log(log, "ocr.doubtful", message, ref, value)
+                doubted.add(ref)
+    for ref in sorted(read - doubted):
+        value = values[ref]
+        if value.value is None or not _doubtful(value) or any(reading.holds(c) for c in by_cell.get(ref, [])):
+            continue  # blank, trusted, or verified by a sum that holds
+        message = f"{_describe(ref, form)} read '{value.raw}'{_confidence(value)} and no sum can verify it; left blank"
+        _log(log, "ocr.unverified", message, ref, value)
+        doubted.add(ref)
+    for ref in doubted:
+        value = values[ref]
+        value.note = f"OCR reading '{value.raw}' doubted" + (f"; {value.note}" if value.note else "")
+        value.value = None
+    _log_blanks(values, form, log)
+
+
+def _candidates(
+    reading: _Reading, broken: list[Check], read: set[CellRef], by_cell: dict[CellRef, list[Check]]
+) -> dict[CellRef, set[int]]:
+    """Cell → the values that make every check it is in possible and are a misreading of what was read."""
+    found: dict[CellRef, set[int]] = {}
+    for check in broken:
+        outcome = evaluate(check, reading.number)
+        difference = outcome.right_sum - outcome.left_sum
+        for ref in check.cells & read:
+            current = reading.number(ref)
+            if current is None:
                 continue
-            exact = current + difference if ref in check.left else current - difference
+            exact = current + difference if reading.on_left(check, ref) else current - difference
             wanted = round(exact)
             if abs(exact - wanted) > 1e-9 or wanted < 0 or wanted == current:
                 continue  # counts are whole numbers: a decimal read in a count cell can only be wrong
             # A misreading OCR makes; or whatever it is, the one value two broken sums meeting in the cell agree on.
-            pinned = sum(1 for other in by_cell[ref] if holds(other) is False) >= 2
-            if not (_plausible(values[ref], wanted) or pinned):
+            pinned = sum(1 for other in by_cell[ref] if reading.broken(other)) >= 2
+            if not (pinned or _plausible(reading.values[ref], wanted)):
                 continue
-            if all(holds(other, ref, wanted) is not False for other in by_cell[ref]):
-                candidates.setdefault(ref, set()).add(wanted)
-    # One finding per group of cells that explain the same breaks.
+            if not any(reading.broken(other, ref, wanted) for other in by_cell[ref]):
+                found.setdefault(ref, set()).add(wanted)
+    return found
+
+
+def _groups(broken: list[Check], candidates: dict[CellRef, set[int]]) -> list[tuple[list[CellRef], list[Check]]]:
+    """The candidate cells grouped by the breaks they explain (cells explaining one break are one group)."""
     groups: list[tuple[list[CellRef], list[Check]]] = []
     for check in broken:
         explaining = sorted(ref for ref in candidates if ref in check.cells)
         if not explaining:
             continue
-        explained.add(check.where)
         for group_cells, group_checks in groups:
             if set(group_cells) & set(explaining):
                 group_cells.extend(ref for ref in explaining if ref not in group_cells)
@@ -154,64 +173,7 @@ def check_ocr(report: Report, form: Form) -> list[Finding]:
                 break
         else:
             groups.append((explaining, [check]))
-    for group_cells, group_checks in groups:
-        options = [
-            {"cell": _key(ref), "read": values[ref].raw, "reading": reading}
-            for ref in group_cells
-            for reading in sorted(candidates[ref])
-        ]
-        for ref in group_cells:
-            value = values[ref]
-            others = [option for option in options if option["cell"] != _key(ref)]
-            readings = " or ".join(str(reading) for reading in sorted(candidates[ref]))
-            message = (
-                f"{_describe(ref, form)} read '{value.raw}'{_confidence(value)}: the form's sums hold with "
-                f"{readings} ({', '.join(sorted({check.where for check in group_checks}))})"
-            )
-            if others:
-                message += "; or, as well, " + "; ".join(f"{o['cell']} as {o['reading']}" for o in others)
-            findings.append(_finding("ocr.misread", Severity.WARNING, message + "; left blank", ref, value, options))
-            doubted.add(ref)
-    for check in broken:
-        if check.where in explained:
-            continue
-        for ref in check.cells:
-            value = values.get(ref)
-            if ref in read and value is not None and _doubtful(value) and ref not in doubted:
-                findings.append(
-                    _finding(
-                        "ocr.doubtful",
-                        Severity.WARNING,
-                        f"{_describe(ref, form)} read '{value.raw}'{_confidence(value)} is a term of a broken "
-                        f"sum ({check.where}) no single misreading explains; left blank",
-                        ref,
-                        value,
-                    )
-                )
-                doubted.add(ref)
-    for ref in sorted(read - doubted):
-        value = values[ref]
-        if value.value is None or not _doubtful(value):
-            continue
-        if any(holds(check) for check in by_cell.get(ref, [])):
-            continue  # a sum verifies the reading
-        findings.append(
-            _finding(
-                "ocr.unverified",
-                Severity.WARNING,
-                f"{_describe(ref, form)} read '{value.raw}'{_confidence(value)} and no sum of the form can "
-                "verify it; left blank",
-                ref,
-                value,
-            )
-        )
-        doubted.add(ref)
-    for ref in doubted:
-        value = values[ref]
-        value.note = f"OCR reading '{value.raw}' doubted" + (f"; {value.note}" if value.note else "")
-        value.value = None
-    findings.extend(_blanks(report, form, values))
-    return findings
+    return groups
 
 
 def _plausible(value: Value, wanted: int) -> bool:
@@ -219,12 +181,12 @@ def _plausible(value: Value, wanted: int) -> bool:
     or doubled, or — where the engine was unsure — any one digit."""
     read = "".join(ch for ch in value.raw if ch.isdigit())
     target = str(wanted)
-    unsure = _doubtful(value)
     if len(read) == len(target):
         changed = [(a, b) for a, b in zip(read, target, strict=True) if a != b]
         if len(changed) > _MAX_CHANGED:
             return False
-        return (unsure and len(changed) == 1) or all(any({a, b} <= group for group in _CONFUSED) for a, b in changed)
+        confusable = all(any({a, b} <= group for group in _CONFUSED) for a, b in changed)
+        return confusable or (_doubtful(value) and len(changed) == 1)
     if abs(len(read) - len(target)) == 1:
         longer, shorter = (read, target) if len(read) > len(target) else (target, read)
         return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
@@ -236,49 +198,36 @@ def _doubtful(value: Value) -> bool:
     return confidence is not None and confidence < LOW_CONFIDENCE
 
 
-def _blanks(report: Report, form: Form, values: dict[CellRef, Value]) -> Iterator[Finding]:
+def _log_blanks(values: dict[CellRef, Value], form: Form, log: FindingsLog) -> None:
     """A finding per row of an image's table where cells beside numbers hold nothing read."""
     rows: dict[tuple[str, str], list[CellRef]] = {}
     for ref in values:
-        rows.setdefault(ref[:2], []).append(ref)
+        rows.setdefault((ref[0], ref[1]), []).append(ref)
     for (part, row), refs in rows.items():
-        printed = [values[ref] for ref in refs]
         blank = [ref for ref in refs if values[ref].location.engine and not values[ref].raw.strip()]
-        if blank and any(value.value is not None for value in printed):
-            yield Finding(
+        if blank and any(values[ref].value is not None for ref in refs):
+            log.info(
                 "ocr.blank",
-                Severity.INFO,
                 f"{part} row {row}: nothing read in {', '.join(_describe(ref, form) for ref in blank)} "
                 "(blank as printed, or a mark the engine did not see)",
-                location=values[blank[0]].location.describe(),
-                values={"cells": [_key(ref) for ref in blank]},
-                stage="validate",
+                values[blank[0]].location,
                 form_key=f"{part}.{row}",
+                cells=[_key(ref) for ref in blank],
             )
 
 
-def _finding(
-    rule: str, severity: Severity, message: str, ref: CellRef, value: Value, candidates: list | None = None
-) -> Finding:
+def _log(log: FindingsLog, rule: str, message: str, ref: CellRef, value: Value, **extra: object) -> None:
     location = value.location
-    values = {
+    details = {
         "cell": _key(ref),
         "read": value.raw,
         "engine": location.engine,
         "confidence": location.confidence,
         "page": location.page,
         "image_box": list(location.image_box) if location.image_box else None,
-        "candidates": candidates,
+        **extra,
     }
-    return Finding(
-        rule,
-        severity,
-        message,
-        location=location.describe(),
-        values={key: item for key, item in values.items() if item is not None},
-        stage="validate",
-        form_key=_key(ref),
-    )
+    log.warning(rule, message, location, form_key=_key(ref), **{k: v for k, v in details.items() if v is not None})
 
 
 def _key(ref: CellRef) -> str:
@@ -292,11 +241,11 @@ def _confidence(value: Value) -> str:
 
 def _describe(ref: CellRef, form: Form) -> str:
     part, row, column = ref
-    if part == "applications":
+    if part == APPLICATIONS:
         label = next((r.label for r in form.all_application_rows() if r.key == row), row)
         header = next((c.label for c in form.columns if c.key == column), column)
         return f"part 三 {label} × {header}"
-    if part == "review_litigation":
+    if part == REVIEW:
         block = next((b.label for b in form.review_blocks if b.key == row), row)
         measure = next((m.label for m in form.review_measures if m.key == column), column)
         return f"part 四 {block} × {measure}"

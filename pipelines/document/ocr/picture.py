@@ -14,8 +14,8 @@ from pipelines.document import layout
 from pipelines.document.model import Block
 from pipelines.document.ocr.engine import Engine, load_engine
 from pipelines.document.ocr.raster import Raster, rasters
-from pipelines.document.ocr.scan import PageScan, annotate, page_scale, read_finding, read_raster
-from pipelines.findings import Finding
+from pipelines.document.ocr.scan import PageScan, annotate, log_read, page_scale, read_raster
+from pipelines.findings import Finding, FindingsLog
 
 MIN_WIDTH, MIN_HEIGHT = 200, 60  # pixels: smaller pictures are icons, logos and bullets, not tables
 
@@ -38,6 +38,7 @@ def read_picture(data: bytes, source: str, name: str | None = None, engine: Engi
 def read_frames(frames: list[Raster], source: str, name: str | None = None, engine: Engine | None = None) -> Picture:
     engine = engine or load_engine()
     picture = Picture()
+    log = FindingsLog(source, "document", picture.findings)
     scans = []
     for number, raster in enumerate(frames, 1):
         if raster.width < MIN_WIDTH or raster.height < MIN_HEIGHT:
@@ -46,7 +47,7 @@ def read_frames(frames: list[Raster], source: str, name: str | None = None, engi
         scan = PageScan(number, reading, page_scale(raster, reading), image=name)
         scans.append(scan)
         what = f"picture {name}" + (f", frame {number}" if len(frames) > 1 else "") if name else f"page {number}"
-        picture.findings.append(read_finding(scan, f"{source}, {what}", what))
+        log_read(log, scan, f"{source}, {what}", what)
     contents = [scan.content() for scan in scans]
     picture.blocks = layout.build_blocks(contents, picture.findings, source)
     annotate(picture.blocks, {scan.number: [scan] for scan in scans})

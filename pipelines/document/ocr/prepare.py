@@ -67,7 +67,7 @@ def without_red(rgb: np.ndarray) -> np.ndarray:
     red, green, blue = cv2.split(np.ascontiguousarray(rgb))
     base = cv2.max(red, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
     redness = cv2.subtract(red, cv2.max(green, blue))
-    return cv2.add(base, cv2.divide(redness, 2))
+    return cv2.add(base, redness // 2)
 
 
 def red_ink(rgb: np.ndarray) -> np.ndarray:
@@ -115,7 +115,9 @@ def skew_angle(ink: np.ndarray) -> float:
     """The rotation (degrees) that levels the page's lines: coarse search, then fine around the best."""
     height, width = ink.shape[:2]
     factor = min(1.0, _SKEW_SIDE / max(height, width))
-    small = cv2.resize(ink, (max(1, round(width * factor)), max(1, round(height * factor))), cv2.INTER_AREA)
+    small = cv2.resize(
+        ink, (max(1, round(width * factor)), max(1, round(height * factor))), interpolation=cv2.INTER_AREA
+    )
     if not small.any():
         return 0.0
 

@@ -149,10 +149,10 @@ class RapidOcrEngine(Engine):
             # Also a line of nothing but blanks: a lone digit's belief may be spread so thin over its
             # look-alikes that the blank wins every frame, where the shape as a whole does not.
             frames, numeric = frames @ self._numeric_classes(frames.shape[1]), True
-            printed = frames[:, 0] < 0.5  # frames where some character is more likely than none
-            shape = frames[printed, 1:].max(axis=1, initial=0.0)
-            if (shape > 1.0 - frames[printed].sum(axis=1)).all():  # ... and that character is a number's
-                runs = _runs(np.where(printed, 1 + frames[:, 1:].argmax(axis=1), 0).tolist())
+            emitting = frames[:, 0] < 0.5  # frames where some character is more likely than none
+            shape = frames[emitting, 1:].max(axis=1, initial=0.0)
+            if (shape > 1.0 - frames[emitting].sum(axis=1)).all():  # ... and that character is a number's
+                runs = _runs(np.where(emitting, 1 + frames[:, 1:].argmax(axis=1), 0).tolist())
             else:  # a frame favours another shape: keep the first reading, each look-alike as its symbol
                 runs = [
                     (1 + _NUMERIC_SYMBOLS.index(_NUMERIC_SHAPES[symbol]), first, last)

@@ -60,6 +60,7 @@ def _boxes(mask: np.ndarray) -> list[Box]:
 def _framed(box: Box, others: list[Box], reach: int, horizontal: bool) -> bool:
     """Both ends of ``box`` meet a stroke of the other direction."""
     x0, y0, x1, y1 = box
+    ends: list[tuple[float, float]]
     if horizontal:
         middle = (y0 + y1) / 2
         ends = [(x0, middle), (x1, middle)]

@@ -28,9 +28,9 @@ from pipelines.document.ocr.cache import OcrCache
 from pipelines.document.ocr.engine import Engine, Line, load_engine
 from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
-from pipelines.findings import Finding, Severity
+from pipelines.findings import FindingsLog
 
-READING_VERSION = "11"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "12"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -229,37 +229,31 @@ def annotate(blocks: list[Block], scans: Mapping[int, list[PageScan]]) -> None:
                     mark(cell.location)
 
 
-def read_finding(scan: PageScan, where: str, what: str = "") -> Finding:
+def log_read(log: FindingsLog, scan: PageScan, where: str, what: str = "") -> None:
     """The info finding every OCR'd page or picture gets: engine, confidence, skew."""
     reading = scan.reading
     confidence = reading.confidence
     subject = what or f"page {scan.number}"
-    return Finding(
+    log.info(
         "ocr.read",
-        Severity.INFO,
         f"{subject} read by OCR ({reading.engine}): {len(reading.lines)} text lines"
         + (f", mean confidence {confidence:.2f}" if confidence is not None else "")
         + (f", straightened by {reading.angle:+.2f}°" if reading.angle else ""),
-        location=where,
-        values={
-            "page": scan.number,
-            "engine": reading.engine,
-            "version": reading.version,
-            "lines": len(reading.lines),
-            "confidence": round(confidence, 4) if confidence is not None else None,
-            "angle": reading.angle,
-            **({"image": scan.image} if scan.image else {}),
-        },
-        stage="document",
+        where,
+        page=scan.number,
+        engine=reading.engine,
+        version=reading.version,
+        lines=len(reading.lines),
+        confidence=round(confidence, 4) if confidence is not None else None,
+        angle=reading.angle,
+        **({"image": scan.image} if scan.image else {}),
     )
 
 
-def unavailable_finding(error: Exception, where: str, what: str) -> Finding:
-    return Finding(
+def log_unavailable(log: FindingsLog, error: Exception, where: str, what: str) -> None:
+    log.warning(
         "ocr.unavailable",
-        Severity.WARNING,
         f"{what} is an image and OCR cannot run here ({error}); nothing on it is read",
-        location=where,
-        values={"reason": str(error)},
-        stage="document",
+        where,
+        reason=str(error),
     )
