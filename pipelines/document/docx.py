@@ -16,10 +16,8 @@ from lxml import etree
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import join_lines
-from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
+from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table, number_tables
 from pipelines.document.ocr.engine import EngineUnavailable
-from pipelines.document.ocr.picture import read_picture
-from pipelines.document.ocr.scan import log_unavailable
 from pipelines.document.zipsafe import SafeZip
 from pipelines.findings import Finding, FindingsLog
 
@@ -78,6 +76,9 @@ class _Pictures:
         return found
 
     def _read(self, name: str) -> list[Block]:
+        from pipelines.document.ocr.picture import read_picture  # OCR's libraries load only for a picture
+        from pipelines.document.ocr.scan import log_unavailable
+
         try:
             picture = read_picture(self.archive.read(name), self.source, name)
         except EngineUnavailable as error:
@@ -107,14 +108,7 @@ def _core_title(archive: SafeZip) -> str | None:
 def _blocks(body: etree._Element, pictures: _Pictures) -> list[Block]:
     blocks: list[Block] = []
     _walk(body, blocks, [0], pictures)
-    index = 0
-    for block in blocks:  # tables read from pictures stand between the body's own: number them in order
-        if isinstance(block, Table):
-            block.index = block.location.table = index
-            for row in block.rows:
-                for cell in row:
-                    cell.location.table = index
-            index += 1
+    number_tables(blocks)
     return blocks
 
 

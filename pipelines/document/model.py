@@ -76,6 +76,28 @@ class Table:
 Block = Paragraph | Table
 
 
+def number_tables(blocks: list[Block]) -> None:
+    """Number the tables in reading order (tables read from pictures stand between a document's own)."""
+    index = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            block.index = block.location.table = index
+            for row in block.rows:
+                for cell in row:
+                    cell.location.table = index
+            index += 1
+
+
+@dataclass
+class PictureRef:
+    """A picture a document shows but does not hold (a web page's ``<img>``): its address as written, its alt
+    text, and how many blocks stand before it — where what OCR reads from it goes (pipelines/document/pictures.py)."""
+
+    src: str
+    alt: str = ""
+    position: int = 0
+
+
 @dataclass
 class Document:
     """What a reader made of one file: its blocks, a title where the format carries one, and reader findings."""
@@ -86,6 +108,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    pictures: list[PictureRef] = field(default_factory=list)
 
     def text(self) -> str:
         """All text in reading order, one line per paragraph or table row (tab-separated cells)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -28,9 +28,10 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.model import Document
 from pipelines.document.ocr.engine import Engine, EngineUnavailable, load_engine
-from pipelines.document.ocr.raster import Raster
-from pipelines.document.ocr.scan import PageScan, annotate, log_read, read_raster
 from pipelines.findings import FindingsLog
+
+if TYPE_CHECKING:  # OCR's libraries (OpenCV, the engine) load only when a page needs them
+    from pipelines.document.ocr.scan import PageScan
 
 MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
@@ -66,7 +67,10 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
             finally:
                 page.close()
         document.blocks = layout.build_blocks(pages, document.findings, source)
-        annotate(document.blocks, scans)
+        if scans:
+            from pipelines.document.ocr.scan import annotate
+
+            annotate(document.blocks, scans)
         document.title = (layout.title(pages[0]) if pages else None) or _metadata_title(pdf)
     finally:
         pdf.close()
@@ -107,18 +111,18 @@ def _page(page: pdfium.PdfPage, number: int, log: FindingsLog, scans: dict[int, 
     if (garbage and garbage >= _GARBAGE_SHARE * (len(glyphs) + garbage)) or cid >= 3:
         reason = "the text layer does not map to characters (broken font encoding)"
         scan = _scan(page, number, None, _dpi(images, None), log, where, reason)
-        read = "read by OCR from the rendered page" if isinstance(scan, PageScan) else f"not read ({scan})"
+        read = f"not read ({scan})" if isinstance(scan, str) else "read by OCR from the rendered page"
         log.warning(
             "document.broken_font", f"page {number}: {reason}; {read}", where, page=number, unmapped=garbage, cid=cid
         )
-        if not isinstance(scan, PageScan):
+        if isinstance(scan, str):
             return PageContent(number, width, height, [], rules)
         scans[number] = [scan]
         return scan.content(width, height)
     if images and (not glyphs or (bare_area >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
         reason = "the page is an image without a text layer"
         scan = _scan(page, number, None, _dpi(images, None), log, where, reason)
-        if not isinstance(scan, PageScan):
+        if isinstance(scan, str):
             log.warning(
                 "document.image_page",
                 f"tables are images on page {number}: {reason}; nothing on it is read ({scan})",
@@ -133,7 +137,7 @@ def _page(page: pdfium.PdfPage, number: int, log: FindingsLog, scans: dict[int, 
         pictures = []
         for image in bare:
             scan = _scan(page, number, image, _dpi(images, image), log, where, reason)
-            if not isinstance(scan, PageScan):
+            if isinstance(scan, str):
                 log.warning(
                     "document.image_page",
                     f"page {number}: {reason}; a table in it is not read ({scan})",
@@ -188,6 +192,9 @@ def _scan(
         engine: Engine = load_engine()
     except EngineUnavailable as error:
         return f"OCR cannot run: {error}"
+    from pipelines.document.ocr.raster import Raster
+    from pipelines.document.ocr.scan import PageScan, log_read, read_raster
+
     width, height = page.get_size()
     scale = dpi / 72
     crop = (0.0, 0.0, 0.0, 0.0) if image is None else (image.x0, height - image.y1, width - image.x1, image.y0)

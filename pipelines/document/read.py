@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from typing import TYPE_CHECKING
 
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
+
+if TYPE_CHECKING:
+    from pipelines.document.pictures import PictureLookup
 
 # Media type → the module (and function, after ':', default `read`) whose `(data, source, sha256,
 # declared_encoding)` reads it. Imported on first use, so a format's heavy library loads only when a document
@@ -27,8 +31,11 @@ READERS: dict[str, str] = {
 }
 
 
-def read_document(data: bytes, source: str, *, declared_encoding: str | None = None) -> Document:
-    """Read ``data`` (named ``source`` in every message) into a Document, or raise UnreadableDocument."""
+def read_document(
+    data: bytes, source: str, *, declared_encoding: str | None = None, pictures: PictureLookup | None = None
+) -> Document:
+    """Read ``data`` (named ``source`` in every message) into a Document, or raise UnreadableDocument. A web
+    page's pictures are read where they stand, from ``data:`` addresses or through ``pictures``."""
     if not data.strip():
         raise UnreadableDocument(source, "empty file")
     media_type = sniff.sniff(data)
@@ -38,4 +45,9 @@ def read_document(data: bytes, source: str, *, declared_encoding: str | None = N
     sha256 = hashlib.sha256(data).hexdigest()
     module, _, function = spec.partition(":")
     reader = getattr(importlib.import_module(module), function or "read")
-    return reader(data, source, sha256, declared_encoding)
+    document = reader(data, source, sha256, declared_encoding)
+    if document.pictures:
+        from pipelines.document.pictures import read_pictures  # OCR's libraries load only for a page with pictures
+
+        read_pictures(document, pictures)
+    return document

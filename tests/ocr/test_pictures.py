@@ -231,3 +231,48 @@ def test_red_ink_is_paper_and_black_ink_under_it_stays_dark():
 def test_a_number_loses_its_specks_and_stray_marks():
     chars = [Char(text, 0, 1, 0.9) for text in "'0.5.'"]
     assert "".join(char.text for char in numeric_cleaned(chars)) == "0.5"
+
+
+def test_a_web_page_table_printed_as_a_picture_is_read_where_it_stands(picture):
+    import base64
+
+    from pipelines.document.model import Paragraph
+
+    inline = base64.b64encode(png(picture)).decode()
+    page = (
+        "<html><head><title>2023年政府信息公开工作年度报告</title></head><body><div class='content'>"
+        "<p>三、收到和处理政府信息公开申请情况</p>"
+        f"<p><img src='data:image/png;base64,{inline}' alt='表三'></p>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p>"
+        "<img src='/files/table4.png'><img src='/icons/print.gif' width='16' height='16'>"
+        "<p>五、存在的主要问题及改进情况</p></div></body></html>"
+    )
+    asked = []
+
+    def archived(src: str) -> bytes | None:
+        asked.append(src)
+        return png(scans.table_picture([["结果维持", "结果纠正"], ["7", "0"]])) if src == "/files/table4.png" else None
+
+    document = read_document(page.encode(), "page.html", pictures=archived)
+    assert asked == ["/files/table4.png"], "icons are not pictures of tables; data: addresses hold their picture"
+    kinds = [(type(block).__name__, getattr(block, "text", None)) for block in document.blocks]
+    assert kinds == [
+        ("Paragraph", "三、收到和处理政府信息公开申请情况"),
+        ("Table", None),
+        ("Paragraph", "四、政府信息公开行政复议、行政诉讼情况"),
+        ("Table", None),
+        ("Paragraph", "五、存在的主要问题及改进情况"),
+    ]
+    first, second = (block for block in document.blocks if isinstance(block, Table))
+    assert [[cell.text for cell in row] for row in first.rows] == ROWS
+    assert [[cell.text for cell in row] for row in second.rows] == [["结果维持", "结果纠正"], ["7", "0"]]
+    assert (first.index, second.index) == (0, 1)
+    assert first.rows[1][0].location.image == "data:image/png #1"
+    assert second.rows[1][0].location.image == "/files/table4.png"
+    assert not any(isinstance(block, Paragraph) and "print" in block.text for block in document.blocks)
+
+
+def test_a_picture_not_at_hand_is_named():
+    page = "<html><body><p>三、收到和处理政府信息公开申请情况</p><p><img src='t3.png'></p></body></html>"
+    document = read_document(page.encode(), "page.html")
+    assert [(f.rule, f.values["image"]) for f in document.findings] == [("ocr.picture_missing", "t3.png")]

@@ -20,9 +20,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 ENGINE_ENV = "GOVREPORTS_OCR_ENGINE"
 DEFAULT_ENGINE = "rapidocr"

@@ -3,8 +3,8 @@ they hold, plus the ink they missed.
 
 A detector sees text, not tables: its box may run from one cell into the next ('114' and the '1' beside it, one
 box) or, widened as detectors widen their boxes, reach over a rule into the neighbour's text. So each box is cut
-where a column rule runs through it, and a piece that lies mostly inside another detected box (the overhang) or
-holds no ink is dropped. A detector working on a reduced page also clips what it found (the foot of a '1', the
+where a column rule runs through it, and a piece whose ink another detected box mostly holds (the overhang) or
+that holds no ink is dropped. A detector working on a reduced page also clips what it found (the foot of a '1', the
 top stroke of a large 工, read as 上) and misses what is small and alone (a lone '1' in a cell), so each box is
 grown to the blobs of ink it mostly holds, and ink no box holds becomes boxes of its own: nothing printed goes
 unread, and nothing is read twice. Every box is then narrowed to its ink and given a fixed margin, up to the
@@ -33,7 +33,7 @@ def text_boxes(detected: list[Box], ink: np.ndarray, columns: list[Box], text_si
         pieces = _cut(box, rules)
         if len(pieces) > 1:
             others = detected[:index] + detected[index + 1 :]
-            pieces = [piece for piece in pieces if not any(_share(piece, other) >= 0.5 for other in others)]
+            pieces = [piece for piece in pieces if _overhang(piece, others, ink) < 0.5]
         boxes.extend(piece for piece in pieces if _ink(ink, piece) >= least_ink)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     held = np.zeros(count, dtype=bool)
@@ -91,6 +91,21 @@ def _unheld(labels: np.ndarray, stats: np.ndarray, held: np.ndarray, text_size: 
         if 0.4 * text_size <= h <= 3 * text_size:  # not a fragment, nor a picture (a logo, the seal's remains)
             found.append((x, y, x + w, y + h))
     return found
+
+
+def _overhang(piece: Box, others: list[Box], ink: np.ndarray) -> float:
+    """The share of the piece's ink that other detected boxes hold (a box reaching over a rule into the
+    neighbour's text holds, beyond the rule, only what the neighbour's box holds)."""
+    total = _ink(ink, piece)
+    if not total:
+        return 1.0
+    held = 0
+    for other in others:
+        x0, y0 = max(piece[0], other[0]), max(piece[1], other[1])
+        x1, y1 = min(piece[2], other[2]), min(piece[3], other[3])
+        if x1 > x0 and y1 > y0:
+            held += _ink(ink, (x0, y0, x1, y1))
+    return min(1.0, held / total)
 
 
 def _share(box: Box, other: Box) -> float:
