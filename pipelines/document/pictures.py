@@ -12,12 +12,12 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document, number_tables
 from pipelines.document.ocr.engine import EngineUnavailable
-from pipelines.document.ocr.picture import read_picture
-from pipelines.document.ocr.scan import log_unavailable
 from pipelines.findings import FindingsLog
 
 PictureLookup = Callable[[str], bytes | None]
@@ -30,6 +30,9 @@ def read_pictures(document: Document, lookup: PictureLookup | None = None) -> No
     """Read the document's pictures by OCR and put their blocks where each stood."""
     if not document.pictures:
         return
+    from pipelines.document.ocr.picture import read_picture  # OCR's libraries load only for a page with pictures
+    from pipelines.document.ocr.scan import log_unavailable
+
     log = FindingsLog(document.source, "document", document.findings)
     inserted = 0
     for index, ref in enumerate(document.pictures):
@@ -62,6 +65,22 @@ def read_pictures(document: Document, lookup: PictureLookup | None = None) -> No
         document.blocks[at:at] = picture.blocks
         inserted += len(picture.blocks)
     number_tables(document.blocks)
+
+
+def files_beside(page: Path) -> PictureLookup:
+    """Pictures of a page saved to disk: relative addresses as files in its folder (never outside it)."""
+    folder = page.resolve().parent
+
+    def lookup(src: str) -> bytes | None:
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        path = (folder / unquote(parts.path)).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            return None
+        return path.read_bytes()
+
+    return lookup
 
 
 def _data(src: str) -> tuple[str, bytes] | None:

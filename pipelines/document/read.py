@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from typing import TYPE_CHECKING
 
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
-
-if TYPE_CHECKING:
-    from pipelines.document.pictures import PictureLookup
+from pipelines.document.pictures import PictureLookup, read_pictures
 
 # Media type → the module (and function, after ':', default `read`) whose `(data, source, sha256,
 # declared_encoding)` reads it. Imported on first use, so a format's heavy library loads only when a document
@@ -47,7 +44,5 @@ def read_document(
     reader = getattr(importlib.import_module(module), function or "read")
     document = reader(data, source, sha256, declared_encoding)
     if document.pictures:
-        from pipelines.document.pictures import read_pictures  # OCR's libraries load only for a page with pictures
-
         read_pictures(document, pictures)
     return document

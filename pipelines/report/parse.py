@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
+from pipelines.document.pictures import PictureLookup, files_beside
 from pipelines.document.read import read_document
 from pipelines.findings import FindingsLog
 from pipelines.report.agency import confirmed_agency
@@ -39,11 +40,14 @@ def parse_file(path: str | Path) -> Report:
         raise UnreadableDocument(str(path), "is a directory, not a file") from None
     except OSError as error:
         raise UnreadableDocument(str(path), f"cannot read: {error.strerror}") from None
-    return parse_bytes(data, str(path))
+    return parse_bytes(data, str(path), pictures=files_beside(path))
 
 
-def parse_bytes(data: bytes, source: str, *, declared_encoding: str | None = None) -> Report:
-    return parse_document(read_document(data, source, declared_encoding=declared_encoding))
+def parse_bytes(
+    data: bytes, source: str, *, declared_encoding: str | None = None, pictures: PictureLookup | None = None
+) -> Report:
+    """``pictures``: a web page's pictures by their address (read by OCR where the page shows them)."""
+    return parse_document(read_document(data, source, declared_encoding=declared_encoding, pictures=pictures))
 
 
 def parse_document(document: Document) -> Report:

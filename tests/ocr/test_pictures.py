@@ -276,3 +276,15 @@ def test_a_picture_not_at_hand_is_named():
     page = "<html><body><p>三、收到和处理政府信息公开申请情况</p><p><img src='t3.png'></p></body></html>"
     document = read_document(page.encode(), "page.html")
     assert [(f.rule, f.values["image"]) for f in document.findings] == [("ocr.picture_missing", "t3.png")]
+
+
+def test_a_saved_page_finds_its_pictures_beside_it_and_nowhere_else(tmp_path, picture):
+    from pipelines.document.pictures import files_beside
+
+    (tmp_path / "page_files").mkdir()
+    (tmp_path / "page_files" / "表 3.png").write_bytes(png(picture))
+    (tmp_path.parent / "secret.png").write_bytes(b"not yours")
+    lookup = files_beside(tmp_path / "page.html")
+    assert lookup("page_files/%E8%A1%A8%203.png") == png(picture)
+    assert lookup("../secret.png") is None and lookup("http://example.org/t.png") is None
+    assert lookup("page_files/none.png") is None
