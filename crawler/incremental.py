@@ -20,7 +20,7 @@ from scrapy.responsetypes import responsetypes
 from pipelines.archive.manifest import latest_by_url
 from pipelines.archive.store import BlobStore
 
-DOCUMENT_ROLES = ("page", "attachment")
+DOCUMENT_ROLES = ("page", "attachment", "picture")
 UNCHANGED = "unchanged"
 """Flag on a response served from the archive (no bytes downloaded, or a 304)."""
 

@@ -1,6 +1,6 @@
 """The one spider: walks a source's report column with its family module, follows items to their pages and pages
-to their attachments. What a response *is* (list, page, attachment) travels in ``request.meta``; the archive
-extension keeps every body, this spider only decides what to ask for next.
+to their attachments (and a report page to its pictures). What a response *is* (list, page, attachment, picture)
+travels in ``request.meta``; the archive extension keeps every body, this spider only decides what to ask for next.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class GenericSpider(Spider):
         meta["role"] = role
         if not self.source.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        if role == "attachment":
+        if role in ("attachment", "picture"):
             callback = callback or self.parse_attachment
         elif role == "page":
             callback = callback or self.parse_page
@@ -110,6 +110,10 @@ class GenericSpider(Spider):
                 meta = {"parent_url": response.url, "link_text": text, "title": response.meta.get("title"),
                         "report": report}
                 yield self.request(url, "attachment", meta=meta)
+        if report is not None:  # a report's tables may be pictures on its page: they are read with it (OCR)
+            for url in pages.images(response.selector, response.url):
+                meta = {"parent_url": response.url, "title": response.meta.get("title"), "report": report}
+                yield self.request(url, "picture", meta=meta)
 
     def report_for(self, response: Response) -> dict[str, Any] | None:
         """The report a response belongs to: from its listing, else (pages) from the page's own title."""
