@@ -18,7 +18,7 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -92,22 +92,27 @@ SPECK = "'"
 NUMERIC_SHAPES: dict[str, str] = {
     **{str(digit): str(digit) for digit in range(10)},
     **{chr(0xFF10 + digit): str(digit) for digit in range(10)},
-    **dict.fromkeys("oOоО○〇◯", "0"),
+    **dict.fromkeys("oOоО○〇◯。", "0"),  # a lone small 0 reads as the ideographic full stop (specks are gone)
     **dict.fromkeys("lI|丨ǀ", "1"),
     **dict.fromkeys(".．", "."),
     **dict.fromkeys(",，", ","),
     **dict.fromkeys("%％", "%"),
-    **dict.fromkeys(":;'`\"°·‘’“”、﹒*^~¨˙•∙‧", SPECK),
+    **dict.fromkeys(":;'`\"°·‘’“”、﹒*^~¨˙•∙‧ ", SPECK),
 }
 
 
 def numeric_cleaned(chars: Sequence[Char]) -> list[Char]:
-    """A number's characters without specks, and without a mark before its first or after its last digit."""
+    """A number's characters without specks (nor spaces), without a mark before its first or after its last
+    digit; a comma not followed by three digits is the decimal point engines read as one ('29458,49')."""
     kept = [char for char in chars if char.text != SPECK]
     while kept and not kept[0].text.isdigit():
         kept.pop(0)
     while kept and not kept[-1].text.isdigit() and kept[-1].text != "%":
         kept.pop()
+    text = "".join(char.text for char in kept)
+    if text.count(",") == 1 and "." not in text and not re.search(r",\d{3}(?!\d)", text):
+        at = text.index(",")
+        kept[at] = replace(kept[at], text=".")
     return kept
 
 

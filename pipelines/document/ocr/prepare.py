@@ -4,8 +4,9 @@
   red ink is nearly as light as the paper while black print stays dark (black under red ink too), so the red
   channel, lightened by half of how much redder than green and blue a pixel is, is the grayscale the OCR engine
   and the ruling detector see: the seal fades to a faint trace, while a hairline rule under it stays a rule.
-  Where the ink is red (``seal``), nothing counts as text the detector missed: JPEG leaves dark crumbs along
-  the seal's strokes, and a crumb shaped like a ring reads as 0.
+  Where the ink is red (``seal``), what the engine reads is whitened unless it is print under the ink, and nothing
+  counts as text the detector missed: the seal's faint trace through a 2 makes it read N, and JPEG leaves dark
+  crumbs along its strokes, one shaped like a ring reads 0.
 - **Skew**: a sheet fed at an angle tilts every ruling line; the table grid and the text lines need them level.
   The angle is the one whose horizontal projection of the ink is sharpest (rows of text and rules line up),
   searched coarse to fine on a reduced copy, within ±5°.
@@ -27,6 +28,7 @@ _SKEW_SIDE = 1000  # pixels of the reduced copy the angle is searched on
 _MIN_SKEW = 0.05  # degrees: less is not worth a rotation (and its interpolation blur)
 _INK_LEVEL = 235  # gray levels lighter than this are never ink (a hairline rule at 300 dpi is ~190)
 _REDNESS = 40  # red over the larger of green and blue: a seal's ink
+_UNDER_SEAL = 150  # under a seal's ink, what is lighter than this is the ink's trace (a faint 2 reads as N)
 
 
 @dataclass
@@ -52,11 +54,11 @@ def prepare(rgb: np.ndarray) -> Prepared:
         ink = binarise(gray)
     size = text_size(cv2.bitwise_and(ink, cv2.bitwise_not(seal)))
     specks = isolated_specks(ink, size)
-    if specks.any():
-        gray = gray.copy()
-        gray[specks] = 255
-        ink = ink.copy()
-        ink[specks] = 0
+    gray = gray.copy()
+    gray[specks] = 255
+    gray[(seal > 0) & (gray > _UNDER_SEAL)] = 255  # the seal's trace goes; print under it stays (the ink keeps
+    ink = ink.copy()  # a hairline rule under the seal for the ruling detector)
+    ink[specks] = 0
     return Prepared(gray, ink, seal, angle, size)
 
 

@@ -11,21 +11,45 @@ reads alike.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 Box = tuple[int, int, int, int]
 
 
-def strokes(ink: np.ndarray, text_size: float) -> tuple[list[Box], list[Box]]:
-    """(horizontal, vertical) ruling strokes as pixel boxes (x0, y0, x1, y1), x1/y1 exclusive."""
+@dataclass
+class Ruling:
+    """The page's rules: horizontal and vertical strokes as pixel boxes (x0, y0, x1, y1; x1/y1 exclusive), and
+    their pixels (255), to paint out exactly — a box's margin would take the edge of a digit printed against a
+    rule, as browsers print them."""
+
+    across: list[Box]
+    down: list[Box]
+    mask: np.ndarray
+
+    @property
+    def boxes(self) -> list[Box]:
+        return self.across + self.down
+
+    def erase(self, image: np.ndarray, value: int = 255) -> np.ndarray:
+        """The page with the rules' pixels (and the one next to each: anti-aliasing) painted ``value``."""
+        cleaned = image.copy()
+        cleaned[cv2.dilate(self.mask, np.ones((3, 3), np.uint8)) > 0] = value
+        return cleaned
+
+
+def strokes(ink: np.ndarray, text_size: float) -> Ruling:
+    """The ruling strokes of the ink."""
     kernel = max(8, round(text_size * 1.2))
     bridge = max(3, round(text_size * 0.3))
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, 1)))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kernel)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
-    across, down = _boxes(horizontal), _boxes(vertical)
+    across, across_labels = _boxes(horizontal)
+    down, down_labels = _boxes(vertical)
     long = 6 * text_size
     reach = max(3, round(text_size * 0.25))
     long_across = [box for box in across if box[2] - box[0] >= long]
@@ -39,22 +63,20 @@ def strokes(ink: np.ndarray, text_size: float) -> tuple[list[Box], list[Box]]:
     rules_down = long_down + [
         box for box in down if box[3] - box[1] < long and _framed(box, rules_across, reach, False)
     ]
-    return rules_across, rules_down
+    mask = np.zeros(ink.shape, np.uint8)
+    for boxes, kept, labels in ((across, rules_across, across_labels), (down, rules_down, down_labels)):
+        chosen = np.zeros(len(boxes) + 1, dtype=bool)
+        number = {box: index + 1 for index, box in enumerate(boxes)}
+        for box in kept:
+            chosen[number[box]] = True
+        mask[chosen[labels]] = 255
+    return Ruling(rules_across, rules_down, cv2.bitwise_and(mask, ink))
 
 
-def erase(image: np.ndarray, boxes: list[Box], margin: int = 1, value: int = 255) -> np.ndarray:
-    """The page with the strokes painted over (white on the grayscale page, 0 on an ink mask), with a pixel
-    around them (anti-aliasing)."""
-    cleaned = image.copy()
-    height, width = image.shape[:2]
-    for x0, y0, x1, y1 in boxes:
-        cleaned[max(0, y0 - margin) : min(height, y1 + margin), max(0, x0 - margin) : min(width, x1 + margin)] = value
-    return cleaned
-
-
-def _boxes(mask: np.ndarray) -> list[Box]:
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in stats[1:]]
+def _boxes(mask: np.ndarray) -> tuple[list[Box], np.ndarray]:
+    """The boxes of the mask's blobs, and its label image (blob n is label n + 1)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in stats[1:]], labels
 
 
 def _framed(box: Box, others: list[Box], reach: int, horizontal: bool) -> bool:

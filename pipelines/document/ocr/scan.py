@@ -30,7 +30,7 @@ from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import FindingsLog
 
-READING_VERSION = "13"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "18"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -100,17 +100,17 @@ def read_raster(raster: Raster, *, engine: Engine | None = None, cache: OcrCache
         except (KeyError, TypeError, ValueError):
             pass
     prepared = prepare(raster.pixels)
-    across, down = ruling.strokes(prepared.ink, prepared.text_size)
-    clean = ruling.erase(prepared.gray, across + down, margin=3)
-    text_ink = cv2.bitwise_and(ruling.erase(prepared.ink, across + down, value=0), cv2.bitwise_not(prepared.seal))
-    boxes = regions.text_boxes(engine.detect(clean), text_ink, down, prepared.text_size)
+    rules = ruling.strokes(prepared.ink, prepared.text_size)
+    clean = rules.erase(prepared.gray)
+    text_ink = cv2.bitwise_and(rules.erase(prepared.ink, value=0), cv2.bitwise_not(prepared.seal))
+    boxes = regions.text_boxes(engine.detect(clean), text_ink, rules.down, prepared.text_size)
     lines = [
         _to_ink(line, text_ink)
         for line in engine.recognise(clean, boxes)
         if line is not None and line.confidence >= MIN_CONFIDENCE
     ]
     height, width = prepared.gray.shape[:2]
-    reading = Reading(engine.name, version, width, height, prepared.angle, prepared.text_size, across + down, lines)
+    reading = Reading(engine.name, version, width, height, prepared.angle, prepared.text_size, rules.boxes, lines)
     result = reading.to_json()
     cache.put(sha256, engine.name, version, result)
     return Reading.from_json(result)  # as a re-parse will read it from the cache: the same report either way
