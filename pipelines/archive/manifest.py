@@ -43,8 +43,9 @@ SCHEMA = pa.schema(
         pa.field("filename", pa.string()),
     ]
 )
-"""Column meanings: role is list|page|attachment|picture|api|file; title/is_report/agency/year are guesses from the listing
-(the parser confirms later); filename is the sanitised Content-Disposition name; content_type is the header as sent."""
+"""Column meanings: role is list|page|attachment|picture|api|file (a picture is one a report page shows, parent_url
+the page); title/is_report/agency/year are guesses from the listing (the parser confirms later); filename is the
+sanitised Content-Disposition name; content_type is the header as sent."""
 
 REQUIRED = ("source_id", "url", "sha256")
 COLUMNS = tuple(SCHEMA.names)
