@@ -190,3 +190,47 @@ def table_picture(rows: list[list[str]], *, cell: tuple[int, int] = (150, 64), t
             draw.rectangle((x, y, x + width, y + height), outline=(0, 0, 0), width=2)
             draw.text((x + 10, y + (height - text) / 2), content, font=font, fill=(0, 0, 0))
     return picture
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pictured_tables(page: Path, ageing: Ageing | None = None) -> tuple[bytes, dict[str, bytes]]:
+    """The web page with each of its tables replaced by a picture of it, as Chromium shows it (a screenshot at
+    twice the CSS pixels, as a HiDPI screen or a scanner at ~190 dpi would give it), aged (a seal stamped on part
+    三's picture, speckle, JPEG) where asked: (the page's HTML, {picture name: bytes})."""
+    from lxml import html as lxml_html
+    from playwright.sync_api import sync_playwright
+
+    pictures: dict[str, bytes] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        try:
+            view = browser.new_page(device_scale_factor=2, viewport={"width": 1000, "height": 800})
+            view.goto(page.as_uri())
+            for index, table in enumerate(view.locator("table").all()):
+                pictures[f"table-{index + 1}.png"] = table.screenshot(type="png")
+        finally:
+            browser.close()
+    if ageing is not None:
+        for index, name in enumerate(sorted(pictures)):
+            with Image.open(io.BytesIO(pictures[name])) as picture:
+                image = picture.convert("RGB")
+            if ageing.seal and index == 1:  # part 三's table: the second
+                image = stamp(image, 0.6, 0.3, 190)
+            if ageing.speckle:
+                image = speckle(image, ageing.speckle, index)
+            buffer = io.BytesIO()
+            if ageing.jpeg:
+                image.save(buffer, "JPEG", quality=ageing.jpeg)
+            else:
+                image.save(buffer, "PNG")
+            pictures[name] = buffer.getvalue()
+    tree = lxml_html.fromstring(page.read_bytes())
+    for index, table in enumerate(tree.iter("table")):
+        if index >= len(pictures):
+            break
+        image = lxml_html.Element("img", src=f"images/table-{index + 1}.png", alt="表格")
+        image.tail = table.tail
+        table.getparent().replace(table, image)
+    return lxml_html.tostring(tree, encoding="utf-8"), {f"images/{name}": data for name, data in pictures.items()}

@@ -51,3 +51,20 @@ def test_the_corpus_pdf_scanned_reads_as_its_text_layer(huaian_printed, ageing):
     report = parse_bytes(scans.image_pdf(pages, ageing.dpi), f"huaian-{ageing.name}.pdf").to_json()
     assert silent_mismatches(huaian_printed, report) == []
     assert blanked(huaian_printed, report) <= 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aged", [False, True], ids=["screenshots", "seal-speckle-jpeg60"])
+@pytest.mark.parametrize("name", seed_names())
+def test_a_seed_page_with_its_tables_as_pictures_reads_exactly(converted, name, aged):
+    """The seed's web page with each table replaced by an ``<img>`` of it (Chromium's rendering), the pictures
+    handed over as the parse stage hands a page's archived pictures."""
+    ageing = scans.Ageing(190, seal=True, speckle=0.001, jpeg=60) if aged else None
+    page, pictures = scans.pictured_tables(converted["html"][name], ageing)
+    assert page.count(b"<img") == 3 and b"<table" not in page
+    report = parse_bytes(page, f"{name}.html", pictures=pictures.get).to_json()
+    expected = seed_expected(name)
+    assert silent_mismatches(expected, report) == []
+    assert blanked(expected, report) <= 3
+    images = {cell["location"].get("image") for cell in report["cells"] if cell["part"] == "applications"}
+    assert images == {"images/table-2.png"}
