@@ -30,7 +30,7 @@ from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import FindingsLog
 
-READING_VERSION = "18"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "19"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
