@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
         print(f"crawler.run: no sources in {args.sources}", file=sys.stderr)
         return 2, None
     archive_dir = Settings.resolve(args.data).archive_dir
-    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
+    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level, "GOVREPORTS_SOURCES_DIR": str(args.sources or "")}
     if args.no_warc:
         overrides["GOVREPORTS_WARC"] = False
     if args.no_archive:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from crawler.sources import DEFAULT_DIR
+from pipelines.registry import DEFAULT_DIR
 from pipelines.settings import Settings
 from warehouse.catalog import connect
 

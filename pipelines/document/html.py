@@ -109,8 +109,8 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     hidden_styles = _in_a_tag(lowered, b"display", _DISPLAY_NONE) or _in_a_tag(lowered, b"visibility", _INVISIBLE)
     pictures: list[PictureRef] = []
     blocks = _blocks(container, hidden_styles, _in_a_tag(lowered, b"hidden", _HIDDEN_WORD), pictures)
-    if not blocks and not pictures:
-        log.warning("html.no_content", "the page holds no text")
+    if not blocks:
+        log.warning("html.no_content", "the page holds no text" + (" (only pictures)" if pictures else ""))
     document = Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=log.findings)
     document.pictures = pictures
     return document

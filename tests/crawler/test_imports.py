@@ -1,4 +1,5 @@
-"""The crawler imports only the ground floor's archive, findings and settings (never the parser or warehouse)."""
+"""The crawler imports only the ground floor's archive, findings, settings, registry and titles (never the parser or
+warehouse)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import ast
 from pathlib import Path
 
 CRAWLER = Path(__file__).resolve().parents[2] / "crawler"
-ALLOWED = ("pipelines.archive", "pipelines.findings", "pipelines.settings")
+ALLOWED = ("pipelines.archive", "pipelines.findings", "pipelines.settings", "pipelines.registry", "pipelines.titles",
+           "pipelines.regions")
 FORBIDDEN_TOP = {"warehouse", "dagster_project", "govreports", "replicas", "dagster"}
 
 

@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 
 from pipelines.report.passes.anchors import Skeleton
+from pipelines.titles import PHRASE, YEAR
 
-_TITLE = re.compile(r"(?:19|20)\d{2}年度?(?:的)?(?:政府)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报)")
+_TITLE = re.compile(YEAR + PHRASE)  # the year, then the report phrase as pipelines.titles defines it
 _AGENCY_CHARS = re.compile(r"[\u4e00-\u9fff()]")
 
 
