@@ -2,8 +2,8 @@
 
 - **The seal**: official seals are stamped in red over the signature and often over a table. In the red channel
   red ink is nearly as light as the paper while black print stays dark (black under red ink too), so the red
-  channel, lightened by half of how much redder than green and blue a pixel is, is the grayscale the OCR engine
-  and the ruling detector see: the seal fades to a faint trace, while a hairline rule under it stays a rule.
+  channel, where red ink lies divided by how much red light the ink lets through, is the grayscale the OCR
+  engine and the ruling detector see: the seal fades to nothing, while a hairline rule under it stays a rule.
   Where the ink is red (``seal``), what the engine reads is whitened unless it is print under the ink, and nothing
   counts as text the detector missed: the seal's faint trace through a 2 makes it read N, and JPEG leaves dark
   crumbs along its strokes, one shaped like a ring reads 0.
@@ -28,6 +28,7 @@ _SKEW_SIDE = 1000  # pixels of the reduced copy the angle is searched on
 _MIN_SKEW = 0.05  # degrees: less is not worth a rotation (and its interpolation blur)
 _INK_LEVEL = 235  # gray levels lighter than this are never ink (a hairline rule at 300 dpi is ~190)
 _REDNESS = 40  # red over the larger of green and blue: a seal's ink
+_SEAL_RED = 214.0  # a seal ink's red channel where the page has too little of it to measure
 _UNDER_SEAL = 150  # under a seal's ink, what is lighter than this is the ink's trace (a faint 2 reads as N)
 
 
@@ -63,13 +64,21 @@ def prepare(rgb: np.ndarray) -> Prepared:
 
 
 def without_red(rgb: np.ndarray) -> np.ndarray:
-    """Grayscale from the red channel (or the luminance, where that is lighter: JPEG's cyan halos), lightened by
-    half of how much redder than green and blue a pixel is: the seal's ink (214, 38, 42) is paper, a hairline
-    rule under it (134, 24, 26) stays at 188. Saturating uint8 arithmetic (OpenCV): a page is 11 million values."""
+    """Grayscale from the red channel (or the luminance, where that is lighter: JPEG's cyan halos); where the
+    page is inked red, what lies under the ink: its red channel divided by the ink's own (a seal of (214, 38,
+    42) passes 84% of red light), so the seal's ink is paper, a hairline rule under it (175, 33, 37) stays a
+    line at 208, black print under it stays black. Saturating uint8 arithmetic (OpenCV): a page is 11 million
+    values."""
     red, green, blue = cv2.split(np.ascontiguousarray(rgb))
     base = cv2.max(red, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
     redness = cv2.subtract(red, cv2.max(green, blue))
-    return cv2.add(base, redness // 2)
+    inked = redness > _REDNESS
+    if not inked.any():
+        return base
+    strong = red[redness > 2 * _REDNESS]
+    transmitted = float(np.median(strong)) if strong.size > 100 else _SEAL_RED
+    under = cv2.convertScaleAbs(red, alpha=255.0 / max(transmitted, 64.0))  # saturates at 255
+    return np.where(inked, cv2.max(base, under), base)
 
 
 def red_ink(rgb: np.ndarray) -> np.ndarray:

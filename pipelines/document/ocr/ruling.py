@@ -40,14 +40,28 @@ class Ruling:
         return cleaned
 
 
-def strokes(ink: np.ndarray, text_size: float) -> Ruling:
-    """The ruling strokes of the ink."""
+def strokes(ink: np.ndarray, text_size: float, seal: np.ndarray | None = None) -> Ruling:
+    """The ruling strokes of the ink; where the seal's ink (``seal``, 255) crosses a rule and took it with it (a
+    hairline under red ink is as light as the ink), the rule is carried on through the seal."""
     kernel = max(8, round(text_size * 1.2))
     bridge = max(3, round(text_size * 0.3))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, 1)))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, kernel)))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    through_seal = max(bridge, round(text_size * 2.5))
+    shapes = {}
+    for name, line, span, gap in (("across", (kernel, 1), (bridge, 1), (through_seal, 1)),
+                                  ("down", (1, kernel), (1, bridge), (1, through_seal))):  # fmt: skip
+        opened = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, line))
+        closed = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, span))
+        if seal is not None and seal.any():
+            bridged = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
+            gaps = cv2.bitwise_and(bridged, cv2.bitwise_not(closed))
+            count, labels = cv2.connectedComponents(gaps, connectivity=8)
+            if count > 1:
+                crossed = np.zeros(count, dtype=bool)
+                crossed[np.unique(labels[(gaps > 0) & (seal > 0)])] = True
+                crossed[0] = False
+                closed = cv2.bitwise_or(closed, crossed[labels].astype(np.uint8) * 255)
+        shapes[name] = closed
+    horizontal, vertical = shapes["across"], shapes["down"]
     across, across_labels = _boxes(horizontal)
     down, down_labels = _boxes(vertical)
     long = 6 * text_size
@@ -70,7 +84,7 @@ def strokes(ink: np.ndarray, text_size: float) -> Ruling:
         for box in kept:
             chosen[number[box]] = True
         mask[chosen[labels]] = 255
-    return Ruling(rules_across, rules_down, cv2.bitwise_and(mask, ink))
+    return Ruling(rules_across, rules_down, cv2.bitwise_and(mask, ink))  # the pixels printed (a bridge is none)
 
 
 def _boxes(mask: np.ndarray) -> tuple[list[Box], np.ndarray]:

@@ -30,7 +30,7 @@ from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import FindingsLog
 
-READING_VERSION = "19"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "22"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -100,7 +100,7 @@ def read_raster(raster: Raster, *, engine: Engine | None = None, cache: OcrCache
         except (KeyError, TypeError, ValueError):
             pass
     prepared = prepare(raster.pixels)
-    rules = ruling.strokes(prepared.ink, prepared.text_size)
+    rules = ruling.strokes(prepared.ink, prepared.text_size, prepared.seal)
     clean = rules.erase(prepared.gray)
     text_ink = cv2.bitwise_and(rules.erase(prepared.ink, value=0), cv2.bitwise_not(prepared.seal))
     boxes = regions.text_boxes(engine.detect(clean), text_ink, rules.down, prepared.text_size)
