@@ -134,8 +134,15 @@ def ingest(settings: Settings, paths: tuple[Path, ...], name: str) -> None:
 
 @main.command()
 @click.option("--rebuild", is_flag=True, help="Re-parse every document, not only those new to this parser version.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="GOVREPORTS_PARSE_WORKERS",
+    help="Parsing processes (default: one per CPU, or GOVREPORTS_PARSE_WORKERS).",
+)
 @click.pass_obj
-def build(settings: Settings, rebuild: bool) -> None:
+def build(settings: Settings, rebuild: bool, workers: int | None) -> None:
     """Parse every archived document not yet parsed by this parser version; refresh the warehouse and catalog."""
     from rich.progress import Progress
 
@@ -157,13 +164,15 @@ def build(settings: Settings, rebuild: bool) -> None:
             bar.update(task, completed=done, total=total, description=source[-50:])
 
         try:
-            result = build_warehouse(settings, progress, rebuild=rebuild)
+            result = build_warehouse(settings, progress, rebuild=rebuild, workers=workers)
         except RegistryError as error:
             raise click.ClickException(f"source registry: {error}") from error
     click.echo(
         f"{result.documents} document(s) archived, {result.parsed} parsed now ({result.new} new), "
         f"{result.skipped} already parsed; status {result.statuses}; findings {result.findings}"
     )
+    for failure in result.failures:
+        click.echo(f"parse failed: {failure['message']}", err=True)
     _echo_reports(settings)
 
 

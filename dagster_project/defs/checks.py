@@ -1,4 +1,5 @@
-"""Asset checks: what a morning reader must see — unparsed reports, broken arithmetic, stale portals, duplicates.
+"""Asset checks: what a morning reader must see — unparsed reports, parser failures, broken arithmetic, stale
+portals, duplicates.
 
 The checks read the warehouse through its DuckDB catalog (read-only), so they judge exactly what SQL users see.
 """
@@ -11,9 +12,9 @@ import dagster as dg
 from dagster_project.defs.archive import archived_documents
 from dagster_project.defs.metadata import md
 from dagster_project.defs.partitions import registered_partitions
-from dagster_project.defs.reports import findings, parsed_reports
+from dagster_project.defs.reports import parsed_reports
 from dagster_project.defs.resources import SourceFiles, WarehouseCatalog
-from dagster_project.defs.tables import catalog
+from dagster_project.defs.tables import catalog, warehouse_tables
 
 FRESHNESS_HOURS = 36
 MIN_ARITHMETIC_PASS_RATE = 0.8
@@ -28,6 +29,14 @@ WHERE d.is_report AND coalesce(d.http_status, 200) < 400
 GROUP BY d.source_id, d.sha256
 ORDER BY d.source_id, d.sha256
 """
+
+PARSE_FAILURES = """
+SELECT r.source_id, r.report_id, r.source, f.rule, f.message
+FROM reports r JOIN findings f USING (report_id, year)
+WHERE r.status = 'failed' AND f.severity = 'error'
+ORDER BY r.source_id, r.report_id
+"""
+"""Documents the parser broke on (an exception, a crashed or killed worker, a timeout), with the reason."""
 
 ARITHMETIC_BY_REPORT = """
 SELECT r.source_id, r.report_id, r.agency, r.year,
@@ -67,7 +76,22 @@ def report_documents_accounted_for(warehouse_catalog: WarehouseCatalog) -> dg.As
 
 
 @dg.asset_check(
-    asset=findings.key,
+    asset=parsed_reports.key,
+    additional_deps=[catalog],
+    description="No document broke the parser (an exception, a worker that crashed or was killed, a timeout): each"
+    " such document is listed with its reason; the rest of the batch is parsed regardless.",
+)
+def no_parser_failures(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
+    failures = warehouse_catalog.query(PARSE_FAILURES)
+    return dg.AssetCheckResult(
+        passed=not failures,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"failed_documents": len(failures), "documents": md(failures)},
+    )
+
+
+@dg.asset_check(
+    asset=parsed_reports.key,
     additional_deps=[catalog],
     description=f"Per source, the share of parsed reports whose printed numbers keep the form's arithmetic "
     f"(flagged below {MIN_ARITHMETIC_PASS_RATE:.0%}); the failing reports are listed with the rules they break.",
@@ -105,7 +129,7 @@ def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
 
 
 @dg.asset_check(
-    asset=parsed_reports.key,
+    asset=warehouse_tables.key,
     additional_deps=[catalog],
     description="No report counted twice: one row per document, and one counted report per organ and year (a "
     "report page and its PDF are both kept; the warehouse counts one of them, `copies` lists the others).",

@@ -17,11 +17,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    _LIBC.syncfs  # noqa: B018 - probe: syncfs(2) is Linux-only
-except (OSError, AttributeError):
-    _LIBC = None
+
+
+def _libc_with_syncfs() -> ctypes.CDLL | None:
+    """The C library, if it has syncfs(2) (Linux only)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.syncfs  # noqa: B018 - probe
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _libc_with_syncfs()
 
 
 class CorruptBlob(Exception):

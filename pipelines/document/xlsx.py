@@ -111,7 +111,7 @@ def _blocks(grid: Grid, merges: list[Merge], before: list[Block]) -> list[Block]
             row.append(Cell(_text(value), Location(table=tables, row=r, col=c), rowspan=rowspan, colspan=colspan))
         filled = [cell for cell in row if cell.text]
         lone = len(filled) == 1 and filled[0].rowspan == 1
-        if lone and (filled[0].location.col + filled[0].colspan >= sheet_width or len(filled[0].text) > 40):
+        if lone and ((filled[0].location.col or 0) + filled[0].colspan >= sheet_width or len(filled[0].text) > 40):
             flush()
             blocks.append(Paragraph(filled[0].text, Location(line=r)))
             continue

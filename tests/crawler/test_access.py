@@ -62,8 +62,12 @@ def _cookie(held: dict[str, str]) -> str:
 
 @pytest.mark.parametrize(
     "script",
-    ["while(true){}", "var a=[];while(true){a.push(new Array(1e6).join('x'))}", "throw new Error('no DOM')",
-     "document.getElementById('x').innerHTML"],
+    [
+        "while(true){}",
+        "var a=[];while(true){a.push(new Array(1e6).join('x'))}",
+        "throw new Error('no DOM')",
+        "document.getElementById('x').innerHTML",
+    ],
 )
 def test_hostile_or_failing_scripts_end_as_engine_failures(script: str) -> None:
     outcome = run_challenge(f"<script>{script}</script>", "http://h/", "UA", timeout=1.0)
@@ -137,9 +141,16 @@ def test_ipv6_published_but_not_served_and_the_family_a_source_names(tmp_path: P
                 if version:
                     data["access"] = {"ip_version": version}
                 (sources / f"plain-{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
-            _code, summary, stderr = run_crawl(sources, tmp_path / "data", "--set",
-                                               f"GOVREPORTS_HOSTS={json.dumps(hosts)}", "--set", "DOWNLOAD_TIMEOUT=2",
-                                               "--set", "RETRY_TIMES=0")
+            _code, summary, stderr = run_crawl(
+                sources,
+                tmp_path / "data",
+                "--set",
+                f"GOVREPORTS_HOSTS={json.dumps(hosts)}",
+                "--set",
+                "DOWNLOAD_TIMEOUT=2",
+                "--set",
+                "RETRY_TIMES=0",
+            )
     expected = replicas.expected_reports("replica-hanweb-art")
     assert _reports(tmp_path / "data", "plain-both") == expected, stderr[-3000:]
     assert _reports(tmp_path / "data", "plain-four") == expected

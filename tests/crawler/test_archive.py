@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def warcio_check(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(ROOT / ".venv" / "bin" / "warcio"), "check", "-v", str(path)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "warcio"), "check", "-v", str(path)], capture_output=True, text=True
+    )
 
 
 def test_blob_put_is_content_addressed_and_idempotent(tmp_path: Path) -> None:
@@ -68,8 +69,11 @@ def test_sweep_removes_temporaries_of_dead_writers_only(tmp_path: Path) -> None:
 
 def test_manifest_append_parts_and_read(tmp_path: Path) -> None:
     digest = BlobStore(tmp_path).put(b"x")
-    first = append_records(tmp_path, "run1", [{"source_id": "s", "url": "http://a/1", "sha256": digest,
-                                                "http_status": 200, "etag": '"e1"', "year": 2023}])
+    first = append_records(
+        tmp_path,
+        "run1",
+        [{"source_id": "s", "url": "http://a/1", "sha256": digest, "http_status": 200, "etag": '"e1"', "year": 2023}],
+    )
     second = append_records(tmp_path, "run1", [{"source_id": "s", "url": "http://a/2", "sha256": digest}])
     assert first is not None and second is not None and first != second  # never overwritten
     table = read_manifest(tmp_path)
@@ -91,8 +95,17 @@ def test_manifest_rejects_bad_records(tmp_path: Path) -> None:
 
 def test_warc_passes_warcio_check_and_a_torn_tail_is_recovered(tmp_path: Path) -> None:
     warc = RunWarc(tmp_path, "r1")
-    warc.write("http://127.0.0.1/a?x=1", "GET", [("Host", "127.0.0.1")], b"", "HTTP/1.1", 200, "OK",
-               [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")], b"<html>\xd6\xd0</html>")
+    warc.write(
+        "http://127.0.0.1/a?x=1",
+        "GET",
+        [("Host", "127.0.0.1")],
+        b"",
+        "HTTP/1.1",
+        200,
+        "OK",
+        [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")],
+        b"<html>\xd6\xd0</html>",
+    )
     path = warc.close()
     done = warcio_check(path)
     assert done.returncode == 0, done.stdout + done.stderr

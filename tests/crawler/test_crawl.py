@@ -37,8 +37,18 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         portals = Replicas(urls, tmp / "sources", tmp / "data")
         replicas.write_sources(portals.sources, urls)
         first = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "govreports"), "--data", str(portals.data), "crawl", "--sources",
-             str(portals.sources)], capture_output=True, text=True, timeout=180, cwd=ROOT,
+            [
+                str(ROOT / ".venv" / "bin" / "govreports"),
+                "--data",
+                str(portals.data),
+                "crawl",
+                "--sources",
+                str(portals.sources),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            cwd=ROOT,
         )
         first_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
         in_flight = {source_id: server.max_in_flight for source_id, server in urls.servers.items()}
@@ -47,9 +57,15 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         code, second, stderr = run_crawl(portals.sources, portals.data)
         second_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
         yield {
-            "portals": portals, "cli": first, "first_log": first_log, "rows": manifest_after_first,
+            "portals": portals,
+            "cli": first,
+            "first_log": first_log,
+            "rows": manifest_after_first,
             "in_flight": in_flight,
-            "second": second, "second_code": code, "second_stderr": stderr, "second_log": second_log,
+            "second": second,
+            "second_code": code,
+            "second_stderr": stderr,
+            "second_log": second_log,
         }
 
 
@@ -78,9 +94,13 @@ def test_finds_exactly_the_listed_reports(crawled: dict[str, Any], source_id: st
 
 def test_non_reports_are_archived_but_not_reports(crawled: dict[str, Any]) -> None:
     titles = {row["title"]: row["is_report"] for row in crawled["rows"] if row["role"] == "page"}
-    for title in ("关于印发2024年政务公开工作要点的通知", "《郑州市公安局2023年政府信息公开工作年度报告》解读",
-                  "关于2014年政府信息公开工作要点落实情况的函", "关于开展2023年政府信息公开工作年度报告编制工作的通知",
-                  "2023年政务公开工作要点"):
+    for title in (
+        "关于印发2024年政务公开工作要点的通知",
+        "《郑州市公安局2023年政府信息公开工作年度报告》解读",
+        "关于2014年政府信息公开工作要点落实情况的函",
+        "关于开展2023年政府信息公开工作年度报告编制工作的通知",
+        "2023年政务公开工作要点",
+    ):
         assert titles[title] is False
 
 
@@ -93,11 +113,15 @@ def test_every_blob_matches_its_sha256_and_every_row_has_its_blob(crawled: dict[
 
 
 def test_same_report_at_two_urls_is_stored_once_and_linked_to_both(crawled: dict[str, Any]) -> None:
-    rows = [row for row in crawled["rows"] if row["source_id"] == "replica-json" and row["is_report"]
-            and row["title"].startswith("沭阳县")]
+    rows = [
+        row
+        for row in crawled["rows"]
+        if row["source_id"] == "replica-json" and row["is_report"] and row["title"].startswith("沭阳县")
+    ]
     assert len({row["url"] for row in rows}) == 2 and len({row["sha256"] for row in rows}) == 1
-    attachments = [row for row in crawled["rows"] if row["source_id"] == "replica-hanweb"
-                   and row["role"] == "attachment"]
+    attachments = [
+        row for row in crawled["rows"] if row["source_id"] == "replica-hanweb" and row["role"] == "attachment"
+    ]
     assert len(attachments) == 2 and len({row["sha256"] for row in attachments}) == 1
     redirected = next(row for row in attachments if "redirect" in row["url"])
     assert redirected["final_url"].endswith("/attach/0/4e59a3178dec41fda94e6a596ebc228f.txt")
@@ -140,8 +164,7 @@ def test_faults(crawled: dict[str, Any]) -> None:
     assert not any("/private/" in entry.path for entry in log)  # robots.txt obeyed
     assert [e.status for e in log if e.path.endswith("P020240308512345678901.txt")] == [503, 200]
     assert any(row["url"].endswith("go/slow.html") and row["http_status"] == 200 for row in crawled["rows"])
-    assert not any("example.gov.cn" in row["url"] or "10.0.0.1" in (row["final_url"] or "")
-                   for row in crawled["rows"])
+    assert not any("example.gov.cn" in row["url"] or "10.0.0.1" in (row["final_url"] or "") for row in crawled["rows"])
 
 
 def test_warc_files_pass_warcio_check_and_keep_bytes_as_received(crawled: dict[str, Any]) -> None:

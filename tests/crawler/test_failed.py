@@ -28,9 +28,20 @@ def test_dead_portal_and_non_local_loopback_source_fail(tmp_path: Path) -> None:
         dead = replicas.source_data("replica-plain", f"http://127.0.0.1:{_free_port()}")
         dead.update(id="dead")
         (sources / "dead.yaml").write_text(yaml.safe_dump(dead, allow_unicode=True), encoding="utf-8")
-        code, summary, stderr = run_crawl(sources, tmp_path / "data", "--source", "not-local", "--source", "dead",
-                                          "--set", "RETRY_BACKOFF_BASE=0.05", "--set", "DOWNLOAD_DELAY=0",
-                                          "--set", "AUTOTHROTTLE_START_DELAY=0.05")
+        code, summary, stderr = run_crawl(
+            sources,
+            tmp_path / "data",
+            "--source",
+            "not-local",
+            "--source",
+            "dead",
+            "--set",
+            "RETRY_BACKOFF_BASE=0.05",
+            "--set",
+            "DOWNLOAD_DELAY=0",
+            "--set",
+            "AUTOTHROTTLE_START_DELAY=0.05",
+        )
         assert urls.servers["replica-plain"].log == []  # the guard stopped every request before it left
     assert code == 1 and summary is not None, stderr
     health = {record["source_id"]: record for record in summary["sources"]}

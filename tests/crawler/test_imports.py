@@ -7,8 +7,14 @@ import ast
 from pathlib import Path
 
 CRAWLER = Path(__file__).resolve().parents[2] / "crawler"
-ALLOWED = ("pipelines.archive", "pipelines.findings", "pipelines.settings", "pipelines.registry", "pipelines.titles",
-           "pipelines.regions")
+ALLOWED = (
+    "pipelines.archive",
+    "pipelines.findings",
+    "pipelines.settings",
+    "pipelines.registry",
+    "pipelines.titles",
+    "pipelines.regions",
+)
 FORBIDDEN_TOP = {"warehouse", "dagster_project", "govreports", "replicas", "dagster"}
 
 

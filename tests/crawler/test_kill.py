@@ -26,9 +26,22 @@ def test_sigkill_half_way_then_rerun_completes_the_archive(tmp_path: Path) -> No
     with replicas.serve_all(delay=0.25) as urls:
         replicas.write_sources(sources, urls)
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.run", "--sources", str(sources), "--data", str(data),
-             "--log-level", "WARNING", "--set", "GOVREPORTS_MANIFEST_BATCH=3"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "crawler.run",
+                "--sources",
+                str(sources),
+                "--data",
+                str(data),
+                "--log-level",
+                "WARNING",
+                "--set",
+                "GOVREPORTS_MANIFEST_BATCH=3",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while len(list(store)) < 10 and time.monotonic() < deadline and child.poll() is None:
@@ -53,8 +66,9 @@ def test_sigkill_half_way_then_rerun_completes_the_archive(tmp_path: Path) -> No
         found = {row["title"] for row in rows if row["is_report"] and row["source_id"] == source_id}
         assert found == replicas.expected_reports(source_id), source_id
     documents = Counter(
-        (row["source_id"], row["url"]) for row in rows if row["role"] in ("page", "attachment")
-        and row["http_status"] == 200
+        (row["source_id"], row["url"])
+        for row in rows
+        if row["role"] in ("page", "attachment") and row["http_status"] == 200
     )
     assert [key for key, count in documents.items() if count > 1] == []  # no document archived twice
     blobs = list(store)

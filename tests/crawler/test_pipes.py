@@ -14,11 +14,18 @@ def test_crawl_reports_through_dagster_pipes(tmp_path: Path) -> None:
     sources, data = tmp_path / "sources", tmp_path / "data"
 
     @dg.asset(check_specs=[dg.AssetCheckSpec("crawl_healthy", asset="archived")])
-    def archived(
-        context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient
-    ) -> dg.MaterializeResult:
-        command = [sys.executable, "-m", "crawler.run", "--sources", str(sources), "--data", str(data),
-                   "--log-level", "WARNING"]
+    def archived(context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient) -> dg.MaterializeResult:
+        command = [
+            sys.executable,
+            "-m",
+            "crawler.run",
+            "--sources",
+            str(sources),
+            "--data",
+            str(data),
+            "--log-level",
+            "WARNING",
+        ]
         invocation = pipes.run(command=command, context=context, extras={"source_ids": ["replica-json"]})
         return invocation.get_materialize_result()
 

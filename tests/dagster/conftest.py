@@ -22,9 +22,16 @@ from pipelines.settings import Settings
 from warehouse.catalog import connect
 
 BROKEN = "replica-dead"
-ASSETS = [archive.source_registry, archive.archived_documents, reports.parse_archived_documents, tables.catalog]
+ASSETS = [
+    archive.source_registry,
+    archive.archived_documents,
+    reports.parsed_reports,
+    tables.warehouse_tables,
+    tables.catalog,
+]
 CHECKS = [
     checks.report_documents_accounted_for,
+    checks.no_parser_failures,
     checks.arithmetic_pass_rate,
     checks.no_duplicate_reports,
     checks.sources_crawled_recently,

@@ -16,7 +16,6 @@ from pipelines.settings import Settings
 ASSET_KEYS = [
     "archived_documents",
     "catalog",
-    "findings",
     "parsed_reports",
     "source_registry",
     "warehouse_tables",
@@ -24,9 +23,10 @@ ASSET_KEYS = [
 CHECK_KEYS = [
     "archived_documents:crawl_healthy",
     "archived_documents:sources_crawled_recently",
-    "findings:arithmetic_pass_rate",
-    "parsed_reports:no_duplicate_reports",
+    "parsed_reports:arithmetic_pass_rate",
+    "parsed_reports:no_parser_failures",
     "parsed_reports:report_documents_accounted_for",
+    "warehouse_tables:no_duplicate_reports",
 ]
 
 

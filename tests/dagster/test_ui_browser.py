@@ -31,7 +31,7 @@ CHROMIUM_FLAGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / ".artifacts"
 GROUPS = ("archive", "reports", "warehouse")
-ASSETS = ("source_registry", "archived_documents", "parsed_reports", "findings", "warehouse_tables", "catalog")
+ASSETS = ("source_registry", "archived_documents", "parsed_reports", "warehouse_tables", "catalog")
 STARTUP_SECONDS = 240
 """The webserver loads the code location in a child process: ~15 s here when idle, far more under load."""
 
