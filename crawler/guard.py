@@ -15,6 +15,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from crawler.spiders.context import loopback_allowed
+
 
 class RefusedAddress(IgnoreRequest):
     """The request's host is (or resolves to) an address the crawler must not reach."""
@@ -58,8 +60,7 @@ class AddressGuardMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        source = getattr(self.crawler.spider, "source", None)
-        reason = refusal(request.url, bool(source and source.local))
+        reason = refusal(request.url, loopback_allowed(self.crawler, request))
         if reason:
             self.crawler.stats.inc_value("govreports/refused_address")
             raise RefusedAddress(f"refused {request.url}: {reason}")

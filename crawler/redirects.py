@@ -11,6 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler.guard import RefusedAddress, refusal
+from crawler.spiders.context import loopback_allowed
 
 
 class RedirectLoop(IgnoreRequest):
@@ -36,8 +37,7 @@ class RedirectPolicyMiddleware:
         if target in chain:
             self.crawler.stats.inc_value("govreports/redirect_loop")
             raise RedirectLoop(f"redirect loop: {' → '.join([*chain, target])}")
-        source = getattr(self.crawler.spider, "source", None)
-        reason = refusal(target, bool(source and source.local))
+        reason = refusal(target, loopback_allowed(self.crawler, request))
         if reason:
             self.crawler.stats.inc_value("govreports/refused_address")
             raise RefusedAddress(f"refused redirect from {request.url} to {target}: {reason}")

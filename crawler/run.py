@@ -1,10 +1,13 @@
-"""The crawl as its own process: ``python -m crawler.run --sources DIR --source ID … --data DIR``.
+"""The crawl as its own process: ``python -m crawler.run --sources DIR [--source ID …] --data DIR``.
 
-Scrapy's reactor cannot restart inside one process, so every caller (the CLI, Dagster) starts this module as a
-child. Launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it reports through dagster-pipes: a materialization
-with pages / reports_found / new_reports / errors and a ``crawl_healthy`` check. Any caller gets the run summary
-as JSON on the last stdout line, and the health record under ``{archive}/health/<run_id>.json``.
-Exit status: 0 when every source crawled, 1 when any source failed, 2 for bad arguments or sources.
+One process crawls a batch of sources (hundreds to thousands) in one Scrapy engine. Scrapy's reactor cannot
+restart inside one process, so every caller (the CLI, Dagster) starts this module as a child. Before crawling it
+recovers what a killed run left: half-written blob temporaries, WARC files left open, and the crawl state of the
+sources that run had finished (folded from its manifest parts). Any caller gets the run summary as JSON on the last
+stdout line and in ``{archive}/health/<day>/<run_id>.json``; launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it
+also reports every source's health record through dagster-pipes (custom messages), which the Dagster side turns
+into a materialization, or a failure, of that source's partition.
+Exit status: 0 when every source crawled (ok or degraded), 1 when any source failed, 2 for bad arguments or sources.
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.health import health_dir, write_json
+from crawler.health import not_crawled, write_summary
 from crawler.settings import scrapy_settings
 from crawler.sources import Source, SourceError, load_sources
 from pipelines.archive import warc
+from pipelines.archive.location import Location
+from pipelines.archive.state import CrawlState
 from pipelines.archive.store import BlobStore
 from pipelines.settings import Settings
 
 PIPES_ENV = "DAGSTER_PIPES_CONTEXT"
+SOURCE_MESSAGE = "govreports/source"
+"""The dagster-pipes custom message carrying one source's health record."""
 
 
 def new_run_id() -> str:
@@ -34,52 +41,57 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def prepare(archive_dir: Path) -> dict[str, int]:
-    """Clean up after a killed run: drop half-written blob temporaries, close torn WARC files."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    removed = BlobStore(archive_dir).sweep()
-    recovered = warc.recover(archive_dir)
-    return {"temporaries_removed": len(removed), "warcs_recovered": len(recovered)}
+def prepare(archive: str, spool: Path | None = None) -> dict[str, int]:
+    """Clean up after a killed run: drop half-written blob temporaries, complete torn WARC files, fold the
+    manifest rows of dead runs into the crawl state."""
+    location = Location(archive)
+    if not location.remote:
+        location.local_path.mkdir(parents=True, exist_ok=True)
+    removed = BlobStore(location).sweep()
+    recovered = warc.recover(location, spool)
+    runs = CrawlState(location).recover()
+    return {"temporaries_removed": len(removed), "warcs_recovered": len(recovered), "runs_recovered": len(runs)}
 
 
-def crawl(sources: list[Source], archive_dir: Path, run_id: str, **overrides: Any) -> dict[str, Any]:
-    """Crawl ``sources`` in this process (once per process); return the run summary."""
+def status_of(records: list[dict[str, Any]]) -> str:
+    statuses = {record["status"] for record in records}
+    return "failed" if "failed" in statuses else "degraded" if "degraded" in statuses else "ok"
+
+
+def crawl(
+    sources: list[Source], archive: str, run_id: str, spool: Path | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """Crawl ``sources`` in this process, in one engine (once per process); return the run summary."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.generic import GenericSpider
 
-    recovery = prepare(archive_dir)
+    recovery = prepare(archive, spool)
     local = all(source.local for source in sources)
-    settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
+    settings = scrapy_settings(archive, run_id, local=local, spool=spool, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
-    crawlers = []
-    for source in sources:
-        crawler = process.create_crawler(GenericSpider)
-        crawlers.append((source, crawler))
-        process.crawl(crawler, source=source)
+    crawler = process.create_crawler(GenericSpider)
+    process.crawl(crawler, sources=sources)
     process.start()
-    records = []
-    for source, crawler in crawlers:
-        health = getattr(crawler, "health", None)
-        record = health.record if health is not None and health.record else {
-            "run_id": run_id, "source_id": source.id, "status": "failed", "finish_reason": "not_started",
-            "pages_fetched": 0, "reports_found": 0, "new_reports": 0, "errors": {"not_started": 1}, "error_count": 1,
-        }
-        records.append(record)
+    health = getattr(crawler, "health", None)
+    judged = health.records if health is not None else {}
+    records = [judged.get(source.id) or not_crawled(source.id, run_id, "the crawl never reached this source")
+               for source in sources]
     summary = {
         "run_id": run_id,
-        "archive_dir": str(archive_dir),
-        "status": "failed" if any(r["status"] == "failed" for r in records) else
-        ("degraded" if any(r["status"] == "degraded" for r in records) else "ok"),
+        "archive": archive,
+        "status": status_of(records),
         "recovery": recovery,
         "sources": records,
-        "pages_fetched": sum(r["pages_fetched"] for r in records),
-        "reports_found": sum(r["reports_found"] for r in records),
-        "new_reports": sum(r["new_reports"] for r in records),
-        "errors": sum(r["error_count"] for r in records),
+        "failed_sources": [record["source_id"] for record in records if record["status"] == "failed"],
+        "degraded_sources": [record["source_id"] for record in records if record["status"] == "degraded"],
+        "pages_fetched": sum(record["pages_fetched"] for record in records),
+        "reports_found": sum(record["reports_found"] for record in records),
+        "new_reports": sum(record["new_reports"] for record in records),
+        "errors": sum(record["error_count"] for record in records),
     }
-    write_json(health_dir(archive_dir) / f"{run_id}.json", summary)
+    summary["health_file"] = write_summary(archive, summary)
     return summary
 
 
@@ -113,7 +125,7 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
     if not sources:
         print(f"crawler.run: no sources in {args.sources}", file=sys.stderr)
         return 2, None
-    archive_dir = Settings.resolve(args.data).archive_dir
+    settings = Settings.resolve(args.data)
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level, "GOVREPORTS_SOURCES_DIR": str(args.sources or "")}
     if args.no_warc:
         overrides["GOVREPORTS_WARC"] = False
@@ -127,15 +139,15 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
             return 2, None
         overrides[name] = value
     logging.getLogger("scrapy").setLevel(args.log_level)
-    summary = crawl(sources, archive_dir, args.run_id or new_run_id(), **overrides)
+    summary = crawl(sources, settings.archive, args.run_id or new_run_id(), settings.spool_dir, **overrides)
     sys.stdout.flush()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
     return (1 if summary["status"] == "failed" else 0), summary
 
 
 def _main_pipes(args: argparse.Namespace) -> int:
-    """Under Dagster: extras may name ``sources_dir``, ``source_ids`` and ``data``; the partition key, when there
-    is one and no source was named, is the source id."""
+    """Under Dagster: extras may name ``sources_dir``, ``source_ids`` and ``data``; each source's record goes back as
+    a custom message, the run's summary (without the records) as the last one."""
     from dagster_pipes import open_dagster_pipes
 
     with open_dagster_pipes() as pipes:
@@ -146,37 +158,13 @@ def _main_pipes(args: argparse.Namespace) -> int:
             args.source = list(extras["source_ids"])
         if extras.get("data"):
             args.data = extras["data"]
-        if not args.source and pipes.is_partition_step:
-            args.source = [pipes.partition_key]
         code, summary = _run(args)
         if summary is None:
-            pipes.report_asset_check(check_name="crawl_healthy", passed=False, severity="ERROR",
-                                     metadata={"error": "bad arguments or sources"})
+            pipes.report_custom_message({"kind": "error", "error": "bad arguments or sources", "code": code})
             return code
-        errors: dict[str, int] = {}
         for record in summary["sources"]:
-            for kind, count in record["errors"].items():
-                errors[kind] = errors.get(kind, 0) + count
-        pipes.report_asset_materialization(
-            metadata={
-                "run_id": summary["run_id"],
-                "pages": summary["pages_fetched"],
-                "reports_found": summary["reports_found"],
-                "new_reports": summary["new_reports"],
-                "errors": summary["errors"],
-                "errors_by_kind": {"raw_value": errors, "type": "json"},
-                "status": summary["status"],
-            }
-        )
-        pipes.report_asset_check(
-            check_name="crawl_healthy",
-            passed=summary["status"] != "failed",
-            severity="ERROR",
-            metadata={
-                "failed_sources": [r["source_id"] for r in summary["sources"] if r["status"] == "failed"],
-                "status": summary["status"],
-            },
-        )
+            pipes.report_custom_message({"kind": SOURCE_MESSAGE, "record": record})
+        pipes.report_custom_message({"kind": "summary", **{k: v for k, v in summary.items() if k != "sources"}})
         pipes.log.info(f"crawl {summary['run_id']}: {summary['status']}")
     return code
 

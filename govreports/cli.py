@@ -146,11 +146,11 @@ def build(settings: Settings, rebuild: bool, workers: int | None) -> None:
     """Parse every archived document not yet parsed by this parser version; refresh the warehouse and catalog."""
     from rich.progress import Progress
 
-    from pipelines.archive.manifest import read_manifest
+    from pipelines.archive.manifest import part_names
 
-    if not settings.local_root.is_dir() or not len(read_manifest(settings.archive_dir)):
+    if not part_names(settings.archive):
         raise click.ClickException(
-            f"nothing is archived in {settings.local_root}: run `govreports --data {settings.data} crawl` or "
+            f"nothing is archived in {settings.archive}: run `govreports --data {settings.data} crawl` or "
             "`ingest FILE...` first, or point --data at the data directory that holds the archive"
         )
 
@@ -453,18 +453,23 @@ def _print_main_summary(settings: Settings, summary: dict, started: datetime) ->
 
     console = Console()
     crawls = Table(title="Tonight's crawl, per source")
-    for column in ("source", "health", "pages", "reports found", "new", "errors"):
+    for column in ("source", "health", "pages", "reports found", "new", "errors", "why"):
         crawls.add_column(column)
+    colours = {"ok": "green", "degraded": "yellow", "failed": "red"}
     for row in summary["sources"]:
         figures = (row.get(key) for key in ("pages", "reports_found", "new_reports", "errors"))
-        health = "ok" if row["healthy"] else "FAILED"
-        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures))
+        health = f"[{colours.get(row['status'], 'white')}]{row['status']}[/]"
+        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures),
+                       "; ".join(row.get("reasons") or []))
     console.print(crawls)
     with _connect(settings) as connection:
         counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
         new = run_query(connection, NEW_SQL, [started]).column(0)[0].as_py()
         sample = run_query(connection, SAMPLE_SQL, [])
     healthy = sum(1 for row in summary["sources"] if row["healthy"])
+    if summary.get("failed_sources"):
+        click.echo(f"FAILED sources: {', '.join(summary['failed_sources'])} (their reasons are above and in the "
+                   f"Dagster UI: archived_documents, partitions)", err=True)
     click.echo(
         f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']} (organ-years)  "
         f"copies: {counts['copies']} (published again: landing pages, other formats)  new tonight: {new}  "

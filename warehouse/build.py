@@ -8,10 +8,15 @@ Three steps, each its own entry (Dagster runs them as the assets ``parsed_report
    document's organ, and replaces the documents' rows in the Parquet tables in batches (one function per table,
    warehouse/rows.py);
 3. ``catalog.refresh`` rebuilds the DuckDB views.
+
+Both the stage and :func:`write_tables` read only what the archive's manifest gained since they last ran (each keeps
+its own cursor, tied to the parser version: a new version reads everything), so a night's cost follows what is new,
+not the history.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,17 +26,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.archive.manifest import read_manifest
+from pipelines.archive.location import Location
+from pipelines.archive.manifest import ManifestCursor, read_new
 from pipelines.findings import FindingsLog
 from pipelines.report.outcome import ParsedDocument
-from pipelines.report.stage import (
-    StageResult,
-    parse_archive,
-    parser_version,
-    report_documents,
-    reports_root,
-    source_of,
-)
+from pipelines.report.stage import StageResult, parse_archive, parser_version, report_documents, source_of
 from pipelines.report.store import ReportStore, StoredOutcomeError
 from pipelines.settings import Settings
 from warehouse import catalog
@@ -93,7 +92,7 @@ def build(
     workers: int | None = None,
 ) -> BuildResult:
     """Parse what is new in the archive, load it into the warehouse and refresh the catalog (``rebuild``: all)."""
-    parsed: StageResult = parse_archive(settings.archive_dir, workers=workers, rebuild=rebuild, progress=progress)
+    parsed: StageResult = parse_archive(settings.archive, workers=workers, rebuild=rebuild, progress=progress)
     tables = write_tables(settings, sources_dir=sources_dir, reload=rebuild, batch_size=batch_size)
     catalog.refresh(settings)
     return BuildResult(
@@ -121,15 +120,22 @@ def write_tables(
     version = version or parser_version()
     warehouse = Warehouse(settings.warehouse)
     registry = Registry.load(sources_dir)
-    manifest = read_manifest(settings.archive_dir)
-    warehouse.write_file("documents", None, documents_table(manifest))
+    position = None if reload else _read_position(settings, version)
+    manifest, next_cursor = read_new(settings.archive, position.cursor if position else None)
+    documents_rows = documents_table(manifest)
+    if position is not None:
+        documents_rows = pa.concat_tables([warehouse.read("documents"), documents_rows], promote_options="default")
+    warehouse.write_file("documents", None, documents_rows)
     existing = warehouse.read_all("reports", ["report_id", "sha256", "parser_version"])
     current = set(existing.filter(pc.equal(existing.column("parser_version"), version)).column("sha256").to_pylist())
     known = set(existing.column("report_id").to_pylist())
-    documents = report_documents(manifest)
+    documents = {**(position.awaiting if position else {}), **report_documents(manifest)}
     todo = [row for sha256, row in documents.items() if reload or sha256 not in current]
-    result = TablesResult(documents=len(set(manifest.column("sha256").to_pylist())), current=len(documents) - len(todo))
-    store = ReportStore(reports_root(settings.archive_dir), version)
+    result = TablesResult(
+        documents=len(set(documents_rows.column("sha256").to_pylist())), current=len(documents) - len(todo)
+    )
+    store = ReportStore(settings.archive, version)
+    awaiting: dict[str, dict[str, Any]] = {}
     decisions: list[Decision] = []
     statuses: Counter[str] = Counter()
     severities: Counter[str] = Counter()
@@ -137,7 +143,7 @@ def write_tables(
         outcomes = []
         for row, parsed in _load(store, todo[start : start + batch_size]):
             if parsed is None:
-                result.awaiting_parse += 1
+                awaiting[row["sha256"]] = {key: row.get(key) for key in _AWAITING_KEYS}
                 continue
             outcome, decision = _place(parsed, row, registry)
             outcomes.append(outcome)
@@ -153,8 +159,44 @@ def write_tables(
     warehouse.write_file("organs", None, registry.organs_table())
     names = pa.concat_tables([warehouse.read("organ_names"), decisions_table(decisions)])
     warehouse.write_file("organ_names", None, _latest_decisions(names))
+    _write_position(settings, _Position(version, next_cursor, awaiting))
+    result.awaiting_parse = len(awaiting)
     result.statuses, result.findings = dict(statuses), dict(severities)
     return result
+
+
+POSITION = "_manifest_cursor.json"
+"""How far the warehouse has read the archive's manifest, with which parser version, and the documents read but
+not yet parsed (the stage has not run since they were archived): they are loaded on a later write."""
+_AWAITING_KEYS = ("sha256", "url", "final_url", "source_id", "media_type", "agency", "region_code")
+
+
+@dataclass
+class _Position:
+    version: str
+    cursor: ManifestCursor
+    awaiting: dict[str, dict[str, Any]]
+
+
+def _read_position(settings: Settings, version: str) -> _Position | None:
+    """The warehouse's position in the manifest for ``version``; None (read everything) for another version."""
+    try:
+        data = json.loads(Location(settings.warehouse).read_bytes(POSITION))
+        cursor = ManifestCursor.from_json(json.dumps(data["manifest"]))
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
+    if cursor is None or data.get("parser_version") != version:
+        return None
+    return _Position(version, cursor, dict(data.get("awaiting") or {}))
+
+
+def _write_position(settings: Settings, position: _Position) -> None:
+    data = {
+        "parser_version": position.version,
+        "manifest": json.loads(position.cursor.to_json()),
+        "awaiting": position.awaiting,
+    }
+    Location(settings.warehouse).write_bytes(POSITION, json.dumps(data, ensure_ascii=False).encode())
 
 
 def _load(store: ReportStore, rows: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], ParsedDocument | None]]:

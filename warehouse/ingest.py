@@ -44,7 +44,7 @@ def _files(paths: Iterable[Path]) -> Iterator[Path]:
 def ingest(settings: Settings, paths: Iterable[Path | str], name: str = "files") -> IngestResult:
     """Store every file under ``paths`` in the archive as source ``local:<name>``; return what was done."""
     files = list(_files(Path(p).expanduser().resolve() for p in paths))
-    store = BlobStore(settings.archive_dir)
+    store = BlobStore(settings.archive)
     run_id = f"ingest-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     records, new = [], 0
     for path in files:
@@ -68,5 +68,5 @@ def ingest(settings: Settings, paths: Iterable[Path | str], name: str = "files")
                 "title": path.stem,
             }
         )
-    append_records(settings.archive_dir, run_id, records)
+    append_records(settings.archive, run_id, records)
     return IngestResult(run_id, len(records), new)

@@ -10,7 +10,8 @@ from pydantic import Field
 from dagster_project.defs.archive import archived_documents, transient_failure_retry
 from dagster_project.defs.metadata import as_metadata
 from dagster_project.defs.resources import DataDirectory
-from pipelines.report.stage import WORKERS_ENV, parse_archive, reports_root
+from pipelines.report.stage import WORKERS_ENV, parse_archive
+from pipelines.report.store import ReportStore
 
 
 class ParseConfig(dg.Config):
@@ -31,9 +32,9 @@ def parsed_reports(
     """One persisted outcome per archived document: its Report (values, provenance, findings) or why there is none.
 
     Re-running parses nothing already parsed by this parser version; a new parser version parses everything."""
-    archive = data_directory.settings.archive_dir
+    archive = data_directory.settings.archive
     result = parse_archive(archive, workers=config.workers, rebuild=config.rebuild)
     context.log.info(f"parse stage: {result}")
     metadata = as_metadata(result)
-    metadata["reports"] = dg.MetadataValue.path(f"{reports_root(archive)}/{result.parser_version}")
+    metadata["reports"] = dg.MetadataValue.path(ReportStore(archive, result.parser_version).uri)
     return dg.MaterializeResult(metadata=metadata)

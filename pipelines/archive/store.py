@@ -1,8 +1,8 @@
 """The content-addressed blob store: every fetched body kept once, named by its sha256, never overwritten.
 
-Layout ``{archive_dir}/blobs/sha256/<2 hex>/<2 hex>/<sha256>``. A blob appears only by ``os.replace`` of a
+Layout ``{archive}/blobs/sha256/<2 hex>/<2 hex>/<sha256>``. Locally a blob appears only by ``os.replace`` of a
 fsynced temporary file, so a crash (even SIGKILL) leaves either the whole blob or none; temporaries of dead
-processes are swept by :meth:`BlobStore.sweep`.
+processes are swept by :meth:`BlobStore.sweep`. On object storage (an ``s3://…`` archive) a blob is one PUT.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+from pipelines.archive.location import Location
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -56,19 +58,30 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class BlobStore:
-    """Blobs under ``root`` (the archive directory): put/get/verify by sha256."""
+def blob_name(sha256: str) -> str:
+    """The blob's name inside the archive."""
+    sha256 = _check(sha256)
+    return f"blobs/sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
-    def __init__(self, root: Path | str) -> None:
-        self.root = Path(root)
+
+class BlobStore:
+    """Blobs under ``root`` (the archive: a directory or an object-storage URI): put/get/verify by sha256."""
+
+    def __init__(self, root: Path | str | Location) -> None:
+        self.location = root if isinstance(root, Location) else Location(root)
+        self.remote = self.location.remote
+        self.root = Path(self.location.base) if not self.remote else Path(self.location.uri)
         self.blobs = self.root / "blobs" / "sha256"
         self.tmp = self.root / "blobs" / "tmp"
 
     def path(self, sha256: str) -> Path:
+        """The blob's file (local archives)."""
         sha256 = _check(sha256)
         return self.blobs / sha256[:2] / sha256[2:4] / sha256
 
     def exists(self, sha256: str) -> bool:
+        if self.remote:
+            return self.location.is_file(blob_name(sha256))
         return self.path(sha256).is_file()
 
     def put(self, data: bytes, *, durable: bool = True) -> str:
@@ -79,6 +92,10 @@ class BlobStore:
         that once per manifest batch: one filesystem sync instead of two fsyncs per response (~1.3 ms CPU each
         here)."""
         digest = sha256_hex(data)
+        if self.remote:
+            if not (self.exists(digest) and self.verify(digest)):
+                self.location.write_bytes(blob_name(digest), data)
+            return digest
         target = self.path(digest)
         if target.is_file() and self.verify(digest):
             return digest
@@ -111,6 +128,8 @@ class BlobStore:
 
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable: syncfs(2) of the archive's filesystem."""
+        if self.remote:
+            return  # a PUT is durable when it returns
         self.blobs.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.blobs, os.O_RDONLY)
         try:
@@ -122,17 +141,21 @@ class BlobStore:
 
     def get(self, sha256: str) -> bytes:
         """The blob's bytes; raises FileNotFoundError naming the sha256 when absent, CorruptBlob when damaged."""
-        path = self.path(sha256)
         try:
-            data = path.read_bytes()
+            data = self.location.read_bytes(blob_name(sha256))
         except FileNotFoundError:
-            raise FileNotFoundError(f"blob {sha256} is not in the archive at {self.root}") from None
+            raise FileNotFoundError(f"blob {sha256} is not in the archive at {self.location}") from None
         if sha256_hex(data) != sha256:
-            raise CorruptBlob(f"blob {sha256} at {path} does not match its sha256")
+            raise CorruptBlob(f"blob {sha256} at {self.location.path(blob_name(sha256))} does not match its sha256")
         return data
 
     def verify(self, sha256: str) -> bool:
         """True when the blob exists and its bytes hash to its name."""
+        if self.remote:
+            try:
+                return sha256_hex(self.location.read_bytes(blob_name(sha256))) == sha256
+            except FileNotFoundError:
+                return False
         path = self.path(sha256)
         digest = hashlib.sha256()
         try:
@@ -145,6 +168,11 @@ class BlobStore:
 
     def __iter__(self) -> Iterator[str]:
         """Every stored sha256."""
+        if self.remote:
+            for name in self.location.walk_files("blobs/sha256"):
+                if _SHA256.match(name.rsplit("/", 1)[-1]):
+                    yield name.rsplit("/", 1)[-1]
+            return
         if not self.blobs.is_dir():
             return
         for path in sorted(self.blobs.glob("??/??/*")):
@@ -154,7 +182,7 @@ class BlobStore:
     def sweep(self) -> list[Path]:
         """Remove temporaries left by dead writers (a crash mid-put); return what was removed."""
         removed: list[Path] = []
-        if not self.tmp.is_dir():
+        if self.remote or not self.tmp.is_dir():
             return removed
         for temp in self.tmp.iterdir():
             pid = temp.name.split("-", 1)[0]

@@ -2,7 +2,9 @@
 
 ``parse_archive`` is the stage's entry; ``govreports build`` and Dagster's ``parsed_reports`` asset call it.
 - Outcomes persist per (parser version, sha256) beside the archive (``<archive>/reports/``, see store.py), so the
-  warehouse loads typed Reports and a second run parses nothing it parsed before.
+  warehouse loads typed Reports and a second run parses nothing it parsed before. The stage reads only what the
+  archive's manifest gained since its last run (a cursor per parser version, kept in the store), plus the documents
+  whose blob was missing or damaged last time: its cost follows what is new, not the history.
 - The parser version is ``PARSER_VERSION`` plus a digest of the code that reads and parses (readers, form
   templates, parser): change any of it and every document is parsed again; change nothing and nothing is.
 - Documents parse in parallel in a process pool, its size a setting (``workers``; ``GOVREPORTS_PARSE_WORKERS``;
@@ -14,7 +16,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -32,15 +36,17 @@ from urllib.parse import urljoin
 import pyarrow as pa
 from pebble import ProcessExpired, ProcessPool
 
-from pipelines.archive.manifest import read_manifest
+from pipelines.archive.location import Location
+from pipelines.archive.manifest import read_manifest, read_new
 from pipelines.archive.store import BlobStore, CorruptBlob
 from pipelines.document.errors import UnreadableDocument
+from pipelines.document.ocr.cache import use_archive
 from pipelines.document.pictures import PictureLookup
 from pipelines.findings import Finding, FindingsLog
 from pipelines.report.model import Report
 from pipelines.report.outcome import ParsedDocument
 from pipelines.report.parse import PARSER_VERSION, parse_bytes
-from pipelines.report.store import ReportStore
+from pipelines.report.store import REPORTS_DIR, ReportStore
 
 WORKERS_ENV = "GOVREPORTS_PARSE_WORKERS"
 TIMEOUT_ENV = "GOVREPORTS_PARSE_TIMEOUT"
@@ -50,13 +56,13 @@ TASKS_PER_WORKER = 500
 """A worker is replaced after this many documents, so memory a native reader leaks never accumulates."""
 IN_FLIGHT_PER_WORKER = 4
 """Documents handed to the pool ahead of the workers: enough to keep them busy, few enough to stay small."""
-REPORTS_DIR = "reports"
 LISTED_FAILURES = 50
 
 Parser = Callable[..., Report]
 """(bytes, source) → Report; called with ``pictures=`` (a PictureLookup) for a page with archived pictures."""
 PICTURE = "picture"
 """The manifest role of a picture a report page shows (the crawler archives it with the page)."""
+PICTURE_INDEX = "pictures.json.gz"
 Progress = Callable[[int, int, str], None]
 """Called after each document with (done, total, the document's source)."""
 
@@ -102,11 +108,6 @@ def default_timeout() -> float:
     return float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
 
 
-def reports_root(archive_dir: str | os.PathLike[str]) -> str:
-    """Where the persisted outcomes live: beside the blobs and the manifest, in the archive."""
-    return f"{str(archive_dir).rstrip('/')}/{REPORTS_DIR}"
-
-
 def report_documents(manifest: pa.Table) -> dict[str, dict[str, Any]]:
     """One manifest row per document body that may be a report (earliest fetch first): what the stage parses.
 
@@ -131,6 +132,54 @@ def page_pictures(manifest: pa.Table) -> dict[str, dict[str, str]]:
                 if url:
                     shown.setdefault(url, row["sha256"])
     return pictures
+
+
+def picture_index(
+    archive: str | os.PathLike[str], manifest: pa.Table, *, rebuild: bool
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, Any]]]:
+    """Page URL → {picture URL: sha256} for every page of the archive shown with pictures, and the pages to parse
+    again because a picture of theirs was archived after them (sha256 → their manifest row).
+
+    The stage reads only the manifest's new rows, but a new page may show pictures archived on an earlier night, so
+    the pictures are indexed beside the outcomes (``reports/pictures.json.gz``, every parser version's) and the new
+    rows merged into it; ``rebuild`` (the whole manifest is read) starts the index afresh."""
+    location = Location(os.fspath(archive)).child(REPORTS_DIR)
+    index: dict[str, dict[str, str]] = {} if rebuild else _read_picture_index(location)
+    new = page_pictures(manifest)
+    changed: set[str] = set()
+    for page, pictures in new.items():
+        known = index.setdefault(page, {})
+        if any(known.get(url) != sha256 for url, sha256 in pictures.items()):
+            changed.add(page)
+        known.update(pictures)
+    if new:
+        data = gzip.compress(json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8"), mtime=0)
+        location.write_bytes(PICTURE_INDEX, data)
+    pages_now = {url for row in manifest.to_pylist() if row.get("role") != PICTURE
+                 for url in (row["url"], row.get("final_url")) if url}
+    orphans = changed - pages_now
+    if not orphans or rebuild:
+        return index, {}
+    # A picture came on a later night than its page (its first fetch failed, or it changed): the page, parsed
+    # before without it, is parsed again. Rare, so the whole manifest is read only then.
+    rows = [row for row in read_manifest(os.fspath(archive)).to_pylist()
+            if row.get("role") != PICTURE and (row["url"] in orphans or row.get("final_url") in orphans)]
+    latest: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: str(r.get("fetched_at"))):
+        latest[row.get("final_url") or row["url"]] = row
+    return index, report_documents(pa.Table.from_pylist(list(latest.values()))) if latest else {}
+
+
+def _read_picture_index(location: Location) -> dict[str, dict[str, str]]:
+    try:
+        return dict(json.loads(gzip.decompress(location.read_bytes(PICTURE_INDEX))))
+    except (OSError, EOFError, ValueError):  # none yet; a damaged one is rebuilt from what comes
+        return {}
+
+
+def _shown(index: dict[str, dict[str, str]], row: dict[str, Any]) -> dict[str, str]:
+    """The pictures a document shows (by the address it was requested at, and the one it came from)."""
+    return {**index.get(row["url"], {}), **index.get(row.get("final_url") or "", {})}
 
 
 def picture_lookup(blobs: BlobStore, page_url: str, pictures: dict[str, str]) -> PictureLookup:
@@ -171,7 +220,7 @@ class StageResult:
 
 
 def parse_archive(
-    archive_dir: str | os.PathLike[str],
+    archive: str | os.PathLike[str],
     *,
     workers: int | None = None,
     rebuild: bool = False,
@@ -180,26 +229,30 @@ def parse_archive(
     parser: Parser = parse_bytes,
     timeout: float | None = None,
 ) -> StageResult:
-    """Parse every archived document this parser version has no outcome for (``rebuild``: every one) and persist
-    the outcomes. ``parser`` (bytes, source → Report) and ``version`` are for tests and benchmarks."""
+    """Parse the documents archived since the last run that this parser version has no outcome for, and those
+    whose archive fault is kept (``rebuild``: every archived document), and persist the outcomes. ``parser``
+    (bytes, source → Report) and ``version`` are for tests and benchmarks."""
     version = version or parser_version()
     workers = workers or default_workers()
-    store = ReportStore(reports_root(archive_dir), version)
+    store = ReportStore(archive, version)
     store.sweep()
-    manifest = read_manifest(os.fspath(archive_dir))
+    cursor = None if rebuild else store.manifest_cursor()
+    manifest, next_cursor = read_new(os.fspath(archive), cursor)
     documents = report_documents(manifest)
-    shown = page_pictures(manifest)
-    done = set() if rebuild else store.parsed() & documents.keys()
-    todo = [
-        (sha256, source_of(row), {**shown.get(row["url"], {}), **shown.get(row.get("final_url") or "", {})})
-        for sha256, row in documents.items()
-        if sha256 not in done
+    shown, reshown = picture_index(archive, manifest, rebuild=cursor is None)
+    done = set() if rebuild else {sha256 for sha256 in documents if store.has(sha256)}
+    todo = [(sha256, source_of(row), _shown(shown, row)) for sha256, row in documents.items() if sha256 not in done]
+    queued = {sha256 for sha256, _, _ in todo}
+    todo += [
+        (sha256, source, shown.get(source, {})) for sha256, source in store.faults().items() if sha256 not in queued
     ]
+    queued = {sha256 for sha256, _, _ in todo}
+    todo += [(sha256, source_of(row), _shown(shown, row)) for sha256, row in reshown.items() if sha256 not in queued]
     result = StageResult(version, workers, documents=len(documents), skipped=len(done))
     statuses: Counter[str] = Counter()
     severities: Counter[str] = Counter()
     for index, (sha256, source, summary) in enumerate(
-        _parse_in_pool(str(archive_dir), store, todo, workers, parser, timeout or default_timeout()), start=1
+        _parse_in_pool(str(archive), store, todo, workers, parser, timeout or default_timeout()), start=1
     ):
         statuses[summary.status] += 1
         severities.update(summary.severities)
@@ -211,7 +264,8 @@ def parse_archive(
         if progress:
             progress(index, len(todo), source)
     if todo and store.local:  # one syncfs(2) of the archive's filesystem, which holds the outcomes too
-        BlobStore(os.fspath(archive_dir)).sync()
+        BlobStore(os.fspath(archive)).sync()
+    store.save_manifest_cursor(next_cursor)
     result.parsed = len(todo)
     result.statuses, result.findings = dict(statuses), dict(severities)
     result.failures = result.failures[:LISTED_FAILURES]
@@ -267,18 +321,13 @@ def _summary(outcome: ParsedDocument, cpu_seconds: float = 0.0) -> _Summary:
 
 
 def _parse_and_persist(
-    archive_dir: str,
-    store_root: str,
-    version: str,
-    sha256: str,
-    source: str,
-    parser: Parser,
-    pictures: dict[str, str] | None = None,
+    archive: str, version: str, sha256: str, source: str, parser: Parser, pictures: dict[str, str] | None = None
 ) -> _Summary:
     """The worker's task: parse one document and persist its outcome (the parent only counts)."""
     start = time.process_time()
-    store = ReportStore(store_root, version)
-    outcome = parse_archived(BlobStore(archive_dir), sha256, source, version, parser, pictures)
+    use_archive(archive)  # a picture read by OCR is kept beside this archive, and a re-parse reads it from there
+    store = ReportStore(archive, version)
+    outcome = parse_archived(BlobStore(archive), sha256, source, version, parser, pictures)
     if outcome.archive_fault and store.has(sha256):
         outcome = store.get(sha256) or outcome  # a parse this version already made stays (rebuild)
     else:
@@ -287,7 +336,7 @@ def _parse_and_persist(
 
 
 def _parse_in_pool(
-    archive_dir: str,
+    archive: str,
     store: ReportStore,
     todo: list[tuple[str, str, dict[str, str]]],
     workers: int,
@@ -298,14 +347,13 @@ def _parse_in_pool(
     if not todo:
         return
     pending = iter(todo)
-    store_root = store.uri.rsplit("/", 1)[0]
     workers = min(workers, len(todo))
     with ProcessPool(max_workers=workers, max_tasks=TASKS_PER_WORKER, context=_context()) as pool:
         running: dict[Future[_Summary], tuple[str, str]] = {}
 
         def fill() -> None:
             for sha256, source, pictures in pending:
-                args = (archive_dir, store_root, store.version, sha256, source, parser, pictures)
+                args = (archive, store.version, sha256, source, parser, pictures)
                 running[pool.schedule(_parse_and_persist, args, timeout=timeout)] = (sha256, source)
                 if len(running) >= workers * IN_FLIGHT_PER_WORKER:
                     return

@@ -19,7 +19,7 @@ from crawler.access.challenge import is_challenge
 from crawler.access.jsengine import run_challenge
 from pipelines.archive.manifest import read_manifest
 from replicas.network import ForwardProxy, blackhole
-from replicas.server import ReplicaServer, Request
+from replicas.server import ReplicaFleet, ReplicaServer, Request
 from replicas.sites.challenge import CLEARANCE, JslGuard
 from replicas.sites.plain import PlainSite
 from tests.crawler.conftest import run_crawl
@@ -115,11 +115,15 @@ def test_crawl_passes_the_challenge_the_waf_and_the_reset(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_a_challenge_the_engine_refuses_is_passed_by_the_browser_for_that_host_only(tmp_path: Path) -> None:
-    with replicas.serve_all(["replica-jsl-browser", "replica-jsl"]) as urls:
-        replicas.write_sources(tmp_path / "sources", urls)
+    # One engine crawls both, so they are on hosts of their own (cookies and clearances are per host name, as in a
+    # browser; two ports of 127.0.0.1 would be one host).
+    ids = ["replica-jsl-browser", "replica-jsl"]
+    with ReplicaFleet([replicas.site(source_id) for source_id in ids]) as fleet:
+        servers = dict(zip(ids, fleet.endpoints, strict=True))
+        replicas.write_sources(tmp_path / "sources", {i: e.base_url for i, e in servers.items()})
         code, _summary, stderr = run_crawl(tmp_path / "sources", tmp_path / "data", "--log-level", "INFO")
-        browser_log = [entry.path for entry in urls.servers["replica-jsl-browser"].log]
-        engine_log = [entry.path for entry in urls.servers["replica-jsl"].log]
+        browser_log = [entry.path for entry in servers["replica-jsl-browser"].log]
+        engine_log = [entry.path for entry in servers["replica-jsl"].log]
     assert _reports(tmp_path / "data", "replica-jsl-browser") == replicas.expected_reports("replica-jsl-browser")
     assert _reports(tmp_path / "data", "replica-jsl") == replicas.expected_reports("replica-jsl")
     assert "/favicon.ico" in browser_log  # Chromium came to this host …

@@ -1,4 +1,5 @@
-"""A real ``govreports crawl`` against every replica portal, then a second run with nothing changed.
+"""A real ``govreports crawl`` of every replica portal in one engine, then a second night with nothing changed, then
+a third on which every held document is due for a check.
 
 One crawl (module fixture) is checked from every side: the reports found per portal, the archive's bytes, the
 WARC files, the health record, the replica servers' request logs.
@@ -13,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -37,18 +39,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         portals = Replicas(urls, tmp / "sources", tmp / "data")
         replicas.write_sources(portals.sources, urls)
         first = subprocess.run(
-            [
-                str(ROOT / ".venv" / "bin" / "govreports"),
-                "--data",
-                str(portals.data),
-                "crawl",
-                "--sources",
-                str(portals.sources),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            cwd=ROOT,
+            [str(ROOT / ".venv" / "bin" / "govreports"), "--data", str(portals.data), "crawl", "--sources",
+             str(portals.sources)], capture_output=True, text=True, timeout=180, cwd=ROOT,
         )
         first_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
         in_flight = {source_id: server.max_in_flight for source_id, server in urls.servers.items()}
@@ -56,21 +48,20 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         portals.clear_logs()
         code, second, stderr = run_crawl(portals.sources, portals.data)
         second_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
+        portals.clear_logs()
+        _, third, _ = run_crawl(portals.sources, portals.data, "--set", "GOVREPORTS_REVALIDATE_DAYS=0")
+        third_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
         yield {
-            "portals": portals,
-            "cli": first,
-            "first_log": first_log,
-            "rows": manifest_after_first,
+            "portals": portals, "cli": first, "first_log": first_log, "rows": manifest_after_first,
             "in_flight": in_flight,
-            "second": second,
-            "second_code": code,
-            "second_stderr": stderr,
-            "second_log": second_log,
+            "second": second, "second_code": code, "second_stderr": stderr, "second_log": second_log,
+            "third": third, "third_log": third_log,
         }
 
 
 def _health(portals: Replicas) -> dict[str, Any]:
-    files = sorted((portals.archive / "health").glob("*.json"))
+    """The first run's health summary (``health/<day>/<run_id>.json``; run ids sort by time)."""
+    files = sorted((portals.archive / "health").glob("*/*.json"), key=lambda path: path.name)
     return json.loads(files[0].read_text(encoding="utf-8"))
 
 
@@ -94,13 +85,9 @@ def test_finds_exactly_the_listed_reports(crawled: dict[str, Any], source_id: st
 
 def test_non_reports_are_archived_but_not_reports(crawled: dict[str, Any]) -> None:
     titles = {row["title"]: row["is_report"] for row in crawled["rows"] if row["role"] == "page"}
-    for title in (
-        "关于印发2024年政务公开工作要点的通知",
-        "《郑州市公安局2023年政府信息公开工作年度报告》解读",
-        "关于2014年政府信息公开工作要点落实情况的函",
-        "关于开展2023年政府信息公开工作年度报告编制工作的通知",
-        "2023年政务公开工作要点",
-    ):
+    for title in ("关于印发2024年政务公开工作要点的通知", "《郑州市公安局2023年政府信息公开工作年度报告》解读",
+                  "关于2014年政府信息公开工作要点落实情况的函", "关于开展2023年政府信息公开工作年度报告编制工作的通知",
+                  "2023年政务公开工作要点"):
         assert titles[title] is False
 
 
@@ -113,15 +100,11 @@ def test_every_blob_matches_its_sha256_and_every_row_has_its_blob(crawled: dict[
 
 
 def test_same_report_at_two_urls_is_stored_once_and_linked_to_both(crawled: dict[str, Any]) -> None:
-    rows = [
-        row
-        for row in crawled["rows"]
-        if row["source_id"] == "replica-json" and row["is_report"] and row["title"].startswith("沭阳县")
-    ]
+    rows = [row for row in crawled["rows"] if row["source_id"] == "replica-json" and row["is_report"]
+            and row["title"].startswith("沭阳县")]
     assert len({row["url"] for row in rows}) == 2 and len({row["sha256"] for row in rows}) == 1
-    attachments = [
-        row for row in crawled["rows"] if row["source_id"] == "replica-hanweb" and row["role"] == "attachment"
-    ]
+    attachments = [row for row in crawled["rows"] if row["source_id"] == "replica-hanweb"
+                   and row["role"] == "attachment"]
     assert len(attachments) == 2 and len({row["sha256"] for row in attachments}) == 1
     redirected = next(row for row in attachments if "redirect" in row["url"])
     assert redirected["final_url"].endswith("/attach/0/4e59a3178dec41fda94e6a596ebc228f.txt")
@@ -164,13 +147,16 @@ def test_faults(crawled: dict[str, Any]) -> None:
     assert not any("/private/" in entry.path for entry in log)  # robots.txt obeyed
     assert [e.status for e in log if e.path.endswith("P020240308512345678901.txt")] == [503, 200]
     assert any(row["url"].endswith("go/slow.html") and row["http_status"] == 200 for row in crawled["rows"])
-    assert not any("example.gov.cn" in row["url"] or "10.0.0.1" in (row["final_url"] or "") for row in crawled["rows"])
+    assert not any("example.gov.cn" in row["url"] or "10.0.0.1" in (row["final_url"] or "")
+                   for row in crawled["rows"])
 
 
 def test_warc_files_pass_warcio_check_and_keep_bytes_as_received(crawled: dict[str, Any]) -> None:
-    warcs = sorted((crawled["portals"].archive / "warc").glob("*.warc.gz"))
-    assert len(warcs) == 2 * len(FAMILIES)  # one per source per run
-    assert not list((crawled["portals"].archive / "warc").glob("*.open"))
+    warcs = sorted((crawled["portals"].archive / "warc").glob("*/*.warc.gz"))
+    first_run = crawled["rows"][0]["run_id"]
+    assert [path.name for path in warcs if path.name.startswith(first_run)] == [f"{first_run}-00000.warc.gz"]
+    assert len(warcs) == 3  # one series per crawl process, not a file per source
+    assert not list((crawled["portals"].archive / "warc").glob("*/*.open"))
     for path in warcs:
         done = warcio_check(path)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -199,19 +185,32 @@ def test_at_most_two_requests_at_once_per_host(crawled: dict[str, Any]) -> None:
     assert all(1 <= most <= 2 for most in crawled["in_flight"].values()), crawled["in_flight"]
 
 
-def test_second_run_downloads_no_document_again(crawled: dict[str, Any]) -> None:
+def test_second_night_asks_for_no_held_document(crawled: dict[str, Any]) -> None:
     second = crawled["second"]
     assert second is not None, crawled["second_stderr"]
     for source_id, log in crawled["second_log"].items():
-        downloaded = [entry for entry in log if entry.kind in DOCUMENT and entry.status == 200]
-        assert downloaded == [], source_id
+        documents = [entry for entry in log if entry.kind in DOCUMENT and entry.status in (200, 304)]
+        assert documents == [], source_id  # held whole: not even a conditional request
         assert any(entry.kind == "list" and entry.status == 200 for entry in log)  # lists are re-read
     for record in second["sources"]:
         assert record["new_reports"] == 0 and record["new_blobs"] == 0
         assert record["reports_found"] == len(replicas.expected_reports(record["source_id"]))
-    conditional = sum(1 for log in crawled["second_log"].values() for e in log if e.status == 304)
-    assert conditional > 0  # ETag / Last-Modified servers were asked, the validator-less one was not
-    assert not [e for e in crawled["second_log"]["replica-plain"] if e.kind in DOCUMENT]
+        assert record["skipped"] > 0 and record["pages_fetched"] < 8, record
+
+
+def test_documents_due_for_a_check_are_asked_conditionally(crawled: dict[str, Any]) -> None:
+    third = crawled["third"]
+    assert third is not None
+    validated = {urlsplit(row["final_url"]).path for row in crawled["rows"] if row["role"] in DOCUMENT
+                 and row["http_status"] == 200 and (row["etag"] or row["last_modified"])}  # redirects: the target
+    assert len(validated) >= 5
+    answers = [(e.path.split("?")[0], e.status) for log in crawled["third_log"].values() for e in log
+               if e.kind in DOCUMENT]
+    assert {path for path, status in answers if status == 304} == validated  # each asked with its validators
+    assert not [path for path, status in answers if status == 200 and path in validated]
+    for record in third["sources"]:
+        assert record["new_reports"] == 0 and record["new_blobs"] == 0
+        assert record["reports_found"] == len(replicas.expected_reports(record["source_id"]))
 
 
 def test_content_disposition_of_replica_is_raw_gbk() -> None:
@@ -227,4 +226,5 @@ def test_content_disposition_of_replica_is_raw_gbk() -> None:
 
 def test_nothing_generated_outside_the_data_directory(crawled: dict[str, Any]) -> None:
     data: Path = crawled["portals"].data
-    assert sorted(p.name for p in (data / "archive").iterdir()) == ["blobs", "health", "manifest", "warc"]
+    assert sorted(p.name for p in (data / "archive").iterdir()) == ["blobs", "health", "manifest", "state", "warc"]
+    assert sorted(p.name for p in data.iterdir()) == ["archive"]

@@ -49,8 +49,11 @@ def test_dead_portal_and_non_local_loopback_source_fail(tmp_path: Path) -> None:
     assert health["not-local"]["errors"] == {"refused_address": 1}
     assert health["dead"]["status"] == "failed" and "connection_refused" in health["dead"]["errors"]
     assert summary["status"] == "failed"
-    stored = json.loads((tmp_path / "data" / "archive" / "health" / f"{summary['run_id']}.json").read_text())
-    assert stored == summary
+    assert health["dead"]["reasons"] and "connection_refused" in health["dead"]["reasons"][0]
+    assert health["dead"]["failing_urls"][0]["kind"] == "connection_refused"
+    assert summary["failed_sources"] == ["not-local", "dead"]
+    stored = json.loads(Path(summary["health_file"]).read_text(encoding="utf-8"))
+    assert stored == {key: value for key, value in summary.items() if key != "health_file"}
 
 
 def test_unknown_source_is_a_usage_error(tmp_path: Path) -> None:

@@ -52,14 +52,16 @@ def test_sigkill_half_way_then_rerun_completes_the_archive(tmp_path: Path) -> No
         found_half = {row["title"] for row in half if row["is_report"]}
         expected = set().union(*(replicas.expected_reports(source_id) for source_id in replicas.MODULES))
         assert found_half < expected, "the kill came too late to test anything"
-        assert list((archive / "warc").glob("*.warc.gz.open")), "the killed run left its WARC open"
+        assert list((archive / "warc").glob("*/*.warc.gz.open")), "the killed run left its WARC open"
+        assert list((archive / "state" / "runs").glob("*.json")), "the killed run left its lease"
 
     with replicas.serve_all() as urls:
         replicas.write_sources(sources, urls)
         code, summary, stderr = run_crawl(sources, data)
     assert code == 0, stderr
     assert summary is not None, stderr
-    assert summary["recovery"]["warcs_recovered"] >= 1
+    assert summary["recovery"]["warcs_recovered"] >= 1 and summary["recovery"]["runs_recovered"] == 1
+    assert not list((archive / "state" / "runs").glob("*.json"))
 
     rows = read_manifest(archive).to_pylist()
     for source_id in replicas.MODULES:
@@ -75,6 +77,6 @@ def test_sigkill_half_way_then_rerun_completes_the_archive(tmp_path: Path) -> No
     assert all(store.verify(digest) for digest in blobs)
     assert {row["sha256"] for row in rows} <= set(blobs)
     assert not store.tmp.exists() or not any(store.tmp.iterdir())
-    assert not list((archive / "warc").glob("*.open"))
-    for path in (archive / "warc").glob("*.warc.gz"):
+    assert not list((archive / "warc").glob("*/*.open"))
+    for path in (archive / "warc").glob("*/*.warc.gz"):
         assert warcio_check(path).returncode == 0, path

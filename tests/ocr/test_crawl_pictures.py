@@ -12,7 +12,7 @@ import yaml
 
 from pipelines.archive.manifest import read_manifest
 from pipelines.archive.store import BlobStore
-from pipelines.report.stage import parse_archive, reports_root
+from pipelines.report.stage import parse_archive
 from pipelines.report.store import ReportStore
 from replicas.server import ReplicaServer, Reply, Request, Site
 from tests.crawler.conftest import run_crawl
@@ -96,7 +96,7 @@ def test_the_parse_stage_reads_a_pages_pictures_into_its_report(crawled: dict[st
     result = parse_archive(archive, workers=1)
     page = next(row for row in crawled["rows"] if row["url"].endswith("/gknb/t1.html"))
     picture = next(row for row in crawled["rows"] if row["role"] == "picture")
-    store = ReportStore(reports_root(archive), result.parser_version)
+    store = ReportStore(archive, result.parser_version)
     assert picture["sha256"] not in store.parsed(), "a picture is read with its page, not as a document"
     report = store.get(page["sha256"]).report
     assert [value.value for value in report.review_litigation] == REVIEW

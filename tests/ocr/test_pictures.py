@@ -14,7 +14,7 @@ from PIL import Image
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Table
-from pipelines.document.ocr.cache import OcrCache
+from pipelines.document.ocr.cache import OcrCache, use_archive
 from pipelines.document.ocr.engine import Char, Engine, load_engine, numeric_cleaned
 from pipelines.document.ocr.prepare import binarise, skew_angle, without_red
 from pipelines.document.ocr.raster import Raster
@@ -211,8 +211,15 @@ def test_the_cache_lives_beside_the_archive_unless_told(monkeypatch, tmp_path):
     monkeypatch.setenv("GOVREPORTS_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("GOVREPORTS_OCR_CACHE", raising=False)
     assert OcrCache.configured().root == tmp_path / "data" / "archive" / "ocr"
+    use_archive(tmp_path / "parsed")  # the parse stage's workers: beside the archive they parse
+    try:
+        assert OcrCache.configured().root == tmp_path / "parsed" / "ocr"
+    finally:
+        use_archive(None)
     monkeypatch.setenv("GOVREPORTS_OCR_CACHE", "off")
     assert OcrCache.configured().root is None
+    remote = OcrCache("s3://bucket/archive/ocr")
+    assert remote.root == "s3://bucket/archive/ocr"
 
 
 def test_skew_is_measured_from_the_lines(picture):

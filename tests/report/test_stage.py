@@ -17,7 +17,7 @@ from pipelines.report import stage
 from pipelines.report.model import Report
 from pipelines.report.outcome import ParsedDocument
 from pipelines.report.parse import PARSER_VERSION, parse_bytes
-from pipelines.report.stage import parse_archive, parser_version, reports_root
+from pipelines.report.stage import parse_archive, parser_version
 from pipelines.report.store import ReportStore
 from replicas.render import STYLES, render_html, render_run_together_text
 from tests.conftest import CORPUS, seed_expected, seed_names, seed_text
@@ -52,7 +52,7 @@ def _archive(root: Path, documents: dict[str, bytes], run_id: str = "run") -> Pa
 
 
 def _outcomes(archive: Path, version: str) -> dict[str, ParsedDocument]:
-    store = ReportStore(reports_root(archive), version)
+    store = ReportStore(archive, version)
     return {outcome.source.removeprefix("file:///"): outcome for outcome in map(store.get, store.parsed()) if outcome}
 
 
@@ -79,7 +79,7 @@ def test_the_stage_parses_each_document_once_per_parser_version(shared, tmp_path
     files = {path: path.stat().st_mtime_ns for path in (archive / "reports" / "v1").rglob("*.json.gz")}
 
     again = parse_archive(archive, workers=2, version="v1")
-    assert (again.parsed, again.skipped) == (0, len(documents))
+    assert (again.documents, again.parsed) == (0, 0), "the manifest is read from where the last run stopped"
     assert {path: path.stat().st_mtime_ns for path in files} == files, "nothing is written when nothing changed"
 
     newer = parse_archive(archive, workers=2, version="v2")
@@ -88,7 +88,7 @@ def test_the_stage_parses_each_document_once_per_parser_version(shared, tmp_path
 
     _archive(tmp_path, {"late.txt": seed_text(seed_names()[0]).encode() + "\n附：更正说明".encode()}, "run-2")
     late = parse_archive(archive, workers=1, version="v2")
-    assert (late.documents, late.parsed) == (len(documents) + 1, 1)
+    assert (late.documents, late.parsed) == (1, 1), "only what the manifest gained is read"
     rebuilt = parse_archive(archive, workers=2, version="v2", rebuild=True)
     assert rebuilt.parsed == len(documents) + 1
 
@@ -127,7 +127,7 @@ def test_an_archive_fault_is_retried_until_the_bytes_are_there(shared, tmp_path:
     append_records(archive, "lost", [{"source_id": "local:test", "url": "file:///lost.txt", "sha256": sha256}])
     first = parse_archive(archive, workers=1, version="v")
     assert first.statuses == {"parsed": 1, "unreadable": 1}
-    store = ReportStore(reports_root(archive), "v")
+    store = ReportStore(archive, "v")
     fault = store.get(sha256)
     assert fault is not None and fault.archive_fault and fault.failure is not None
     assert fault.failure.rule == "archive.missing_blob" and sha256 in fault.failure.message
@@ -136,7 +136,7 @@ def test_an_archive_fault_is_retried_until_the_bytes_are_there(shared, tmp_path:
     assert parse_archive(archive, workers=1, version="v").statuses == {"parsed": 1}
     restored = store.get(sha256)
     assert restored is not None and restored.report == parse_bytes(data, "file:///lost.txt")
-    assert not store.fs.exists(store.path(sha256, fault=True))
+    assert not store.location.exists(store.name(sha256, fault=True)) and store.faults() == {}
 
 
 def test_the_parser_version_follows_the_code_that_parses(tmp_path: Path) -> None:
@@ -167,13 +167,14 @@ def test_the_store_keeps_outcomes_on_object_storage(shared, s3_endpoint: str) ->
     import fsspec
 
     fsspec.filesystem("s3").mkdir("govreports-stage")
-    store = ReportStore("s3://govreports-stage/archive/reports", "v")
+    store = ReportStore("s3://govreports-stage/archive", "v")
     assert not store.local and store.parsed() == set()
     report = parse_bytes(seed_text(seed_names()[0]).encode(), "seed.txt")
     store.put(ParsedDocument(report.sha256, "seed.txt", "v", report=report))
     lost = stage._failed("f" * 64, "lost.txt", "v", "archive.missing_blob", "lost.txt: blob not in the archive")
     store.put(lost)
     assert store.parsed() == {report.sha256}, "an archive fault is not an outcome: it is retried"
+    assert store.faults() == {"f" * 64: "lost.txt"}
     back = store.get(report.sha256)
     assert back is not None and back.report == report
     fault = store.get("f" * 64)
