@@ -5,6 +5,7 @@ what the nightly job runs after the crawl — reads them with the page, by OCR, 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,6 +104,23 @@ def test_the_parse_stage_reads_a_pages_pictures_into_its_report(crawled: dict[st
     where = report.review_litigation[7].location
     assert (where.engine, where.image) == ("rapidocr", "images/t4.png") and where.image_box
     assert any(finding.rule == "ocr.read" for finding in report.findings)
+
+
+@pytest.mark.slow
+def test_a_re_parse_reads_the_pictures_from_the_ocr_cache(crawled: dict[str, Any], ocr_cache: str) -> None:
+    """(The cache is the session's here — the workers' fork server keeps the tests' setting; without it the cache
+    is beside the archive parsed: tests/ocr/test_pictures.py.)"""
+    archive = crawled["archive"]
+    first = parse_archive(archive, workers=1, rebuild=True)
+    kept = {path: path.stat().st_mtime_ns for path in Path(ocr_cache).rglob("*.json")}
+    assert kept
+    again = parse_archive(archive, workers=1, rebuild=True)
+    assert again.parsed == first.parsed >= 1
+    assert {path: path.stat().st_mtime_ns for path in Path(ocr_cache).rglob("*.json")} == kept
+    assert again.cpu_seconds < 5, "nothing is read by OCR again"
+    page = next(row for row in crawled["rows"] if row["url"].endswith("/gknb/t1.html"))
+    report = ReportStore(archive, again.parser_version).get(page["sha256"]).report
+    assert [value.value for value in report.review_litigation] == REVIEW
 
 
 @pytest.mark.slow
