@@ -70,7 +70,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         if scans:
             from pipelines.document.ocr.scan import annotate
 
-            annotate(document.blocks, scans)
+            annotate(document.blocks, scans, log)
         document.title = (layout.title(pages[0]) if pages else None) or _metadata_title(pdf)
     finally:
         pdf.close()

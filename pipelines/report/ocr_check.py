@@ -199,13 +199,14 @@ def _doubtful(value: Value) -> bool:
 
 
 def _log_blanks(values: dict[CellRef, Value], form: Form, log: FindingsLog) -> None:
-    """A finding per row of an image's table where cells beside numbers hold nothing read."""
+    """A finding per row of an image's table where cells beside numbers hold nothing read (in part 二, whose rows
+    hold one or three numbers, any cell of a row found)."""
     rows: dict[tuple[str, str], list[CellRef]] = {}
     for ref in values:
         rows.setdefault((ref[0], ref[1]), []).append(ref)
     for (part, row), refs in rows.items():
         blank = [ref for ref in refs if values[ref].location.engine and not values[ref].raw.strip()]
-        if blank and any(values[ref].value is not None for ref in refs):
+        if blank and (part == DISCLOSURE or any(values[ref].value is not None for ref in refs)):
             log.info(
                 "ocr.blank",
                 f"{part} row {row}: nothing read in {', '.join(_describe(ref, form) for ref in blank)} "

@@ -41,11 +41,16 @@ def pairs(expected: dict[str, Any], got: dict[str, Any]) -> Iterator[tuple[str, 
         yield f"review_litigation.{block}.{measure}", want, have
 
 
+def _named(key: str, named: set[str]) -> bool:
+    """Whether a finding names the cell, or its row (a row not found: every cell of it)."""
+    return key in named or key.rpartition(".")[0] in named
+
+
 def outcomes(expected: dict[str, Any], got: dict[str, Any]) -> dict[str, str]:
     """Each cell: 'exact'; 'blank' (left blank, a finding names it); 'wrong' (anything else)."""
     named = named_cells(got)
     return {
-        key: "exact" if want == have else "blank" if have is None and key in named else "wrong"
+        key: "exact" if want == have else "blank" if have is None and _named(key, named) else "wrong"
         for key, want, have in pairs(expected, got)
     }
 

@@ -66,7 +66,7 @@ def test_the_corpus_pdf_scanned_reads_as_its_text_layer(huaian_printed, ageing):
     pages = scans.scanned(HUAIAN, ageing)
     report = parse_bytes(scans.image_pdf(pages, ageing.dpi), f"huaian-{ageing.name}.pdf").to_json()
     assert silent_mismatches(huaian_printed, report) == []
-    assert blanked(huaian_printed, report) <= 3
+    assert blanked(huaian_printed, report) <= 8, "of its ~200 cells (hairline rules, specks between its digits)"
 
 
 @pytest.mark.slow

@@ -97,8 +97,17 @@ NUMERIC_SHAPES: dict[str, str] = {
     **dict.fromkeys(".．", "."),
     **dict.fromkeys(",，", ","),
     **dict.fromkeys("%％", "%"),
-    **dict.fromkeys(":;'`\"°·‘’“”、﹒*^~¨˙•∙‧ ", SPECK),
+    **dict.fromkeys(":;'`\"°·‘’“”、﹒*^~¨˙•∙‧ ：；!?！？", SPECK),
 }
+_NOISE_CONFIDENCE = 0.9
+_NOISE = re.compile(r"[A-Za-z:;'`\"!?：；！？]{1,2}")
+
+
+def noise(line: Line) -> bool:
+    """A line of one or two Latin letters or marks, no digit nor Chinese, read with doubt: what a speck, or a digit
+    smudged by specks, reads as ('C', 'Q', '!', '：'). No label of the form is one; a cell holding it is left
+    blank, and the checker names a blank beside numbers. A printed '/' or '-' (a blank marked) is not noise."""
+    return line.confidence < _NOISE_CONFIDENCE and _NOISE.fullmatch(line.text.replace(" ", "")) is not None
 
 
 def numeric_cleaned(chars: Sequence[Char]) -> list[Char]:

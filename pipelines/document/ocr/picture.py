@@ -50,6 +50,6 @@ def read_frames(frames: list[Raster], source: str, name: str | None = None, engi
         log_read(log, scan, f"{source}, {what}", what)
     contents = [scan.content() for scan in scans]
     picture.blocks = layout.build_blocks(contents, picture.findings, source)
-    annotate(picture.blocks, {scan.number: [scan] for scan in scans})
+    annotate(picture.blocks, {scan.number: [scan] for scan in scans}, log)
     picture.title = layout.title(contents[0]) if contents else None
     return picture

@@ -14,6 +14,7 @@ image with the engine, its confidence (the least sure character in it) and its b
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,15 +23,15 @@ import cv2
 import numpy as np
 
 from pipelines.document.layout import Glyph, PageContent, Rule, rules_from_box
-from pipelines.document.model import Block, Location, Paragraph, Table
+from pipelines.document.model import Block, Cell, Location, Paragraph, Table
 from pipelines.document.ocr import regions, ruling
 from pipelines.document.ocr.cache import OcrCache
-from pipelines.document.ocr.engine import Engine, Line, load_engine
+from pipelines.document.ocr.engine import Engine, Line, load_engine, noise
 from pipelines.document.ocr.prepare import prepare, unrotate_box
 from pipelines.document.ocr.raster import Raster
 from pipelines.findings import FindingsLog
 
-READING_VERSION = "22"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
+READING_VERSION = "23"  # what the engine is shown (preparation, ruling, barriers): a new value reads all again
 BODY_TEXT_POINTS = 10.5
 MIN_CONFIDENCE = 0.3  # lines read with less are noise (a speck, a fragment of the seal), not text
 
@@ -107,7 +108,7 @@ def read_raster(raster: Raster, *, engine: Engine | None = None, cache: OcrCache
     lines = [
         _to_ink(line, text_ink)
         for line in engine.recognise(clean, boxes)
-        if line is not None and line.confidence >= MIN_CONFIDENCE
+        if line is not None and line.confidence >= MIN_CONFIDENCE and not noise(line)
     ]
     height, width = prepared.gray.shape[:2]
     reading = Reading(engine.name, version, width, height, prepared.angle, prepared.text_size, rules.boxes, lines)
@@ -207,8 +208,9 @@ def page_scale(raster: Raster, reading: Reading) -> float:
     return BODY_TEXT_POINTS / max(reading.text_size, 1.0)
 
 
-def annotate(blocks: list[Block], scans: Mapping[int, list[PageScan]]) -> None:
-    """Mark every paragraph and table cell that lies on a scanned image with what read it."""
+def annotate(blocks: list[Block], scans: Mapping[int, list[PageScan]], log: FindingsLog | None = None) -> None:
+    """Mark every paragraph and table cell that lies on a scanned image with what read it; then a cell of an
+    image's table that reads as neither number, mark nor label is left blank (``log``: a finding naming it)."""
     if not scans:
         return
 
@@ -225,8 +227,53 @@ def annotate(blocks: list[Block], scans: Mapping[int, list[PageScan]]) -> None:
             mark(block.location)
         elif isinstance(block, Table):
             for row in block.rows:
-                for cell in row:
+                for index, cell in enumerate(row):
                     mark(cell.location)
+                    if cell.location.engine:
+                        _tidy(cell, log, last=index == len(row) - 1)
+
+
+_CHINESE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
+_NUMBER = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?%?|\d+(\.\d+)?%?")
+_MARKS = frozenset("/-—－–\\")  # a blank printed as a mark ('/', '—', '-'): the parser reads them
+_GLUED = re.compile(r"(?P<label>.*[\u2e80-\u9fff\uf900-\ufaff）)”])(?P<speck>[.:：;；'·]?\d[.:：;；'·]?)")
+_SPECK_ENDS = "-－–—_:;：；'\"`.,，。·!！?？ "
+
+
+def _tidy(cell: Cell, log: FindingsLog | None, *, last: bool) -> None:
+    """A cell of an image's table holds a number, a mark or a label (Chinese). What is none of them was made by
+    specks: a number with a speck read at either end ('8-', '：0') is the number; anything else ('U', '1i1o',
+    '96171.6 1') is left blank, its reading in a finding — never guessed at, and never taken for a label, which
+    would push the row's numbers into the wrong columns. A label with one digit read right after it, in a cell
+    that others follow (its numbers are theirs, across a rule), loses it ('行政事业性收费0')."""
+    text = cell.text.strip()
+    if not last and (glued := _GLUED.fullmatch(text)):
+        cell.text = glued["label"]
+        if log is not None:
+            log.warning(
+                "ocr.unreadable",
+                f"a table label read by OCR as '{text}' ends with '{glued['speck']}', which is no label's; "
+                "left out (the row's numbers are in its other cells)",
+                cell.location,
+                printed=text,
+            )
+        return
+    if not text or _CHINESE.search(text) or text in _MARKS or _NUMBER.fullmatch(text):
+        return
+    if not any(char.isdigit() for char in text) and len(text) > 2:
+        return  # a word (a Latin name, an address) is no speck's work
+    stripped = text.strip(_SPECK_ENDS)
+    if _NUMBER.fullmatch(stripped):
+        cell.text = stripped
+        return
+    cell.text = ""
+    if log is not None:
+        log.warning(
+            "ocr.unreadable",
+            f"a table cell read by OCR as '{text}' is no number; left blank",
+            cell.location,
+            printed=text,
+        )
 
 
 def log_read(log: FindingsLog, scan: PageScan, where: str, what: str = "") -> None:
