@@ -295,3 +295,25 @@ def test_a_saved_page_finds_its_pictures_beside_it_and_nowhere_else(tmp_path, pi
     assert lookup("page_files/%E8%A1%A8%203.png") == png(picture)
     assert lookup("../secret.png") is None and lookup("http://example.org/t.png") is None
     assert lookup("page_files/none.png") is None
+
+
+def test_a_cell_of_an_images_table_is_a_number_a_mark_a_label_or_blank_with_a_finding():
+    from pipelines.document.model import Cell, Location
+    from pipelines.document.ocr.scan import _tidy
+    from pipelines.findings import FindingsLog
+
+    findings: list = []
+    log = FindingsLog("scan.pdf", "document", findings)
+    read = {"3001": "3001", "96171.6": "96171.6", "/": "/", "其他结果": "其他结果", "8-": "8", "：0": "0",
+            "0 ?": "0", "U": "", "1i1o": "", "96171.6 1": "", "PDF": "PDF"}  # fmt: skip
+    for text, kept in read.items():
+        cell = Cell(text, Location(page=1, engine="rapidocr"))
+        _tidy(cell, log, last=True)
+        assert cell.text == kept, text
+    assert [finding.values["printed"] for finding in findings] == ["U", "1i1o", "96171.6 1"]
+    label = Cell("行政事业性收费0", Location(page=1, engine="rapidocr"))
+    _tidy(label, log, last=False)
+    assert label.text == "行政事业性收费" and findings[-1].rule == "ocr.unreadable"
+    total = Cell("（七）总计", Location(page=1, engine="rapidocr"))
+    _tidy(total, log, last=False)
+    assert total.text == "（七）总计"
