@@ -6,7 +6,7 @@ handed; tests/ocr/test_crawl_pictures.py reads real pictures end to end.)"""
 from __future__ import annotations
 
 import json
-import os
+from functools import partial
 from pathlib import Path
 
 from pipelines.archive.manifest import append_records
@@ -17,17 +17,16 @@ from pipelines.report.stage import PICTURE_INDEX, parse_archive
 from pipelines.report.store import REPORTS_DIR
 from tests.conftest import seed_names, seed_text
 
-HANDED = "GOVREPORTS_TEST_HANDED"
 SITE = "https://example.gov.cn/gknb"
 
 
-def noting_parser(data: bytes, source: str, pictures=None) -> Report:
-    """Parses the text, and notes (one JSON line per call, in the file ``$GOVREPORTS_TEST_HANDED``) which
-    pictures the page's ``<img src>`` found: src → the picture's bytes, or None."""
+def noting_parser(data: bytes, source: str, pictures=None, *, notes: str) -> Report:
+    """Parses the text, and notes (one JSON line per call, in the file ``notes``) which pictures the page's
+    ``<img src>`` found: src → the picture's bytes, or None."""
     handed = {src: (found.decode() if (found := pictures(src)) else None) for src in ("t2.png", "t3.png")} \
         if pictures else {}  # fmt: skip
-    with open(os.environ[HANDED], "a", encoding="utf-8") as notes:
-        notes.write(json.dumps({"source": source, "pictures": handed}) + "\n")
+    with open(notes, "a", encoding="utf-8") as noted:
+        noted.write(json.dumps({"source": source, "pictures": handed}) + "\n")
     return parse_bytes(data, source)
 
 
@@ -53,12 +52,11 @@ def _handed(notes: Path) -> dict[str, dict[str, str | None]]:
     return {call["source"].removeprefix(f"{SITE}/"): call["pictures"] for call in calls}
 
 
-def test_a_page_is_handed_its_pictures_whichever_night_they_came(tmp_path, monkeypatch):
-    notes = tmp_path / "handed.jsonl"
-    monkeypatch.setenv(HANDED, str(notes))
+def test_a_page_is_handed_its_pictures_whichever_night_they_came(tmp_path):
+    notes = tmp_path / "handed.jsonl"  # the workers (forked from a server started before) write it
     archive = tmp_path / "archive"
     first, second = (seed_text(name).encode() for name in seed_names()[:2])
-    parse = {"workers": 1, "version": "v", "parser": noting_parser}
+    parse = {"workers": 1, "version": "v", "parser": partial(noting_parser, notes=str(notes))}
 
     # Night 1: page p1 with its picture; p2's picture came, p2 itself failed.
     _night(
