@@ -3,6 +3,7 @@ silently wrong value."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from pipelines.report.form import load_form
 
 IDENTITY = ("agency", "year", "template")
+_PART_THREE_ROW = re.compile(r"part 三 row (\w+)")
 
 
 def named_cells(report: dict[str, Any]) -> set[str]:
@@ -22,6 +24,9 @@ def named_cells(report: dict[str, Any]) -> set[str]:
                 named.add(key)
         named.update(values.get("cells", []))
         named.update(option["cell"] for option in values.get("candidates") or [] if isinstance(option, dict))
+        row = _PART_THREE_ROW.match(str(finding.get("location") or ""))
+        if row:  # a finding on a part 三 row that names it only where it is (parse.ambiguous_split)
+            named.add(f"applications.{row[1]}")
     return named
 
 
