@@ -10,7 +10,9 @@ cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 VENV=.venv
 
-apt_packages=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-zenhei)
+# tesseract-ocr(-chi-sim): the second OCR engine; libgl1 and libglib2.0-0: what OpenCV's wheel links against.
+apt_packages=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-zenhei
+  tesseract-ocr tesseract-ocr-chi-sim libgl1 libglib2.0-0)
 
 setup_system() {
   local missing=()

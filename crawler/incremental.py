@@ -30,7 +30,7 @@ from crawler.spiders.context import SourceContext, context_of
 from pipelines.archive.state import CrawlState, StateError
 from pipelines.archive.store import BlobStore
 
-DOCUMENT_ROLES = ("page", "attachment")
+DOCUMENT_ROLES = ("page", "attachment", "picture")
 UNCHANGED = "unchanged"
 """Flag on a response served from the archive (no bytes downloaded, or a 304)."""
 

@@ -1,5 +1,6 @@
-"""What a fetched HTML page holds for the crawler: links (also those only written by ``<script>``), its title, and
-whether it is a *shell* — a tiny page that only sends the browser elsewhere (meta refresh, ``location.replace``).
+"""What a fetched HTML page holds for the crawler: links (also those only written by ``<script>``), its pictures, its
+title, and whether it is a *shell* — a tiny page that only sends the browser elsewhere (meta refresh,
+``location.replace``).
 
 A shell that points up (``../``, ``./``, the site root) is a deleted document (pingtan answers withdrawn documents
 so); a shell that points at another page is an entry page (Beijing district column roots, a column's index that
@@ -104,6 +105,35 @@ def _own_text(element: Any) -> list[str]:
     """Every text node under the element, as parsel's ``::text`` gives them (``descendant-or-self::text()``,
     comments and processing instructions excluded): lxml's ``itertext``."""
     return [part for part in element.itertext() if part]
+
+
+ICON = 48
+"""Pixels: a picture declared no larger is an icon (a bullet, a print button), never a table."""
+CHROME_PICTURE = re.compile(
+    r"logo|emblem|banner|icon|btn|button|arrow|qrcode|erweima|ewm|weixin|wechat|weibo|share|print|close|search",
+    re.I,
+)
+"""File names the web gives its page furniture (not any one portal's): a site's logo, buttons and QR codes."""
+
+
+def images(selector: Selector, base_url: str) -> list[str]:
+    """Absolute URLs of the page's pictures outside its navigation, header and footer (a report page may print
+    its tables as pictures), each once, in page order; icons, page furniture and inline ``data:`` pictures are
+    left out."""
+    found: list[tuple[str, str]] = []
+    for image in selector.xpath("//img[@src][not(ancestor::nav or ancestor::header or ancestor::footer)]"):
+        src = image.attrib["src"].strip()
+        if any(_declared(image.attrib.get(side)) <= ICON for side in ("width", "height")):
+            continue
+        if CHROME_PICTURE.search(unquote(urlsplit(src).path).rsplit("/", 1)[-1]):
+            continue
+        _add(found, base_url, src, "")
+    return list(dict.fromkeys(url for url, _ in found))
+
+
+def _declared(size: str | None) -> float:
+    text = (size or "").strip().removesuffix("px")
+    return float(text) if text.isdigit() else float("inf")
 
 
 def _script_link_text(script: str, position: int) -> str:

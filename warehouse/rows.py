@@ -262,8 +262,15 @@ def report_row(outcome: Outcome, held: _Held) -> dict[str, Any]:
         # An archive fault is no parser's verdict: no version, so the next build loads the document again.
         "parser_version": None if outcome.parsed.archive_fault else outcome.parsed.parser_version,
         "status": outcome.status,
+        "ocr_engine": ocr_engine(report) if report else None,
         "year": held.year,
     }
+
+
+def ocr_engine(report: Report) -> str | None:
+    """The OCR engine(s) that read the report from images (its pages or pictures), or None: it was read as text."""
+    engines = {finding.values.get("engine") for finding in report.findings if finding.rule == "ocr.read"}
+    return ", ".join(sorted(engine for engine in engines if engine)) or None
 
 
 def disclosure_rows(outcome: Outcome, held: _Held) -> list[dict[str, Any]]:
@@ -326,6 +333,8 @@ def cell_rows(outcome: Outcome, held: _Held) -> list[dict[str, Any]]:
                 "unit": cell.get("unit"),
                 "note": cell.get("note"),
                 "location": json.dumps(location, ensure_ascii=False, sort_keys=True) if location else None,
+                "engine": location.get("engine") if location else None,
+                "confidence": location.get("confidence") if location else None,
                 "year": held.year,
             }
         )

@@ -104,7 +104,9 @@ def tables() -> dict[str, TableSpec]:
                     "status",
                     "copy_of",
                 ),
-            ).append(pa.field("copies", pa.int32())),
+            )
+            .append(pa.field("copies", pa.int32()))
+            .append(pa.field("ocr_engine", pa.string())),
             partitioned=True,
             sort_by=("organ_id", "report_id"),
             description=(
@@ -149,10 +151,18 @@ def tables() -> dict[str, TableSpec]:
         ),
         TableSpec(
             "cells",
-            pa.schema(_strings("report_id", "part", "row", "column", "raw", "unit", "note", "location")),
+            pa.schema(
+                [
+                    *_strings("report_id", "part", "row", "column", "raw", "unit", "note", "location", "engine"),
+                    pa.field("confidence", pa.float64()),
+                ]
+            ),
             partitioned=True,
             sort_by=("report_id",),
-            description="Provenance of every printed value: its string as printed, unit, note and location (JSON).",
+            description=(
+                "Provenance of every printed value: its string as printed, unit, note and location (JSON); for a"
+                " value read from an image, the OCR engine and its confidence (the box in the image is in location)."
+            ),
         ),
         TableSpec(
             "findings",

@@ -134,7 +134,7 @@ class SourceContext:
         meta[SOURCE_ID] = self.source.id
         if not self.source.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        if role == "attachment":
+        if role in ("attachment", "picture"):
             callback = callback or self.spider.parse_attachment
         elif role == "page":
             callback = callback or self.spider.parse_page

@@ -203,6 +203,12 @@ class GenericSpider(Spider):
             if context.is_attachment(url):
                 children.append(url)
                 yield context.request(url, "attachment", meta=context.attachment_meta(response, text, report))
+        if report is not None:  # a report's tables may be pictures on its page: they are read with it (OCR)
+            for url in pages.images(response.selector, response.url):
+                children.append(url)
+                meta = {"parent_url": response.url, "title": response.meta.get("title"), "report": report,
+                        "kind": report.get("kind")}
+                yield context.request(url, "picture", meta=meta)
 
     def report_for(self, response: Response) -> dict[str, Any] | None:
         """The report a response belongs to: from its listing, else (pages) from the page's own title."""

@@ -50,10 +50,10 @@ SCHEMA = pa.schema(
         pa.field("filename", pa.string()),
     ]
 )
-"""Column meanings: role is list|page|attachment|api|file; parent_url is the page that linked it (an attachment's
-landing page); title/is_report/agency/year are guesses from the listing (the parser confirms later); kind is the
-title recogniser's verdict (report | tables | about | other, ``pipelines.titles.Kind``); filename is the sanitised
-Content-Disposition name; content_type is the header as sent."""
+"""Column meanings: role is list|page|attachment|picture|api|file; parent_url is the page that linked it (an
+attachment's landing page; the report page a picture is shown on); title/is_report/agency/year are guesses from the
+listing (the parser confirms later); kind is the title recogniser's verdict (report | tables | about | other,
+``pipelines.titles.Kind``); filename is the sanitised Content-Disposition name; content_type is the header as sent."""
 
 REQUIRED = ("source_id", "url", "sha256")
 COLUMNS = tuple(SCHEMA.names)

@@ -3,18 +3,23 @@
 python-docx repeats a merged cell in every grid position it covers; the document model wants it printed once with
 its span. So the body is walked here: w:p → Paragraph, w:tbl → Table, w:gridSpan → colspan, a w:vMerge
 continuation → one more row of span for the cell above. Text of text boxes is read once (mc:Fallback holds a
-copy of mc:Choice). The zip is opened with limits and the XML without entity expansion (zipsafe).
+copy of mc:Choice). The zip is opened with limits and the XML without entity expansion (zipsafe). A picture in
+the body (a table pasted as an image, a scanned page) is read by OCR where it stands (pipelines/document/ocr).
 """
 
 from __future__ import annotations
+
+import posixpath
 
 from lxml import etree
 
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import join_lines
-from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
+from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table, number_tables
+from pipelines.document.ocr.engine import EngineUnavailable
 from pipelines.document.zipsafe import SafeZip
+from pipelines.findings import Finding, FindingsLog
 
 MEDIA_TYPE = sniff.DOCX
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -22,6 +27,12 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _P, _TBL, _TR, _TC = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc"
 _T, _TAB, _BR, _CR = f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"
 _VAL = f"{{{W}}}val"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PICTURES = (
+    ("{http://schemas.openxmlformats.org/drawingml/2006/main}blip", f"{{{_R}}}embed"),
+    ("{urn:schemas-microsoft-com:vml}imagedata", f"{{{_R}}}id"),
+)
 
 
 def read(
@@ -33,9 +44,57 @@ def read(
     if body is None:
         raise UnreadableDocument(source, "word/document.xml has no body")
     document = Document(source=source, sha256=sha256, media_type=media_type)
-    document.blocks = _blocks(body)
+    pictures = _Pictures(archive, source, document.findings)
+    document.blocks = _blocks(body, pictures)
     document.title = _core_title(archive)
     return document
+
+
+class _Pictures:
+    """The body's pictures by relationship id, each read by OCR on first sight."""
+
+    def __init__(self, archive: SafeZip, source: str, findings: list[Finding]) -> None:
+        self.archive, self.source, self.findings = archive, source, findings
+        self.log = FindingsLog(source, "document", findings)
+        self.targets: dict[str, str] = {}
+        self.unavailable = False
+        if archive.has("word/_rels/document.xml.rels"):
+            for relation in archive.xml("word/_rels/document.xml.rels").iter(f"{{{_RELATIONSHIPS}}}Relationship"):
+                target = relation.get("Target", "")
+                if relation.get("TargetMode") != "External" and relation.get("Type", "").endswith("/image"):
+                    self.targets[relation.get("Id", "")] = posixpath.normpath(posixpath.join("word", target))
+
+    def blocks(self, paragraph: etree._Element) -> list[Block]:
+        found: list[Block] = []
+        for tag, attribute in _PICTURES:
+            for element in paragraph.iter(tag):
+                if _inside(element, _MC_FALLBACK):  # the same picture again, for older readers
+                    continue
+                name = self.targets.get(element.get(attribute, ""))
+                if name and self.archive.has(name) and not self.unavailable:
+                    found.extend(self._read(name))
+        return found
+
+    def _read(self, name: str) -> list[Block]:
+        from pipelines.document.ocr.picture import read_picture  # OCR's libraries load only for a picture
+        from pipelines.document.ocr.scan import log_unavailable
+
+        try:
+            picture = read_picture(self.archive.read(name), self.source, name)
+        except EngineUnavailable as error:
+            self.unavailable = True
+            log_unavailable(self.log, error, self.source, f"picture {name}")
+            return []
+        except UnreadableDocument as error:
+            self.log.info(
+                "ocr.picture_unreadable",
+                f"picture {name} is not a raster image OCR can read ({error.reason}); not read",
+                self.source,
+                image=name,
+            )
+            return []
+        self.findings.extend(picture.findings)
+        return picture.blocks
 
 
 def _core_title(archive: SafeZip) -> str | None:
@@ -46,29 +105,31 @@ def _core_title(archive: SafeZip) -> str | None:
     return title.text.strip() if title is not None and title.text and title.text.strip() else None
 
 
-def _blocks(body: etree._Element) -> list[Block]:
+def _blocks(body: etree._Element, pictures: _Pictures) -> list[Block]:
     blocks: list[Block] = []
-    _walk(body, blocks, [0])
+    _walk(body, blocks, [0], pictures)
+    number_tables(blocks)
     return blocks
 
 
-def _walk(element: etree._Element, blocks: list[Block], line: list[int]) -> None:
-    """Paragraphs and tables in document order; a table holding tables is layout and is read through."""
+def _walk(element: etree._Element, blocks: list[Block], line: list[int], pictures: _Pictures) -> None:
+    """Paragraphs, tables and pictures in document order; a table holding tables is layout and is read through."""
     for child in element:
         if child.tag == _P:
             text = _paragraph_text(child)
             if text.strip():
                 blocks.append(Paragraph(text, Location(line=line[0])))
+            blocks.extend(pictures.blocks(child))
             line[0] += 1
         elif child.tag == _TBL:
             if child.find(f".//{{{W}}}tc//{{{W}}}tbl") is not None:
                 for cell in child.iter(_TC):
                     if cell.getparent().getparent() is child:
-                        _walk(cell, blocks, line)
+                        _walk(cell, blocks, line, pictures)
             else:
                 blocks.append(_table(child, sum(isinstance(b, Table) for b in blocks)))
         elif child.tag != _MC_FALLBACK and isinstance(child.tag, str):
-            _walk(child, blocks, line)
+            _walk(child, blocks, line, pictures)
 
 
 def _inside(element: etree._Element, tag: str) -> bool:

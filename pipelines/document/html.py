@@ -24,7 +24,7 @@ from lxml import etree
 
 from pipelines.document.decode import decode_with_origin
 from pipelines.document.errors import UnreadableDocument
-from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
+from pipelines.document.model import Block, Cell, Document, Location, Paragraph, PictureRef, Table
 from pipelines.findings import FindingsLog
 
 MEDIA_TYPE = "text/html"
@@ -43,6 +43,8 @@ _BLOCKS = frozenset(_BLOCK)
 _CELL = "\ufdd2"  # marks where each cell's text starts when a table is serialized at once
 _LINE = "\ufdd0"  # a noncharacter: never in a real page, so it can mark line breaks in the tree
 _TABLE = "\ufdd1"  # marks where a data table stood in the container's text
+_PICTURE = "\ufdd3"  # marks where a picture stood in the container's text
+_ICON = 48  # pixels: a picture declared no larger is an icon, not a table
 _SOURCE_SPACES = " \t\n\r\f\v"  # HTML's whitespace; U+00A0 and U+3000 are text the author typed
 _SOURCE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _COLLAPSIBLE = (_LINE, "\n", "\r", "  ", "\t", "\f", "\v")  # what _clean or a line mark changes in a stripped text
@@ -101,10 +103,13 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
             "html.no_content_container",
             "no content container told apart from the site's chrome; the text of the whole page is kept",
         )
-    blocks = _blocks(container, grids, *_hiding(utf8))
+    pictures: list[PictureRef] = []
+    blocks = _blocks(container, grids, *_hiding(utf8), pictures)
     if not blocks:
-        log.warning("html.no_content", "the page holds no text")
-    return Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=log.findings)
+        log.warning("html.no_content", "the page holds no text" + (" (only pictures)" if pictures else ""))
+    document = Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=log.findings)
+    document.pictures = pictures
+    return document
 
 
 def _parse(utf8: bytes, source: str) -> etree._Element:
@@ -352,9 +357,14 @@ def _has_blocks(element: etree._Element) -> bool:
 
 
 def _blocks(
-    container: etree._Element, grids: dict[etree._Element, _Grid], hidden_styles: bool, hidden_attributes: bool
+    container: etree._Element,
+    grids: dict[etree._Element, _Grid],
+    hidden_styles: bool,
+    hidden_attributes: bool,
+    pictures: list[PictureRef],
 ) -> list[Block]:
-    """Paragraphs and data tables of the container, in reading order.
+    """Paragraphs and data tables of the container, in reading order; its pictures into ``pictures``, each with
+    the number of blocks before it (a table printed as a picture is read where it stands, by OCR: ocr/picture.py).
 
     Data tables are read first and replaced by a placeholder line (after their <caption>, if any, as a paragraph),
     so that only the narrative's blocks need line marks. Hidden blocks (display:none, the hidden attribute) are
@@ -386,6 +396,14 @@ def _blocks(
         element.clear(keep_tail=True)
         element.tag = "p"
         element.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
+    for image in list(container.iter("img")):
+        src = (image.get("src") or "").strip()
+        if src and not _icon(image):
+            placeholder = etree.Element("p")
+            placeholder.text = f"{_PICTURE}{len(pictures)}{_PICTURE}"
+            placeholder.tail = image.tail
+            image.getparent().replace(image, placeholder)
+            pictures.append(PictureRef(src, _clean(image.get("alt") or image.get("title") or "")))
     _mark_lines(container)
     blocks: list[Block] = []
     line_number = 0
@@ -395,10 +413,21 @@ def _blocks(
         line = _clean(raw)
         if line[0] == _TABLE and line[-1] == _TABLE:
             blocks.append(tables[int(line[1:-1])])
+        elif line[0] == _PICTURE and line[-1] == _PICTURE:
+            pictures[int(line[1:-1])].position = len(blocks)
         else:
             line_number += 1
             blocks.append(Paragraph(line, Location(line=line_number)))
     return blocks
+
+
+def _icon(image: etree._Element) -> bool:
+    """A picture whose declared width or height is an icon's (a bullet, a print button)."""
+    for attribute in ("width", "height"):
+        declared = (image.get(attribute) or "").strip().removesuffix("px")
+        if declared.isdigit() and int(declared) <= _ICON:
+            return True
+    return False
 
 
 def _mark_lines(element: etree._Element) -> None:

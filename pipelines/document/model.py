@@ -20,6 +20,9 @@ class Location:
 
     span is a character range inside that line, paragraph or cell, for text the parser cut out of a longer
     printing (a row of a whole page dumped on one line, digits glued to their label).
+
+    Text read from an image by OCR adds the engine, its confidence (0–1, the least sure character) and the box
+    in the image's pixels (``image`` names the picture where a document holds several).
     """
 
     table: int | None = None
@@ -29,6 +32,10 @@ class Location:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     span: tuple[int, int] | None = None
+    engine: str | None = None
+    confidence: float | None = None
+    image_box: tuple[int, int, int, int] | None = None
+    image: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,7 +58,8 @@ class Location:
         return cls(**fields)
 
     def describe(self) -> str:
-        parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in ("bbox", "span")]
+        hidden = ("bbox", "span", "image_box", "confidence", "engine")
+        parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in hidden]
         if self.span:
             parts.append(f"characters {self.span[0]}–{self.span[1]}")
         return ", ".join(parts)
@@ -81,6 +89,28 @@ class Table:
 Block = Paragraph | Table
 
 
+def number_tables(blocks: list[Block]) -> None:
+    """Number the tables in reading order (tables read from pictures stand between a document's own)."""
+    index = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            block.index = block.location.table = index
+            for row in block.rows:
+                for cell in row:
+                    cell.location.table = index
+            index += 1
+
+
+@dataclass
+class PictureRef:
+    """A picture a document shows but does not hold (a web page's ``<img>``): its address as written, its alt
+    text, and how many blocks stand before it — where what OCR reads from it goes (pipelines/document/pictures.py)."""
+
+    src: str
+    alt: str = ""
+    position: int = 0
+
+
 @dataclass
 class Document:
     """What a reader made of one file: its blocks, a title where the format carries one, and reader findings."""
@@ -91,6 +121,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    pictures: list[PictureRef] = field(default_factory=list)
 
     def text(self) -> str:
         """All text in reading order, one line per paragraph or table row (tab-separated cells)."""

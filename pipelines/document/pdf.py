@@ -6,15 +6,19 @@ reads the same cells (benchmarks/pdf_speed.py compares them) but its extract_tab
 whole PDF → report; PyMuPDF is as fast but AGPL, which the product path cannot take. Correctness comes from the
 table builder, not from the library.
 
-Pages that cannot give numbers say so instead: a page with images and no text layer ('tables are images on page
-N'), a page whose fonts map to no Unicode (private-use or '(cid:NNN)' garbage). Their text is never read, so no
-number and no zero comes from them.
+Pages without a usable text layer are read by OCR (pipelines/document/ocr): a scanned page (images and no text
+layer), a page whose fonts map to no Unicode (private-use or '(cid:NNN)' garbage: the page is rendered, so the
+glyphs' shapes are read, not their broken codes), and a table pasted as a picture beside the page's text (the
+picture's region only, its glyphs and rules joined to the page's own). Their text layer is never read, so no
+number and no zero comes from it. The page is rendered at the scan's own resolution (200–300 dpi). Where OCR
+cannot run, such a page says so in a finding and gives nothing.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+from typing import TYPE_CHECKING, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -23,14 +27,20 @@ from pipelines.document import layout, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.model import Document
+from pipelines.document.ocr.engine import Engine, EngineUnavailable, load_engine
 from pipelines.findings import FindingsLog
+
+if TYPE_CHECKING:  # OCR's libraries (OpenCV, the engine) load only when a page needs them
+    from pipelines.document.ocr.scan import PageScan
 
 MEDIA_TYPE = sniff.PDF
 MAX_PAGES = 400
 _CID = re.compile(r"\(cid:\d+\)")
-_IMAGE_SHARE = 0.3  # an image covering this share of a page with text may hide a table
+_IMAGE_SHARE = 0.3  # images covering this share of a page with (almost) no text make the page a scan
+_PICTURE_SHARE = 0.05  # a picture covering this share of a page, with no text over it, may be a table
 _FEW_GLYPHS = 20  # a scan with no more text than a page number or a stamp has no text layer to speak of
 _GARBAGE_SHARE = 0.2  # this share of unmappable characters makes a page's text untrustworthy
+_OCR_DPI = (200.0, 300.0)  # a page is rendered for OCR at its scan's resolution, within these bounds
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -49,13 +59,18 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         if count > MAX_PAGES:
             raise UnreadableDocument(source, f"{count} pages, more than the {MAX_PAGES} a report can have")
         pages = []
+        scans: dict[int, list[PageScan]] = {}
         for index in range(count):
             page = pdf[index]
             try:
-                pages.append(_page(page, index + 1, log))
+                pages.append(_page(page, index + 1, log, scans))
             finally:
                 page.close()
         document.blocks = layout.build_blocks(pages, document.findings, source)
+        if scans:
+            from pipelines.document.ocr.scan import annotate
+
+            annotate(document.blocks, scans, log)
         document.title = (layout.title(pages[0]) if pages else None) or _metadata_title(pdf)
     finally:
         pdf.close()
@@ -67,7 +82,7 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
     return title or None
 
 
-def _page(page: pdfium.PdfPage, number: int, log: FindingsLog) -> PageContent:
+def _page(page: pdfium.PdfPage, number: int, log: FindingsLog, scans: dict[int, list[PageScan]]) -> PageContent:
     width, height = page.get_size()
     textpage = page.get_textpage()
     try:
@@ -75,46 +90,120 @@ def _page(page: pdfium.PdfPage, number: int, log: FindingsLog) -> PageContent:
     finally:
         textpage.close()
     rules: list[Rule] = []
-    images: list[tuple[float, float, float, float]] = []
+    images: list[_Image] = []
     _walk(page, height, rules, images)
     text = "".join(glyph.text for glyph in glyphs)
     cid = len(_CID.findall(text))
     area = width * height
     # Large images with (almost) no text over them: a table pasted as a picture. An OCR'd scan has its text
     # layer over the image and is read like any page.
-    bare = sum(
-        (x1 - x0) * (y1 - y0)
-        for x0, y0, x1, y1 in images
-        if (x1 - x0) * (y1 - y0) >= _IMAGE_SHARE / 2 * area
-        and sum(1 for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1) < _FEW_GLYPHS
-    )
+    bare = [
+        image
+        for image in images
+        if image.area >= _PICTURE_SHARE * area
+        and sum(
+            1 for g in glyphs if image.x0 <= (g.x0 + g.x1) / 2 <= image.x1 and image.y0 <= (g.y0 + g.y1) / 2 <= image.y1
+        )
+        < _FEW_GLYPHS
+    ]
+    bare_area = sum(image.area for image in bare)
     where = f"{log.source}, page {number}"
     if (garbage and garbage >= _GARBAGE_SHARE * (len(glyphs) + garbage)) or cid >= 3:
+        reason = "the text layer does not map to characters (broken font encoding)"
+        scan = _scan(page, number, None, _dpi(images, None), log, where, reason)
+        read = f"not read ({scan})" if isinstance(scan, str) else "read by OCR from the rendered page"
         log.warning(
-            "document.broken_font",
-            f"page {number}: the text layer does not map to characters (broken font encoding); not read",
-            where,
-            page=number,
-            unmapped=garbage,
-            cid=cid,
+            "document.broken_font", f"page {number}: {reason}; {read}", where, page=number, unmapped=garbage, cid=cid
         )
-        glyphs = []
-    elif images and (not glyphs or (bare >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
-        log.warning(
-            "document.image_page",
-            f"tables are images on page {number}: the page is an image without a text layer; nothing on it is read",
-            where,
-            page=number,
-        )
-    elif bare >= _IMAGE_SHARE * area:
-        log.warning(
-            "document.image_page",
-            f"page {number}: an image covers {bare / area:.0%} of the page; a table in it is not read",
-            where,
-            page=number,
-            image_share=round(bare / area, 2),
-        )
+        if isinstance(scan, str):
+            return PageContent(number, width, height, [], rules)
+        scans[number] = [scan]
+        return scan.content(width, height)
+    if images and (not glyphs or (bare_area >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
+        reason = "the page is an image without a text layer"
+        scan = _scan(page, number, None, _dpi(images, None), log, where, reason)
+        if isinstance(scan, str):
+            log.warning(
+                "document.image_page",
+                f"tables are images on page {number}: {reason}; nothing on it is read ({scan})",
+                where,
+                page=number,
+            )
+            return PageContent(number, width, height, glyphs, rules)
+        scans[number] = [scan]
+        return scan.content(width, height)
+    if bare:
+        reason = f"an image covers {bare_area / area:.0%} of the page"
+        pictures = []
+        for image in bare:
+            scan = _scan(page, number, image, _dpi(images, image), log, where, reason)
+            if isinstance(scan, str):
+                log.warning(
+                    "document.image_page",
+                    f"page {number}: {reason}; a table in it is not read ({scan})",
+                    where,
+                    page=number,
+                    image_share=round(bare_area / area, 2),
+                )
+                break
+            pictures.append(scan)
+            glyphs = [g for g in glyphs if not scan.covers((g.x0, g.y0, g.x1, g.y1))]
+            glyphs.extend(scan.glyphs())
+            rules.extend(scan.rules())
+        if pictures:
+            scans[number] = pictures
     return PageContent(number, width, height, glyphs, rules)
+
+
+class _Image(NamedTuple):
+    """An image placed on the page (points, top-down) and its own size in pixels."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    pixels_wide: int
+
+    @property
+    def area(self) -> float:
+        return (self.x1 - self.x0) * (self.y1 - self.y0)
+
+
+def _dpi(images: list[_Image], image: _Image | None) -> float:
+    """The resolution to render at for OCR: the scan's own (its pixels over its printed width), within bounds."""
+    chosen = [image] if image else sorted(images, key=lambda i: i.area, reverse=True)[:1]
+    if not chosen or chosen[0].x1 <= chosen[0].x0 or chosen[0].pixels_wide <= 0:
+        return _OCR_DPI[0]
+    dpi = chosen[0].pixels_wide / ((chosen[0].x1 - chosen[0].x0) / 72)
+    return min(_OCR_DPI[1], max(_OCR_DPI[0], dpi))
+
+
+def _scan(
+    page: pdfium.PdfPage,
+    number: int,
+    image: _Image | None,
+    dpi: float,
+    log: FindingsLog,
+    where: str,
+    reason: str,
+) -> PageScan | str:
+    """The page (or one picture on it) rendered and read by OCR; why not where OCR cannot run."""
+    try:
+        engine: Engine = load_engine()
+    except EngineUnavailable as error:
+        return f"OCR cannot run: {error}"
+    from pipelines.document.ocr.raster import Raster
+    from pipelines.document.ocr.scan import PageScan, log_read, read_raster
+
+    width, height = page.get_size()
+    scale = dpi / 72
+    crop = (0.0, 0.0, 0.0, 0.0) if image is None else (image.x0, height - image.y1, width - image.x1, image.y0)
+    pixels = page.render(scale=scale, rev_byteorder=True, crop=crop).to_numpy()
+    reading = read_raster(Raster(pixels, dpi), engine=engine)
+    origin = (0.0, 0.0) if image is None else (image.x0, image.y0)
+    scan = PageScan(number, reading, 72 / dpi, origin)
+    log_read(log, scan, where, f"page {number} ({reason})")
+    return scan
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyph], int]:
@@ -149,7 +238,7 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> tuple[list[Glyph], i
     return glyphs, garbage
 
 
-def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule], images: list[tuple[float, float, float, float]]):
+def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule], images: list[_Image]):
     """Collect the page's rules and image boxes (top-down)."""
     handle = page.raw
     get_object, get_type, text = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_TEXT
@@ -179,7 +268,10 @@ def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule], ima
         x1, y1 = _apply(outer, right.value, top.value)
         x0, x1, y0, y1 = min(x0, x1), max(x0, x1), height - max(y0, y1), height - min(y0, y1)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            images.append((x0, y0, x1, y1))
+            wide, high = ctypes.c_uint(), ctypes.c_uint()
+            if not raw.FPDFImageObj_GetImagePixelSize(obj, wide, high):
+                wide.value = 0
+            images.append(_Image(x0, y0, x1, y1, int(wide.value)))
             continue
         thin = layout.rules_from_box(x0, y0, x1, y1)
         if thin:

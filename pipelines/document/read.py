@@ -8,6 +8,7 @@ import importlib
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
+from pipelines.document.pictures import PictureLookup, read_pictures
 
 # Media type → the module (and function, after ':', default `read`) whose `(data, source, sha256,
 # declared_encoding)` reads it. Imported on first use, so a format's heavy library loads only when a document
@@ -23,11 +24,15 @@ READERS: dict[str, str] = {
     sniff.XLSX: "pipelines.document.xlsx",
     sniff.XLS: "pipelines.document.xlsx:read_xls",
     sniff.OFD: "pipelines.document.ofd",
+    **dict.fromkeys(sniff.IMAGES, "pipelines.document.image"),
 }
 
 
-def read_document(data: bytes, source: str, *, declared_encoding: str | None = None) -> Document:
-    """Read ``data`` (named ``source`` in every message) into a Document, or raise UnreadableDocument."""
+def read_document(
+    data: bytes, source: str, *, declared_encoding: str | None = None, pictures: PictureLookup | None = None
+) -> Document:
+    """Read ``data`` (named ``source`` in every message) into a Document, or raise UnreadableDocument. A web
+    page's pictures are read where they stand, from ``data:`` addresses or through ``pictures``."""
     if not data.strip():
         raise UnreadableDocument(source, "empty file")
     media_type = sniff.sniff(data)
@@ -37,4 +42,7 @@ def read_document(data: bytes, source: str, *, declared_encoding: str | None = N
     sha256 = hashlib.sha256(data).hexdigest()
     module, _, function = spec.partition(":")
     reader = getattr(importlib.import_module(module), function or "read")
-    return reader(data, source, sha256, declared_encoding)
+    document = reader(data, source, sha256, declared_encoding)
+    if document.pictures:
+        read_pictures(document, pictures)
+    return document

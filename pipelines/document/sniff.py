@@ -2,7 +2,8 @@
 
 Servers send PDFs as application/octet-stream and '.doc' files that are really HTML, MHT or RTF; the bytes decide.
 Zip containers are told apart by their entries (DOCX, XLSX, OFD), OLE2 compound files by their stream names
-(Word binary — which is also what WPS 文字 writes to .wps — or an Excel workbook).
+(Word binary — which is also what WPS 文字 writes to .wps — or an Excel workbook). Pictures (PNG, JPEG, GIF,
+TIFF, BMP) are documents too: a scanned report, or its tables pasted as images.
 """
 
 from __future__ import annotations
@@ -10,15 +11,21 @@ from __future__ import annotations
 import re
 
 from pipelines.archive import media
-from pipelines.archive.media import BINARY, DOCX, HTML, OFD, PDF, TEXT, XLSX, looks_binary
+from pipelines.archive.media import BINARY, DOCX, GIF, HTML, JPEG, OFD, PDF, PNG, TEXT, XLSX, looks_binary
 from pipelines.document.zipsafe import entry_names
 
-__all__ = ["BINARY", "DOC", "DOCX", "HTML", "MHT", "OFD", "PDF", "RTF", "TEXT", "XLS", "XLSX", "looks_binary", "sniff"]
+__all__ = [
+    "BINARY", "BMP", "DOC", "DOCX", "GIF", "HTML", "IMAGES", "JPEG", "MHT", "OFD", "PDF", "PNG", "RTF", "TEXT",
+    "TIFF", "XLS", "XLSX", "looks_binary", "sniff",
+]  # fmt: skip
 
 MHT = "multipart/related"
 DOC = "application/msword"
 RTF = "application/rtf"
 XLS = "application/vnd.ms-excel"
+TIFF = "image/tiff"
+BMP = "image/bmp"
+IMAGES = (PNG, JPEG, GIF, TIFF, BMP)
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MHT_START = re.compile(  # MIME headers (with folded lines) up to a multipart/related Content-Type
@@ -40,7 +47,20 @@ def sniff(data: bytes) -> str:
         return MHT
     if head.startswith(b"{\\rtf"):
         return RTF
+    if head.startswith((b"II*\0", b"MM\0*")):
+        return TIFF
+    if _is_bmp(data):
+        return BMP
     return media.media_type(data)
+
+
+def _is_bmp(data: bytes) -> bool:
+    """'BM', then a header whose DIB size is one of the six Windows and OS/2 bitmap headers."""
+    return (
+        data.startswith(b"BM")
+        and len(data) > 26
+        and int.from_bytes(data[14:18], "little") in (12, 40, 52, 56, 64, 108, 124)
+    )
 
 
 def _zip_kind(data: bytes) -> str:

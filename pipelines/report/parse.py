@@ -2,7 +2,8 @@
 
 The steps, each a module of its own: the row stream with its shape passes and the parts located (reading.py), which
 report it is (identify.py), which template it prints (template.py), the three parts read (parts.py), values the form
-cannot hold set aside (plausible.py), the form's arithmetic checked (validate.py). Every step logs to the document's
+cannot hold set aside (plausible.py), readings from images checked by the arithmetic (ocr_check.py), the form's
+arithmetic checked (validate.py). Every step logs to the document's
 one findings log; nothing printed is rewritten.
 """
 
@@ -12,12 +13,14 @@ from pathlib import Path
 
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Document
+from pipelines.document.pictures import PictureLookup, files_beside
 from pipelines.document.read import read_document
 from pipelines.findings import FindingsLog
 from pipelines.report.agency import confirmed_agency
 from pipelines.report.form import load_form
 from pipelines.report.identify import identify, not_a_report_reason
 from pipelines.report.model import Report
+from pipelines.report.ocr_check import check_ocr
 from pipelines.report.parts import read_active_disclosure, read_applications, read_review
 from pipelines.report.plausible import check_values
 from pipelines.report.reading import read_layout
@@ -37,11 +40,14 @@ def parse_file(path: str | Path) -> Report:
         raise UnreadableDocument(str(path), "is a directory, not a file") from None
     except OSError as error:
         raise UnreadableDocument(str(path), f"cannot read: {error.strerror}") from None
-    return parse_bytes(data, str(path))
+    return parse_bytes(data, str(path), pictures=files_beside(path))
 
 
-def parse_bytes(data: bytes, source: str, *, declared_encoding: str | None = None) -> Report:
-    return parse_document(read_document(data, source, declared_encoding=declared_encoding))
+def parse_bytes(
+    data: bytes, source: str, *, declared_encoding: str | None = None, pictures: PictureLookup | None = None
+) -> Report:
+    """``pictures``: a web page's pictures by their address (read by OCR where the page shows them)."""
+    return parse_document(read_document(data, source, declared_encoding=declared_encoding, pictures=pictures))
 
 
 def parse_document(document: Document) -> Report:
@@ -80,5 +86,6 @@ def parse_document(document: Document) -> Report:
     report.applications = read_applications(layout.part("applications"), template, form, log)
     report.review_litigation = read_review(layout.part("review_litigation"), template, form, log)
     check_values(report, template, form, log)
+    check_ocr(report, template, form, log.stage("validate"))  # first: a doubted reading is blank, not a broken sum
     validate(report, form, log.stage("validate"))
     return report

@@ -16,7 +16,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -29,18 +31,22 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pyarrow as pa
 from pebble import ProcessExpired, ProcessPool
 
-from pipelines.archive.manifest import read_new
+from pipelines.archive.location import Location
+from pipelines.archive.manifest import read_manifest, read_new
 from pipelines.archive.store import BlobStore, CorruptBlob
 from pipelines.document.errors import UnreadableDocument
+from pipelines.document.ocr.cache import use_archive
+from pipelines.document.pictures import PictureLookup
 from pipelines.findings import Finding, FindingsLog
 from pipelines.report.model import Report
 from pipelines.report.outcome import ParsedDocument
 from pipelines.report.parse import PARSER_VERSION, parse_bytes
-from pipelines.report.store import ReportStore
+from pipelines.report.store import REPORTS_DIR, ReportStore
 
 WORKERS_ENV = "GOVREPORTS_PARSE_WORKERS"
 TIMEOUT_ENV = "GOVREPORTS_PARSE_TIMEOUT"
@@ -52,7 +58,11 @@ IN_FLIGHT_PER_WORKER = 4
 """Documents handed to the pool ahead of the workers: enough to keep them busy, few enough to stay small."""
 LISTED_FAILURES = 50
 
-Parser = Callable[[bytes, str], Report]
+Parser = Callable[..., Report]
+"""(bytes, source) → Report; called with ``pictures=`` (a PictureLookup) for a page with archived pictures."""
+PICTURE = "picture"
+"""The manifest role of a picture a report page shows (the crawler archives it with the page)."""
+PICTURE_INDEX = "pictures.json.gz"
 Progress = Callable[[int, int, str], None]
 """Called after each document with (done, total, the document's source)."""
 
@@ -101,15 +111,90 @@ def default_timeout() -> float:
 def report_documents(manifest: pa.Table) -> dict[str, dict[str, Any]]:
     """One manifest row per document body that may be a report (earliest fetch first): what the stage parses.
 
-    Rows the listing marked as not a report, and error responses, are left out; the warehouse uses the same
-    choice (the row's source, source id and region) for the document."""
+    Rows the listing marked as not a report, error responses and a page's pictures (read with their page) are
+    left out; the warehouse uses the same choice (the row's source, source id and region) for the document."""
     rows = sorted(manifest.to_pylist(), key=lambda r: (r["sha256"], str(r.get("fetched_at")), r["url"]))
     chosen: dict[str, dict[str, Any]] = {}
     for row in rows:
-        if row.get("is_report") is False or (row.get("http_status") or 200) >= 400:
+        if row.get("is_report") is False or (row.get("http_status") or 200) >= 400 or row.get("role") == PICTURE:
             continue
         chosen.setdefault(row["sha256"], row)
     return chosen
+
+
+def page_pictures(manifest: pa.Table) -> dict[str, dict[str, str]]:
+    """Page URL → {picture URL: sha256}: the pictures the crawler archived with each page (role ``picture``)."""
+    pictures: dict[str, dict[str, str]] = {}
+    for row in manifest.to_pylist():
+        if row.get("role") == PICTURE and row.get("parent_url") and (row.get("http_status") or 200) < 400:
+            shown = pictures.setdefault(row["parent_url"], {})
+            for url in (row["url"], row.get("final_url")):
+                if url:
+                    shown.setdefault(url, row["sha256"])
+    return pictures
+
+
+def picture_index(
+    archive: str | os.PathLike[str], manifest: pa.Table, *, rebuild: bool
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, Any]]]:
+    """Page URL → {picture URL: sha256} for every page of the archive shown with pictures, and the pages to parse
+    again because a picture of theirs was archived after them (sha256 → their manifest row).
+
+    The stage reads only the manifest's new rows, but a new page may show pictures archived on an earlier night, so
+    the pictures are indexed beside the outcomes (``reports/pictures.json.gz``, every parser version's) and the new
+    rows merged into it; ``rebuild`` (the whole manifest is read) starts the index afresh."""
+    location = Location(os.fspath(archive)).child(REPORTS_DIR)
+    index: dict[str, dict[str, str]] = {} if rebuild else _read_picture_index(location)
+    new = page_pictures(manifest)
+    changed: set[str] = set()
+    for page, pictures in new.items():
+        known = index.setdefault(page, {})
+        if any(known.get(url) != sha256 for url, sha256 in pictures.items()):
+            changed.add(page)
+        known.update(pictures)
+    if new:
+        data = gzip.compress(json.dumps(index, ensure_ascii=False, sort_keys=True).encode("utf-8"), mtime=0)
+        location.write_bytes(PICTURE_INDEX, data)
+    pages_now = {url for row in manifest.to_pylist() if row.get("role") != PICTURE
+                 for url in (row["url"], row.get("final_url")) if url}
+    orphans = changed - pages_now
+    if not orphans or rebuild:
+        return index, {}
+    # A picture came on a later night than its page (its first fetch failed, or it changed): the page, parsed
+    # before without it, is parsed again. Rare, so the whole manifest is read only then.
+    rows = [row for row in read_manifest(os.fspath(archive)).to_pylist()
+            if row.get("role") != PICTURE and (row["url"] in orphans or row.get("final_url") in orphans)]
+    latest: dict[str, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: str(r.get("fetched_at"))):
+        latest[row.get("final_url") or row["url"]] = row
+    return index, report_documents(pa.Table.from_pylist(list(latest.values()))) if latest else {}
+
+
+def _read_picture_index(location: Location) -> dict[str, dict[str, str]]:
+    try:
+        return dict(json.loads(gzip.decompress(location.read_bytes(PICTURE_INDEX))))
+    except (OSError, EOFError, ValueError):  # none yet; a damaged one is rebuilt from what comes
+        return {}
+
+
+def _shown(index: dict[str, dict[str, str]], row: dict[str, Any]) -> dict[str, str]:
+    """The pictures a document shows (by the address it was requested at, and the one it came from)."""
+    return {**index.get(row["url"], {}), **index.get(row.get("final_url") or "", {})}
+
+
+def picture_lookup(blobs: BlobStore, page_url: str, pictures: dict[str, str]) -> PictureLookup:
+    """A page's pictures by the address its HTML writes (relative to the page), from the archive."""
+
+    def lookup(src: str) -> bytes | None:
+        sha256 = pictures.get(urljoin(page_url, src))
+        if sha256 is None:
+            return None
+        try:
+            return blobs.get(sha256)
+        except (CorruptBlob, OSError):
+            return None
+
+    return lookup
 
 
 def source_of(row: dict[str, Any]) -> str:
@@ -154,10 +239,15 @@ def parse_archive(
     cursor = None if rebuild else store.manifest_cursor()
     manifest, next_cursor = read_new(os.fspath(archive), cursor)
     documents = report_documents(manifest)
+    shown, reshown = picture_index(archive, manifest, rebuild=cursor is None)
     done = set() if rebuild else {sha256 for sha256 in documents if store.has(sha256)}
-    todo = [(sha256, source_of(row)) for sha256, row in documents.items() if sha256 not in done]
-    queued = {sha256 for sha256, _ in todo}
-    todo += [(sha256, source) for sha256, source in store.faults().items() if sha256 not in queued]
+    todo = [(sha256, source_of(row), _shown(shown, row)) for sha256, row in documents.items() if sha256 not in done]
+    queued = {sha256 for sha256, _, _ in todo}
+    todo += [
+        (sha256, source, shown.get(source, {})) for sha256, source in store.faults().items() if sha256 not in queued
+    ]
+    queued = {sha256 for sha256, _, _ in todo}
+    todo += [(sha256, source_of(row), _shown(shown, row)) for sha256, row in reshown.items() if sha256 not in queued]
     result = StageResult(version, workers, documents=len(documents), skipped=len(done))
     statuses: Counter[str] = Counter()
     severities: Counter[str] = Counter()
@@ -183,9 +273,15 @@ def parse_archive(
 
 
 def parse_archived(
-    blobs: BlobStore, sha256: str, source: str, version: str, parser: Parser = parse_bytes
+    blobs: BlobStore,
+    sha256: str,
+    source: str,
+    version: str,
+    parser: Parser = parse_bytes,
+    pictures: dict[str, str] | None = None,
 ) -> ParsedDocument:
-    """Read one archived document's bytes and parse them; whatever goes wrong becomes the failed outcome."""
+    """Read one archived document's bytes and parse them; whatever goes wrong becomes the failed outcome. A page's
+    ``pictures`` (URL → sha256) are handed to the parser, which reads the report's tables printed as pictures."""
     try:
         data = blobs.get(sha256)
     except CorruptBlob as error:
@@ -193,7 +289,10 @@ def parse_archived(
     except OSError as error:  # FileNotFoundError names the blob; others are the disk's (permissions, I/O)
         return _failed(sha256, source, version, "archive.missing_blob", f"{source}: {error}")
     try:
-        report = parser(data, source)
+        if pictures:
+            report = parser(data, source, pictures=picture_lookup(blobs, source, pictures))
+        else:
+            report = parser(data, source)
     except UnreadableDocument as error:
         return _failed(sha256, source, version, "read.unreadable", str(error), stage="read")
     except Exception as error:  # a parser bug costs this document only: its finding carries where it broke
@@ -221,11 +320,14 @@ def _summary(outcome: ParsedDocument, cpu_seconds: float = 0.0) -> _Summary:
     return _Summary(outcome.status, severities, outcome.failure, cpu_seconds)
 
 
-def _parse_and_persist(archive: str, version: str, sha256: str, source: str, parser: Parser) -> _Summary:
+def _parse_and_persist(
+    archive: str, version: str, sha256: str, source: str, parser: Parser, pictures: dict[str, str] | None = None
+) -> _Summary:
     """The worker's task: parse one document and persist its outcome (the parent only counts)."""
     start = time.process_time()
+    use_archive(archive)  # a picture read by OCR is kept beside this archive, and a re-parse reads it from there
     store = ReportStore(archive, version)
-    outcome = parse_archived(BlobStore(archive), sha256, source, version, parser)
+    outcome = parse_archived(BlobStore(archive), sha256, source, version, parser, pictures)
     if outcome.archive_fault and store.has(sha256):
         outcome = store.get(sha256) or outcome  # a parse this version already made stays (rebuild)
     else:
@@ -236,7 +338,7 @@ def _parse_and_persist(archive: str, version: str, sha256: str, source: str, par
 def _parse_in_pool(
     archive: str,
     store: ReportStore,
-    todo: list[tuple[str, str]],
+    todo: list[tuple[str, str, dict[str, str]]],
     workers: int,
     parser: Parser,
     timeout: float,
@@ -256,8 +358,8 @@ def _parse_in_pool(
         running: dict[Future[_Summary], tuple[str, str]] = {}
 
         def fill() -> None:
-            for sha256, source in pending:
-                args = (archive, store.version, sha256, source, parser)
+            for sha256, source, pictures in pending:
+                args = (archive, store.version, sha256, source, parser, pictures)
                 running[pool.schedule(_parse_and_persist, args, timeout=timeout)] = (sha256, source)
                 if len(running) >= workers * IN_FLIGHT_PER_WORKER:
                     return

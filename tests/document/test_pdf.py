@@ -89,7 +89,9 @@ def test_unruled_tables_are_read_by_column_gaps(shared, name):
     assert value_mismatches(seed_expected(name), parse_bytes(data, f"{name}.pdf").to_json()) == []
 
 
-def test_image_only_pdf_gives_the_finding_and_no_numbers(shared, tmp_path):
+def test_image_only_pdf_without_ocr_gives_the_finding_and_no_numbers(shared, tmp_path, monkeypatch):
+    """With OCR switched off (tests/ocr reads such pages), an image page says so and gives nothing."""
+    monkeypatch.setenv("GOVREPORTS_OCR_ENGINE", "off")
     scan = samples.image_only_pdf(HUAIAN, 4, tmp_path / "scan.pdf")
     document = read_document(scan.read_bytes(), scan.name)
     assert document.blocks == []
@@ -100,8 +102,10 @@ def test_image_only_pdf_gives_the_finding_and_no_numbers(shared, tmp_path):
     assert all(value is None for item in report["active_disclosure"].values() for value in item.values())
 
 
-def test_table_pasted_as_an_image_beside_text_is_flagged(shared, tmp_path):
+def test_table_pasted_as_an_image_beside_text_is_flagged_without_ocr(shared, tmp_path, monkeypatch):
     from PIL import Image
+
+    monkeypatch.setenv("GOVREPORTS_OCR_ENGINE", "off")
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
@@ -140,9 +144,10 @@ def test_ocr_scan_with_a_text_layer_over_the_image_is_read(shared, tmp_path):
     assert "recognised line 29 72 64 178 37 351" in document.text().replace("\t", " ")
 
 
-def test_cid_garbage_text_layer_is_not_read(tmp_path):
+def test_cid_garbage_text_layer_is_not_read(tmp_path, monkeypatch):
     from reportlab.pdfgen import canvas
 
+    monkeypatch.setenv("GOVREPORTS_OCR_ENGINE", "off")
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     for line in range(12):

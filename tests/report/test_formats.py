@@ -86,8 +86,10 @@ def test_corpus_pdf_parses_with_its_arithmetic_holding(shared):
 
 
 @pytest.mark.slow
-def test_seed_pdf_scanned_to_images_gives_findings_and_no_numbers(converted, tmp_path):
-    """Every page of a seed PDF rendered to an image and wrapped into a PDF of its own: nothing is read."""
+def test_seed_pdf_scanned_to_images_gives_findings_and_no_numbers(converted, tmp_path, monkeypatch):
+    """Every page of a seed PDF rendered to an image and wrapped into a PDF of its own, OCR switched off (tests/ocr
+    reads them): nothing is read."""
+    monkeypatch.setenv("GOVREPORTS_OCR_ENGINE", "off")
     name = seed_names()[0]
     pdf = converted["pdf"][name]
     pages = len(pypdfium2.PdfDocument(pdf))

@@ -19,7 +19,7 @@ CREATE OR REPLACE VIEW active_disclosure AS SELECT * FROM read_parquet(warehouse
 -- Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a copy of another report of the same organ and year, copies counts a report's copies (warehouse/duplicates.py).
 CREATE OR REPLACE VIEW statistics AS SELECT * FROM read_parquet(warehouse_root() || '/statistics/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
--- Provenance of every printed value: its string as printed, unit, note and location (JSON).
+-- Provenance of every printed value: its string as printed, unit, note and location (JSON); for a value read from an image, the OCR engine and its confidence (the box in the image is in location).
 CREATE OR REPLACE VIEW cells AS SELECT * FROM read_parquet(warehouse_root() || '/cells/year=*/data.parquet', hive_partitioning = true, hive_types = {'year': INTEGER});
 
 -- Per-document findings of reading, parsing and validation; values is a JSON object.
@@ -589,7 +589,7 @@ COMMENT ON VIEW "documents" IS 'Every archived document as the manifest recorded
 COMMENT ON VIEW "reports" IS 'One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of names the report a document is a copy of (same organ and year: warehouse/duplicates.py); copies counts a report''s copies.';
 COMMENT ON VIEW "active_disclosure" IS 'Part 二: one row per (item, measure) printed.';
 COMMENT ON VIEW "statistics" IS 'Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is false for a copy of another report of the same organ and year, copies counts a report''s copies (warehouse/duplicates.py).';
-COMMENT ON VIEW "cells" IS 'Provenance of every printed value: its string as printed, unit, note and location (JSON).';
+COMMENT ON VIEW "cells" IS 'Provenance of every printed value: its string as printed, unit, note and location (JSON); for a value read from an image, the OCR engine and its confidence (the box in the image is in location).';
 COMMENT ON VIEW "findings" IS 'Per-document findings of reading, parsing and validation; values is a JSON object.';
 COMMENT ON VIEW "organs" IS 'The organ registry: role is aggregate | unit | null; part_of: the aggregate a unit sums into.';
 COMMENT ON VIEW "organ_names" IS 'Identity decisions: each printed agency name, the organ it resolved to, how and why.';
@@ -886,7 +886,7 @@ COMMENT ON COLUMN "applications_long"."value" IS '数值 — the number as print
 COMMENT ON COLUMN "applications_long"."raw" IS '原文 — the cell''s string exactly as printed (''1 15'', ''2（其中修订1件）'', ''/'')';
 COMMENT ON COLUMN "applications_long"."unit" IS '单位 — the unit printed in or beside the cell (万元, 元), when one was';
 COMMENT ON COLUMN "applications_long"."note" IS '附注 — a note printed in the cell (''其中修订1件'')';
-COMMENT ON COLUMN "applications_long"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points)';
+COMMENT ON COLUMN "applications_long"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points; for a value read from an image, its image_box in the image''s pixels)';
 COMMENT ON COLUMN "cells"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "cells"."part" IS '部分 — the part of the report: active_disclosure (二), applications (三), review_litigation (四)';
 COMMENT ON COLUMN "cells"."row" IS '行 — the form''s row key (part 二 item, part 三 row, part 四 block)';
@@ -894,7 +894,9 @@ COMMENT ON COLUMN "cells"."column" IS '列 — the form''s column key (part 二 
 COMMENT ON COLUMN "cells"."raw" IS '原文 — the cell''s string exactly as printed (''1 15'', ''2（其中修订1件）'', ''/'')';
 COMMENT ON COLUMN "cells"."unit" IS '单位 — the unit printed in or beside the cell (万元, 元), when one was';
 COMMENT ON COLUMN "cells"."note" IS '附注 — a note printed in the cell (''其中修订1件'')';
-COMMENT ON COLUMN "cells"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points)';
+COMMENT ON COLUMN "cells"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points; for a value read from an image, its image_box in the image''s pixels)';
+COMMENT ON COLUMN "cells"."engine" IS '识别引擎 — the OCR engine that read the value from an image (scan, picture); null for text read as text';
+COMMENT ON COLUMN "cells"."confidence" IS '识别置信度 — the OCR engine''s confidence in the value (0–1: its least sure character); null for text read as text';
 COMMENT ON COLUMN "cells"."year" IS '报告年度 — the year the report covers (not the year it was published); 0: unknown [单位：年]';
 COMMENT ON COLUMN "check_aggregate"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "check_aggregate"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
@@ -1129,7 +1131,7 @@ COMMENT ON COLUMN "printed_values"."value" IS '数值 — the number as printed;
 COMMENT ON COLUMN "printed_values"."printed" IS '原文 — the cell''s string exactly as printed (''1 15'', ''2（其中修订1件）'', ''/'')';
 COMMENT ON COLUMN "printed_values"."unit" IS '单位 — the unit printed in or beside the cell (万元, 元), when one was';
 COMMENT ON COLUMN "printed_values"."note" IS '附注 — a note printed in the cell (''其中修订1件'')';
-COMMENT ON COLUMN "printed_values"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points)';
+COMMENT ON COLUMN "printed_values"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points; for a value read from an image, its image_box in the image''s pixels)';
 COMMENT ON COLUMN "printed_values"."page" IS '页码 — the page of a PDF the value was printed on (1-based)';
 COMMENT ON COLUMN "provenance"."sha256" IS '文件哈希 — SHA-256 of the bytes as received: names the archived original';
 COMMENT ON COLUMN "provenance"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
@@ -1214,6 +1216,7 @@ COMMENT ON COLUMN "reports"."parser_version" IS '解析器版本 — the parser 
 COMMENT ON COLUMN "reports"."status" IS '解析状态 — parsed | legacy (pre-2019 free form) | not_report | unreadable | failed';
 COMMENT ON COLUMN "reports"."copy_of" IS '副本所属报告 — for a copy (the same organ-year published again, as a landing page and its file, or in another format): the report_id of the document taken as the report; null for the report itself';
 COMMENT ON COLUMN "reports"."copies" IS '副本数 — documents of the same organ-year besides the report (landing pages, re-publications, other formats); counted in no total [单位：份]';
+COMMENT ON COLUMN "reports"."ocr_engine" IS '光学识别 — the OCR engine that read values of the document from images (a scanned PDF, a picture, a table printed as a picture); null for a document read from its text';
 COMMENT ON COLUMN "reports"."year" IS '报告年度 — the year the report covers (not the year it was published); 0: unknown [单位：年]';
 COMMENT ON COLUMN "review_litigation"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "review_litigation"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
@@ -1242,7 +1245,7 @@ COMMENT ON COLUMN "review_litigation_long"."value" IS '数值 — the number as 
 COMMENT ON COLUMN "review_litigation_long"."raw" IS '原文 — the cell''s string exactly as printed (''1 15'', ''2（其中修订1件）'', ''/'')';
 COMMENT ON COLUMN "review_litigation_long"."unit" IS '单位 — the unit printed in or beside the cell (万元, 元), when one was';
 COMMENT ON COLUMN "review_litigation_long"."note" IS '附注 — a note printed in the cell (''其中修订1件'')';
-COMMENT ON COLUMN "review_litigation_long"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points)';
+COMMENT ON COLUMN "review_litigation_long"."location" IS '原文位置 — where it was printed (JSON: line; table, row, col; page and bbox in PDF points; for a value read from an image, its image_box in the image''s pixels)';
 COMMENT ON COLUMN "statistics"."report_id" IS '报告编号 — the document''s id: the first 16 hex digits of the SHA-256 of its bytes';
 COMMENT ON COLUMN "statistics"."organ_id" IS '机关编号 — the organ: region code and full normalised name (''410100:郑州市公安局''; ''unregistered:'' when the registry does not know it)';
 COMMENT ON COLUMN "statistics"."has_applications" IS '含第三部分 — whether the report printed part 三 (applications)';
