@@ -15,6 +15,7 @@ from rich.live import Live
 from rich.table import Table
 
 from crawler.progress import PREFIX
+from pipelines.children import TiedChild, exit_status, signal_name
 from pipelines.settings import Settings
 
 
@@ -46,7 +47,9 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], console: Console | None = None) -> int:
-    """Run the crawl in a child process; return its exit status (0 ok, 1 a source failed, 2 bad input)."""
+    """Run the crawl in a child process tied to this one; return the exit status: 0 ok, 1 a source failed, 2 bad
+    input, 3 the crawl process failed (killed, or the archive could not be written), 130/143 stopped by Ctrl-C or
+    SIGTERM (cleanly: what was fetched is archived)."""
     console = console or Console(stderr=True)
     command = [sys.executable, "-m", "crawler.run", "--data", settings.data, "--log-level", "WARNING"]
     if sources:
@@ -57,7 +60,8 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], consol
     env.pop("DAGSTER_PIPES_CONTEXT", None)
     rows: dict[str, dict[str, Any]] = {}
     log: deque[str] = deque(maxlen=40)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as child:
+    tied = TiedChild(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with tied as child:  # the crawl stops with this process, never goes on crawling without it
         assert child.stderr is not None and child.stdout is not None
         with Live(_progress_table(rows), console=console, transient=True, refresh_per_second=4) as live:
             for line in child.stderr:
@@ -68,14 +72,24 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], consol
                 elif line.strip():
                     log.append(line.rstrip())
         output = child.stdout.read()
-        code = child.wait()
+        returncode = child.wait()
+    code = exit_status(returncode, tied.asked_to_stop)
     last = output.strip().splitlines()[-1] if output.strip() else ""
     try:
         summary = json.loads(last)
     except ValueError:
-        for line in log:
-            console.print(line, markup=False, highlight=False)
+        summary = None
+    if summary is None:
+        if returncode < 0 and tied.asked_to_stop is None:
+            console.print(f"govreports crawl: the crawl process was killed ({signal_name(-returncode)}); what it "
+                          "fetched is archived — run the crawl again to complete it", markup=False)
+        else:
+            for line in log:
+                console.print(line, markup=False, highlight=False)
         return code or 2
     Console().print(summary_table(summary))
     console.print(f"health: {Path(summary['archive_dir']) / 'health' / (summary['run_id'] + '.json')}")
+    if tied.asked_to_stop is not None:
+        console.print(f"govreports crawl: stopped on {signal_name(tied.asked_to_stop)}; what was fetched is "
+                      "archived — run the crawl again to go on", markup=False)
     return code

@@ -4,7 +4,8 @@ Scrapy's reactor cannot restart inside one process, so every caller (the CLI, Da
 child. Launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it reports through dagster-pipes: a materialization
 with pages / reports_found / new_reports / errors and a ``crawl_healthy`` check. Any caller gets the run summary
 as JSON on the last stdout line, and the health record under ``{archive}/health/<run_id>.json``.
-Exit status: 0 when every source crawled, 1 when any source failed, 2 for bad arguments or sources.
+Exit status: 0 when every source crawled, 1 when any source failed, 2 for bad arguments or sources, 3 when the
+archive cannot be written (a one-line message says why), 143 when stopped by a signal (cleanly, summary printed).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from typing import Any
 from crawler.health import health_dir, write_json
 from crawler.settings import scrapy_settings
 from crawler.sources import Source, SourceError, load_sources
-from pipelines.archive import warc
-from pipelines.archive.store import BlobStore
+from pipelines.archive.recovery import recover
+from pipelines.children import KILLED, TERMINATED, tie_to_parent
+from pipelines.faults import fault_message
+from pipelines.locks import LockTimeout, archive_writer
 from pipelines.settings import Settings
 
 PIPES_ENV = "DAGSTER_PIPES_CONTEXT"
@@ -34,21 +37,23 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def prepare(archive_dir: Path) -> dict[str, int]:
-    """Clean up after a killed run: drop half-written blob temporaries, close torn WARC files."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    removed = BlobStore(archive_dir).sweep()
-    recovered = warc.recover(archive_dir)
-    return {"temporaries_removed": len(removed), "warcs_recovered": len(recovered)}
-
-
 def crawl(sources: list[Source], archive_dir: Path, run_id: str, **overrides: Any) -> dict[str, Any]:
-    """Crawl ``sources`` in this process (once per process); return the run summary."""
+    """Crawl ``sources`` in this process (once per process); return the run summary.
+
+    The archive is written beside other crawls and ingests; what killed runs left is cleaned up first when no
+    other writer is active (pipelines.locks.archive_writer)."""
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    with archive_writer(archive_dir, lambda: recover(archive_dir)) as recovery:
+        deferred = {"temporaries_removed": 0, "warcs_recovered": 0, "deferred": "other archive writers active"}
+        return _crawl(sources, archive_dir, run_id, recovery or deferred, **overrides)
+
+
+def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict[str, Any],
+           **overrides: Any) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.generic import GenericSpider
 
-    recovery = prepare(archive_dir)
     local = all(source.local for source in sources)
     settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
@@ -98,10 +103,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tie_to_parent()  # started by `govreports crawl` or Dagster: stop when the parent dies
     args = _arguments(argv)
-    if PIPES_ENV in os.environ:
-        return _main_pipes(args)
-    return _run(args)[0]
+    try:
+        if PIPES_ENV in os.environ:
+            return _main_pipes(args)
+        return _run(args)[0]
+    except (OSError, LockTimeout) as error:  # the machine, not the portals: one line, not a traceback
+        print(f"crawler.run: {fault_message(error)}", file=sys.stderr)
+        return KILLED
 
 
 def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
@@ -130,6 +140,8 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
     summary = crawl(sources, archive_dir, args.run_id or new_run_id(), **overrides)
     sys.stdout.flush()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
+    if any(record.get("finish_reason") == "shutdown" for record in summary["sources"]):
+        return TERMINATED, summary  # stopped by a signal (cleanly): not a verdict on the portals
     return (1 if summary["status"] == "failed" else 0), summary
 
 

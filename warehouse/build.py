@@ -27,6 +27,7 @@ from warehouse import catalog
 from warehouse.identity import Decision, Registry, decisions_table
 from warehouse.rows import Outcome, batch_tables, report_id
 from warehouse.schema import spec
+from warehouse.staging import writing
 from warehouse.write import Warehouse
 
 BATCH_SIZE = 2000
@@ -98,7 +99,20 @@ def build(
     sources_dir: Path | str | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> BuildResult:
-    """Parse what is new in the archive into the warehouse and refresh the catalog; ``rebuild`` re-parses all."""
+    """Parse what is new in the archive into the warehouse and refresh the catalog; ``rebuild`` re-parses all.
+    One writer at a time: a second build waits for the first (warehouse.staging.writing)."""
+    with writing(settings):
+        return _build(settings, progress, rebuild=rebuild, sources_dir=sources_dir, batch_size=batch_size)
+
+
+def _build(
+    settings: Settings,
+    progress: Progress | None,
+    *,
+    rebuild: bool,
+    sources_dir: Path | str | None,
+    batch_size: int,
+) -> BuildResult:
     warehouse = Warehouse(settings.warehouse)
     registry = Registry.load(sources_dir)
     manifest = read_manifest(settings.archive_dir)

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import crashpoints
 from pipelines.settings import Settings
 from warehouse.generated import ROOT, generated_sql
+from warehouse.staging import recover_if_unlocked, writing
 from warehouse.write import Warehouse
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -64,26 +66,29 @@ def refresh(settings: Settings) -> Path:
     The catalog's only writer. Building a new file (rather than opening the old one for writing) means readers
     holding the old catalog open never block a refresh and never see half of one.
     """
-    warehouse = Warehouse(settings.warehouse)
-    warehouse.ensure_tables()
-    path = Path(settings.catalog_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}")
-    try:
-        with duckdb.connect(str(temp)) as connection:
-            register(connection, warehouse)
-            connection.execute(bound_sql(warehouse.uri))
-            connection.execute("CHECKPOINT")
-        os.replace(temp, path)
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-    return path
+    with writing(settings):  # under the warehouse's writer lock: never beside a build's half-written batch
+        warehouse = Warehouse(settings.warehouse)
+        warehouse.ensure_tables()
+        path = Path(settings.catalog_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}")
+        try:
+            with duckdb.connect(str(temp)) as connection:
+                register(connection, warehouse)
+                connection.execute(bound_sql(warehouse.uri))
+                connection.execute("CHECKPOINT")
+            crashpoints.reached("catalog.refresh.built")
+            os.replace(temp, path)
+        finally:
+            for leftover in (temp, temp.with_name(temp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        return path
 
 
 def connect(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """A connection to the catalog (refreshed first when it does not exist yet)."""
     path = Path(settings.catalog_path)
+    recover_if_unlocked(settings)  # a batch a killed build committed but did not finish moving
     if not path.exists():
         refresh(settings)
     connection = duckdb.connect(str(path), read_only=read_only)

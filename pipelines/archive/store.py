@@ -15,13 +15,19 @@ import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1 << 20
 try:
     _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     _LIBC.syncfs  # noqa: B018 - probe: syncfs(2) is Linux-only
 except (OSError, AttributeError):
     _LIBC = None
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class CorruptBlob(Exception):
@@ -101,6 +107,39 @@ class BlobStore:
             _fsync_dir(target.parent)
         return digest
 
+    def put_file(self, source: Readable, *, durable: bool = True) -> tuple[str, int, bool]:
+        """Store what ``source`` reads, a chunk at a time (memory stays small whatever the size); return its
+        sha256, its size and whether it is new to the store. The bytes are hashed as they are copied, read back
+        and checked before they are named."""
+        digest = hashlib.sha256()
+        size = 0
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        temp = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            with open(temp, "wb") as handle:
+                for chunk in iter(lambda: source.read(CHUNK), b""):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    handle.write(chunk)
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            sha256 = digest.hexdigest()
+            target = self.path(sha256)
+            if target.is_file() and self.verify(sha256):
+                temp.unlink()
+                return sha256, size, False
+            if _file_sha256(temp) != sha256:
+                raise CorruptBlob(f"blob {sha256}: bytes written to {temp} do not read back the same")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        if durable:
+            _fsync_dir(target.parent)
+        return sha256, size, True
+
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable: syncfs(2) of the archive's filesystem."""
         self.blobs.mkdir(parents=True, exist_ok=True)
@@ -125,15 +164,10 @@ class BlobStore:
 
     def verify(self, sha256: str) -> bool:
         """True when the blob exists and its bytes hash to its name."""
-        path = self.path(sha256)
-        digest = hashlib.sha256()
         try:
-            with open(path, "rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+            return _file_sha256(self.path(sha256)) == sha256
         except FileNotFoundError:
             return False
-        return digest.hexdigest() == sha256
 
     def __iter__(self) -> Iterator[str]:
         """Every stored sha256."""
@@ -157,6 +191,14 @@ class BlobStore:
             temp.unlink(missing_ok=True)
             removed.append(temp)
         return removed
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _fsync_dir(directory: Path) -> None:

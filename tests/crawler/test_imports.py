@@ -1,4 +1,5 @@
-"""The crawler imports only the ground floor's archive, findings and settings (never the parser or warehouse)."""
+"""The crawler imports only the ground floor's archive, findings, settings and process plumbing (locks, child
+processes, fault messages, crash points) — never the parser or warehouse."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import ast
 from pathlib import Path
 
 CRAWLER = Path(__file__).resolve().parents[2] / "crawler"
-ALLOWED = ("pipelines.archive", "pipelines.findings", "pipelines.settings")
+ALLOWED = (
+    "pipelines.archive", "pipelines.findings", "pipelines.settings",
+    "pipelines.locks", "pipelines.children", "pipelines.faults", "pipelines.crashpoints",
+)  # fmt: skip
 FORBIDDEN_TOP = {"warehouse", "dagster_project", "govreports", "replicas", "dagster"}
 
 
