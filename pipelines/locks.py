@@ -121,11 +121,16 @@ def _alive(pid: int) -> bool:
 
 
 def _command() -> str:
-    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
-    if name in ("__main__.py", "-c", "-m") or name.startswith("python"):
-        name = f"python {' '.join(sys.argv[:1])}".strip()
-    words = [name, *(arg for arg in sys.argv[1:3] if not arg.startswith("-"))]
-    return " ".join(words)
+    """This process's command line, short: ``govreports --data D build``, ``python -m crawler.run …``."""
+    words = list(getattr(sys, "orig_argv", sys.argv))
+    if words and Path(words[0]).name.startswith("python"):
+        words[0] = "python"
+        if len(words) > 1 and words[1].endswith(("/govreports", "/dagster")):  # a console script run by python
+            words = words[1:]
+    if words:
+        words[0] = Path(words[0]).name
+    text = " ".join(words)
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _open(path: Path) -> int:
@@ -202,7 +207,7 @@ def _wait(fd: int, operation: int, path: Path, what: str, limit: float, started:
             raise LockTimeout(what, path, holder(path), waited)
         time.sleep(min(POLL_SECONDS, max(limit - waited, 0.01)))
         if _try(fd, operation):
-            logger.warning("the %s is free again after %.0f s; going on", what, time.monotonic() - started)
+            logger.warning("the %s is free again after %.1f s; going on", what, time.monotonic() - started)
             return
 
 

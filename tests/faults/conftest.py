@@ -89,7 +89,9 @@ def assert_one_state(state: dict[str, frozenset[str]], before: frozenset[str], a
 
 
 def copy_data(source: Path, target: Path) -> Path:
+    """A copy of a data directory (without its catalog, whose views name the original's absolute paths)."""
     shutil.copytree(source, target, symlinks=True)
+    (target / "catalog.duckdb").unlink(missing_ok=True)
     return target
 
 
