@@ -85,7 +85,7 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], consol
                           "fetched is archived — run the crawl again to complete it", markup=False)
         else:
             for line in log:
-                console.print(line, markup=False, highlight=False)
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
         return code or 2
     Console().print(summary_table(summary))
     console.print(f"health: {Path(summary['archive_dir']) / 'health' / (summary['run_id'] + '.json')}")

@@ -14,12 +14,12 @@ import re
 
 from pipelines.locks import LockTimeout
 
-_WRITABLE = "make the data directory writable, or choose another with --data DIR (or GOVREPORTS_DATA)"
+_ELSEWHERE = "or choose another data directory with --data DIR (or GOVREPORTS_DATA)"
 _SPACE = "free space on that disk and run again (nothing archived is lost; the warehouse keeps its last complete data)"
 _REMEDIES = {
-    errno.EROFS: f"remount it read-write: {_WRITABLE}",
-    errno.EACCES: f"this user may not write there: {_WRITABLE}",
-    errno.EPERM: f"this user may not write there: {_WRITABLE}",
+    errno.EROFS: f"remount it read-write, {_ELSEWHERE}",
+    errno.EACCES: f"give this user write access to the data directory, {_ELSEWHERE}",
+    errno.EPERM: f"give this user write access to the data directory, {_ELSEWHERE}",
     errno.ENOSPC: _SPACE,
     errno.EDQUOT: _SPACE,
     errno.EIO: "check the disk, then run again",

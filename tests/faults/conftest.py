@@ -98,3 +98,24 @@ def copy_data(source: Path, target: Path) -> Path:
 def staged_leftovers(data: Path) -> list[Path]:
     warehouse = data / "warehouse"
     return [*warehouse.glob("_staging/*"), *warehouse.glob("*/_staging/*")]
+
+
+def mount_namespace() -> list[str]:
+    """A command prefix running its command in a mount namespace of its own (so a test can mount a read-only
+    view or a tiny tmpfs over a data directory without touching the machine); skips when not permitted."""
+    for prefix in (["unshare", "--mount"], ["unshare", "--map-root-user", "--mount"]):
+        try:
+            probe = subprocess.run([*prefix, "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", "/mnt"],
+                                   capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return prefix
+    pytest.skip("mount namespaces are not permitted here (unshare --mount)")
+
+
+def in_namespace(script: str, timeout: float = 300) -> Ran:
+    """Run a bash ``script`` in a mount namespace of its own (mounts vanish with it)."""
+    done = subprocess.run([*mount_namespace(), "bash", "-euo", "pipefail", "-c", script], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT, env={**os.environ, "COLUMNS": "200"})
+    return Ran(done.returncode, done.stdout, done.stderr)
