@@ -13,7 +13,7 @@ from lxml import etree
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import join_lines
-from pipelines.document.limits import MAX_XML_ELEMENTS, Budget, check_size
+from pipelines.document.limits import MAX_XML_ELEMENTS, Budget
 from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
 from pipelines.document.zipsafe import SafeZip
 
@@ -31,7 +31,6 @@ _VAL = f"{{{W}}}val"
 def read(
     data: bytes, source: str, sha256: str, declared_encoding: str | None = None, media_type: str = MEDIA_TYPE
 ) -> Document:
-    check_size(data, "zip", source)
     archive = SafeZip(data, source)
     document = Document(source=source, sha256=sha256, media_type=media_type)
     document.blocks = _stream_blocks(archive, Budget(source))

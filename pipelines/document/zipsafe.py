@@ -46,10 +46,15 @@ class SafeZip:
                 source, f"zip expands to {declared} bytes (largest entry {largest}), beyond the limit (a zip bomb?)"
             )
         self._names = {info.filename for info in infos}
+        self._sizes = {info.filename: info.file_size for info in infos}
         self._inflated = 0
 
     def names(self) -> set[str]:
         return set(self._names)
+
+    def sizes(self) -> dict[str, int]:
+        """Entry name → its declared (inflated) size, which zipfile never reads past."""
+        return dict(self._sizes)
 
     def has(self, name: str) -> bool:
         return name in self._names
