@@ -23,6 +23,7 @@ from scrapy.http import Response
 
 from crawler import filenames, pages
 from crawler.incremental import UNCHANGED
+from crawler.spool import SPOOLED
 from pipelines.archive.manifest import append_records
 from pipelines.archive.media import media_type
 from pipelines.archive.store import BlobStore, sha256_hex
@@ -42,6 +43,14 @@ def _headers(headers: Any) -> list[tuple[str, str]]:
     return [
         (name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values
     ]
+
+
+def _sample(path: Path) -> bytes:
+    """What media_type() reads of a file: its head and, for a zip's directory, its tail."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+        handle.seek(max(4096, path.stat().st_size - 65536))
+        return head + handle.read()
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -100,6 +109,7 @@ class ArchiveExtension:
             response_headers=_headers(response.headers),
             body=response.body,
             ip_address=str(response.ip_address) if response.ip_address else None,
+            body_file=Path(request.meta[SPOOLED]) if request.meta.get(SPOOLED) else None,
         )
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
@@ -118,10 +128,20 @@ class ArchiveExtension:
         if 200 <= response.status < 300 and not deleted:
             stats.inc_value("govreports/ok")
         stored_in_run = _STORED_IN_RUN.setdefault(self.run_id, set())
-        sha256 = sha256_hex(response.body)
-        if sha256 not in stored_in_run and not self.store.exists(sha256):
-            stored_in_run.add(sha256)
-            self.store.put(response.body, durable=False)
+        spooled = meta.pop(SPOOLED, None)
+        if spooled:  # a large body, on disk: moved into the store, never read into memory
+            sample = _sample(Path(spooled))
+            sha256, size, new = self.store.adopt(Path(spooled), durable=False)
+            if new:
+                stored_in_run.add(sha256)
+        else:
+            sample, size = response.body, len(response.body)
+            sha256 = sha256_hex(response.body)
+            new = sha256 not in stored_in_run and not self.store.exists(sha256)
+            if new:
+                stored_in_run.add(sha256)
+                self.store.put(response.body, durable=False)
+        if new:
             self.new_blobs += 1
             stats.inc_value("govreports/new_blobs")
         new_to_archive = sha256 in stored_in_run
@@ -135,8 +155,8 @@ class ArchiveExtension:
                 "final_url": response.url,
                 "http_status": response.status,
                 "sha256": sha256,
-                "media_type": media_type(response.body),
-                "size": len(response.body),
+                "media_type": media_type(sample),
+                "size": size,
                 "fetched_at": datetime.now(UTC),
                 "role": role,
                 "parent_url": meta.get("parent_url"),

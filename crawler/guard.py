@@ -1,4 +1,12 @@
-"""Refuse requests (redirect targets included) to loopback, private, link-local or reserved addresses.
+"""Refuse requests (redirect targets included) to loopback, private, link-local or reserved addresses — judged on
+the address each connection is actually made to, never on a separate look-up.
+
+- An address written in the URL is judged before the request leaves (:class:`AddressGuardMiddleware`).
+- A host name is judged where it is resolved *for the connection*: the crawl's resolver (:class:`GuardedResolver`,
+  Scrapy's ``TWISTED_DNS_RESOLVER``) hands the connection only the public addresses of a name. There is no earlier
+  look-up whose answer a name could change before the connection (DNS rebinding), and a name with no usable
+  address — or none at all — is refused: the connection has nothing to connect to.
+- Every response is checked once more against the peer it came from (``response.ip_address``).
 
 A portal that redirects to 10.x or 169.254.169.254 must not make the crawler probe the network it runs in. A source
 marked ``local`` (replica portals for tests and the demo) may use loopback, nothing else.
@@ -7,46 +15,65 @@ marked ``local`` (replica portals for tests and the demo) may use loopback, noth
 from __future__ import annotations
 
 import ipaddress
-import socket
-from functools import lru_cache
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from twisted.internet.error import DNSLookupError
+from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
+from zope.interface import implementer, provider
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+SCHEMES = ("http", "https")
+LOOPBACK_HOSTS = "GOVREPORTS_LOOPBACK_HOSTS"
+"""Setting: host names of ``local`` sources, which may resolve to loopback (replica portals given by name)."""
+
+_REFUSED: dict[str, str] = {}
+"""Host name → why the resolver gave it no address (process-wide, as the resolver is): the middleware turns the
+connection's look-up failure into a refusal that says so."""
 
 
 class RefusedAddress(IgnoreRequest):
     """The request's host is (or resolves to) an address the crawler must not reach."""
 
 
-@lru_cache(maxsize=1024)
-def _addresses(host: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]:
-    try:
-        return (ipaddress.ip_address(host.strip("[]")),)
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError:
-        return ()
-    return tuple(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos)
-
-
-def refusal(url: str, local: bool) -> str | None:
-    """Why ``url`` may not be fetched (None when it may)."""
-    host = urlsplit(url).hostname or ""
-    for address in _addresses(host):
-        if address.is_loopback and local:
-            continue
-        if address.is_loopback or address.is_private or address.is_link_local or address.is_reserved \
-                or address.is_multicast or address.is_unspecified:
-            return f"{host} is {address}, a non-public address"
+def address_refusal(address: Address, local: bool) -> str | None:
+    """Why a connection to ``address`` may not be made (None when it may)."""
+    if address.is_loopback and local:
+        return None
+    if address.is_loopback or address.is_private or address.is_link_local or address.is_reserved \
+            or address.is_multicast or address.is_unspecified:
+        return f"{address}, a non-public address"
     return None
 
 
+def literal(host: str) -> Address | None:
+    """The address a URL's host spells out, or None for a name."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+def refusal(url: str, local: bool) -> str | None:
+    """Why ``url`` may not be fetched, as far as the URL alone tells (scheme, an address literal); names are
+    judged by the resolver when the connection is made."""
+    parts = urlsplit(url)
+    if parts.scheme not in SCHEMES:
+        return f"the scheme {parts.scheme!r} is not fetched"
+    host = parts.hostname or ""
+    address = literal(host)
+    reason = address_refusal(address, local) if address is not None else None
+    return f"{host} is {reason}" if reason else None
+
+
 class AddressGuardMiddleware:
-    """Downloader middleware; on by default, ``GOVREPORTS_ADDRESS_GUARD = False`` switches it off."""
+    """Downloader middleware; on by default, ``GOVREPORTS_ADDRESS_GUARD = False`` switches it off (and the
+    resolver's filter with it)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -57,9 +84,89 @@ class AddressGuardMiddleware:
             raise NotConfigured
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
+    def _local(self) -> bool:
         source = getattr(self.crawler.spider, "source", None)
-        reason = refusal(request.url, bool(source and source.local))
+        return bool(source and source.local)
+
+    def process_request(self, request: Request) -> None:
+        reason = refusal(request.url, self._local())
         if reason:
-            self.crawler.stats.inc_value("govreports/refused_address")
-            raise RefusedAddress(f"refused {request.url}: {reason}")
+            self._refuse(f"refused {request.url}: {reason}")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """The peer the bytes came from, whatever the URL said (None for a response served from the archive)."""
+        peer = response.ip_address
+        if peer is not None:
+            reason = address_refusal(ipaddress.ip_address(peer), self._local())
+            if reason:
+                self._refuse(f"refused the response of {request.url}: it came from {reason}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, DNSLookupError | CannotResolveHostError):
+            host = urlsplit(request.url).hostname or ""
+            if host in _REFUSED:
+                self._refuse(f"refused {request.url}: {host} resolves only to {_REFUSED[host]}")
+
+    def _refuse(self, message: str) -> None:
+        self.crawler.stats.inc_value("govreports/refused_address")
+        raise RefusedAddress(message)
+
+
+@implementer(IHostnameResolver)
+class GuardedResolver:
+    """The reactor's name resolver with non-public addresses taken out of every answer (loopback kept for the
+    host names of local sources). Installed by Scrapy from ``TWISTED_DNS_RESOLVER``."""
+
+    def __init__(self, reactor: Any, loopback_hosts: Sequence[str] = (), guard: bool = True) -> None:
+        self.reactor = reactor
+        self.original: IHostnameResolver = reactor.nameResolver
+        self.loopback_hosts = frozenset(host.lower() for host in loopback_hosts)
+        self.guard = guard
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
+        settings = crawler.settings
+        return cls(reactor, settings.getlist(LOOPBACK_HOSTS), settings.getbool("GOVREPORTS_ADDRESS_GUARD", True))
+
+    def install_on_reactor(self) -> None:
+        self.reactor.installNameResolver(self)
+
+    def resolveHostName(
+        self,
+        resolutionReceiver: IResolutionReceiver,
+        hostName: str,
+        portNumber: int = 0,
+        addressTypes: Sequence[type[IAddress]] | None = None,
+        transportSemantics: str = "TCP",
+    ) -> IHostResolution:
+        receiver = resolutionReceiver
+        if self.guard and literal(hostName) is None:  # an address literal was judged with its request's source
+            receiver = _PublicOnly(resolutionReceiver, hostName, hostName.lower() in self.loopback_hosts)
+        return self.original.resolveHostName(receiver, hostName, portNumber, addressTypes, transportSemantics)
+
+
+@provider(IResolutionReceiver)
+class _PublicOnly:
+    """Passes on the addresses a connection may be made to; remembers why a name got none."""
+
+    def __init__(self, receiver: IResolutionReceiver, host: str, local: bool) -> None:
+        self.receiver, self.host, self.local = receiver, host, local
+        self.passed = 0
+        self.refused: list[str] = []
+
+    def resolutionBegan(self, resolution: IHostResolution) -> None:
+        self.receiver.resolutionBegan(resolution)
+
+    def addressResolved(self, address: IAddress) -> None:
+        reason = address_refusal(ipaddress.ip_address(address.host.split("%", 1)[0]), self.local)  # type: ignore[attr-defined]
+        if reason:
+            self.refused.append(reason)
+            return
+        self.passed += 1
+        self.receiver.addressResolved(address)
+
+    def resolutionComplete(self) -> None:
+        if self.refused and not self.passed:
+            _REFUSED[self.host] = self.refused[0]
+        self.receiver.resolutionComplete()

@@ -19,7 +19,9 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from crawler.guard import LOOPBACK_HOSTS, literal
 from crawler.health import health_dir, write_json
 from crawler.settings import scrapy_settings
 from crawler.sources import Source, SourceError, load_sources
@@ -55,6 +57,10 @@ def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict
     from crawler.spiders.generic import GenericSpider
 
     local = all(source.local for source in sources)
+    overrides.setdefault(LOOPBACK_HOSTS, sorted({
+        host for source in sources if source.local for url in source.start_urls
+        if (host := urlsplit(url).hostname) and literal(host) is None
+    }))  # fmt: skip
     settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)

@@ -39,20 +39,30 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         "REDIRECT_MAX_TIMES": 8,
         "METAREFRESH_ENABLED": False,
         "COOKIES_ENABLED": True,
-        "TELNETCONSOLE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,  # Scrapy's remote Python console: never open on a crawler
+        # Names resolve for the connection itself, non-public addresses taken out (crawler.guard).
+        "TWISTED_DNS_RESOLVER": "crawler.guard.GuardedResolver",
         "LOG_LEVEL": "INFO",
+        # Bodies past GOVREPORTS_SPOOL_BYTES go to disk as they arrive (crawler.spool).
+        "DOWNLOAD_HANDLERS": {
+            "http": "crawler.spool.SpoolingDownloadHandler",
+            "https": "crawler.spool.SpoolingDownloadHandler",
+        },
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.guard.AddressGuardMiddleware": 60,
+            "crawler.spool.SpoolMiddleware": 595,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.backoff.BackoffRetryMiddleware": 550,
             "crawler.encoding.EncodingMiddleware": 585,
             "crawler.redirects.RedirectPolicyMiddleware": 610,
             "crawler.incremental.IncrementalMiddleware": 950,
         },
+        "SPIDER_MIDDLEWARES": {"crawler.fanout.FanOutLimitMiddleware": 800},  # items per page, bounded
         "EXTENSIONS": {
             "crawler.archiving.ArchiveExtension": 100,
             "crawler.health.HealthExtension": 200,
             "crawler.progress.ProgressExtension": 300,
+            "crawler.spool.SpoolCleanup": 400,  # after the archive: a spool file it did not take is not needed
         },
         "GOVREPORTS_ARCHIVE_DIR": str(archive_dir),
         "GOVREPORTS_RUN_ID": run_id,

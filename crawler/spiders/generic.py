@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 from crawler import pages
 from crawler.guard import RefusedAddress
 from crawler.recognise import recognise
-from crawler.redirects import RedirectLoop
+from crawler.redirects import RedirectLoop, RefusedRedirect
 from crawler.sources import Source
 from crawler.spiders import families
 
@@ -146,6 +146,8 @@ def error_kind(failure: Failure) -> str:
         return "refused_address"
     if isinstance(error, RedirectLoop):
         return "redirect_loop"
+    if isinstance(error, RefusedRedirect):
+        return "refused_redirect"
     if isinstance(error, IgnoreRequest):
         message = str(error)
         if "max redirections" in message:

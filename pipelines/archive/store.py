@@ -140,6 +140,24 @@ class BlobStore:
             _fsync_dir(target.parent)
         return sha256, size, True
 
+    def adopt(self, path: Path, *, durable: bool = True) -> tuple[str, int, bool]:
+        """Move the file at ``path`` (on the archive's filesystem, e.g. a spooled download) into the store by its
+        sha256, read once to hash it; return its sha256, size and whether it is new. The file is gone after."""
+        sha256 = _file_sha256(path)
+        size = path.stat().st_size
+        target = self.path(sha256)
+        if target.is_file() and self.verify(sha256):
+            path.unlink()
+            return sha256, size, False
+        if durable:
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        if durable:
+            _fsync_dir(target.parent)
+        return sha256, size, True
+
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable: syncfs(2) of the archive's filesystem."""
         self.blobs.mkdir(parents=True, exist_ok=True)
