@@ -20,6 +20,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler import filenames, pages
 from crawler.incremental import UNCHANGED
@@ -28,8 +29,11 @@ from pipelines.archive.manifest import append_records
 from pipelines.archive.media import media_type
 from pipelines.archive.store import BlobStore, sha256_hex
 from pipelines.archive.warc import RunWarc
+from pipelines.faults import fault_message
 
 logger = logging.getLogger(__name__)
+WRITE_FAILED = "archive_write_failed"
+"""The finish reason of a crawl stopped because the archive could not be written."""
 
 _MANIFEST_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="manifest-writer")
 """One writer thread for the process: manifest parts in order, the reactor never waits for a disk sync."""
@@ -76,6 +80,7 @@ class ArchiveExtension:
         """Report key → whether this run stored a new blob for it (health: reports found / new reports)."""
         self.new_blobs = 0
         self.flushes: list[Future[None]] = []
+        self.write_failure: str | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -96,6 +101,28 @@ class ArchiveExtension:
             self.warc = RunWarc(self.archive_dir, f"{self.run_id}.{spider.source.id}")
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
+        try:
+            self._write_warc(response, request)
+        except OSError as error:
+            self._cannot_write(error)
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        try:
+            self._archive(response, request, spider)
+        except OSError as error:
+            self._cannot_write(error)
+
+    def _cannot_write(self, error: OSError) -> None:
+        """The archive cannot be written (a full or read-only disk): crawling on would fetch for nothing, so the
+        crawl stops, saying why in one line (``finish_reason`` ``archive_write_failed``)."""
+        self.crawler.stats.inc_value("govreports/errors/archive_write")
+        if self.write_failure is not None:
+            return
+        self.write_failure = fault_message(error) or f"{error.filename or ''}: {error.strerror or error}"
+        logger.error("the archive cannot be written: %s", self.write_failure)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=WRITE_FAILED))
+
+    def _write_warc(self, response: Response, request: Request) -> None:
         if self.warc is None:
             return
         self.warc.write(
@@ -112,7 +139,7 @@ class ArchiveExtension:
             body_file=Path(request.meta[SPOOLED]) if request.meta.get(SPOOLED) else None,
         )
 
-    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+    def _archive(self, response: Response, request: Request, spider: Spider) -> None:
         meta = request.meta
         role = meta.get("role")
         if role is None:  # robots.txt and other framework requests
@@ -196,6 +223,12 @@ class ArchiveExtension:
             if error is not None:
                 logger.error("manifest rows of %s not written: %s", spider.source.id, error)
                 self.crawler.stats.inc_value("govreports/errors/manifest_write")
+                if isinstance(error, OSError) and self.write_failure is None:
+                    self.write_failure = fault_message(error) or str(error)
         if self.warc is not None:
-            path = self.warc.close()
+            try:
+                path = self.warc.close()
+            except OSError as error:  # left open: the next crawl's recovery closes it after its last whole record
+                self.write_failure = self.write_failure or fault_message(error) or str(error)
+                return
             logger.info("WARC of %s: %s (%d records)", spider.source.id, path, self.warc.records)

@@ -80,15 +80,22 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], consol
     except ValueError:
         summary = None
     if summary is None:
+        said = [line for line in log if line.startswith("crawler.run: ")]
         if returncode < 0 and tied.asked_to_stop is None:
             console.print(f"govreports crawl: the crawl process was killed ({signal_name(-returncode)}); what it "
                           "fetched is archived — run the crawl again to complete it", markup=False)
+        elif said:  # the child's own one-line message (bad sources, an unwritable archive)
+            console.print("govreports crawl: " + said[-1].removeprefix("crawler.run: "), markup=False,
+                          soft_wrap=True)
         else:
             for line in log:
                 console.print(line, markup=False, highlight=False, soft_wrap=True)
         return code or 2
     Console().print(summary_table(summary))
     console.print(f"health: {Path(summary['archive_dir']) / 'health' / (summary['run_id'] + '.json')}")
+    if summary.get("archive_write_failure"):
+        console.print(f"govreports crawl: the archive cannot be written: {summary['archive_write_failure']}",
+                      markup=False, soft_wrap=True)
     if tied.asked_to_stop is not None:
         console.print(f"govreports crawl: stopped on {signal_name(tied.asked_to_stop)}; what was fetched is "
                       "archived — run the crawl again to go on", markup=False)

@@ -41,6 +41,10 @@ class RefusedAddress(IgnoreRequest):
     """The request's host is (or resolves to) an address the crawler must not reach."""
 
 
+class UnresolvableHost(IgnoreRequest):
+    """The request's host name has no address at all."""
+
+
 def address_refusal(address: Address, local: bool) -> str | None:
     """Why a connection to ``address`` may not be made (None when it may)."""
     if address.is_loopback and local:
@@ -103,10 +107,13 @@ class AddressGuardMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
+        """A name the resolver emptied is a refusal; a name that does not resolve at all is refused as such (an
+        IgnoreRequest: nothing further, robots.txt included, tries it again)."""
         if isinstance(exception, DNSLookupError | CannotResolveHostError):
             host = urlsplit(request.url).hostname or ""
             if host in _REFUSED:
                 self._refuse(f"refused {request.url}: {host} resolves only to {_REFUSED[host]}")
+            raise UnresolvableHost(f"refused {request.url}: {host} does not resolve") from exception
 
     def _refuse(self, message: str) -> None:
         self.crawler.stats.inc_value("govreports/refused_address")

@@ -7,6 +7,7 @@ taken from the stats: no successful response at all → ``failed``; some errors 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from pipelines.faults import fault_message
+
 ERROR_PREFIX = "govreports/errors/"
+logger = logging.getLogger(__name__)
 
 
 def summarise(stats: dict[str, Any], source_id: str, reports: dict[str, bool], run_id: str) -> dict[str, Any]:
@@ -99,4 +103,7 @@ class HealthExtension:
         archive = getattr(self.crawler, "archive", None)
         reports = archive.reports if archive is not None else {}
         self.record = summarise(stats, spider.source.id, reports, self.run_id)
-        write_json(health_dir(self.archive_dir) / self.run_id / f"{spider.source.id}.json", self.record)
+        try:
+            write_json(health_dir(self.archive_dir) / self.run_id / f"{spider.source.id}.json", self.record)
+        except OSError as error:  # a full or read-only disk: the run's summary still reports it (run.py)
+            logger.error("health of %s not written: %s", spider.source.id, fault_message(error) or error)

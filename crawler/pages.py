@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
+_ANCHORS = etree.XPath("//a[@href]")
 _SCRIPT_HREF = re.compile(r"""(?:href|src)\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
 _META_REFRESH = re.compile(rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh""", re.I)
 STUB_LIMIT = 512
@@ -25,12 +27,15 @@ def is_deleted_stub(body: bytes) -> bool:
 def links(selector: Selector, base_url: str, css: str | None = None) -> list[tuple[str, str]]:
     """(absolute URL, link text) of every ``<a href>`` (or those under ``css``), then those inside script text."""
     found: list[tuple[str, str]] = []
-    anchors = selector.css(f"{css} a[href]" if css else "a[href]") if css else selector.css("a[href]")
-    if css and not anchors:
-        anchors = selector.css(css).xpath("self::a[@href]")
+    if css:
+        anchors = [anchor.root for anchor in selector.css(f"{css} a[href]")]
+        if not anchors:
+            anchors = [anchor.root for anchor in selector.css(css).xpath("self::a[@href]")]
+    else:  # lxml's own elements: a parsel Selector per anchor cost ~1.5 KB and ~0.1 ms each on a 100,000-link page
+        anchors = [anchor for anchor in _ANCHORS(selector.root)] if _is_tree(selector.root) else []
     for anchor in anchors:
-        href = anchor.attrib.get("href", "").strip()
-        text = anchor.attrib.get("title") or " ".join(anchor.css("::text").getall())
+        href = (anchor.get("href") or "").strip()
+        text = anchor.get("title") or " ".join(anchor.itertext())
         _add(found, base_url, href, text)
     if css is None:
         for script in selector.css("script::text").getall():
@@ -38,6 +43,10 @@ def links(selector: Selector, base_url: str, css: str | None = None) -> list[tup
                 text = _script_link_text(script, match.end())
                 _add(found, base_url, match.group(1), text)
     return found
+
+
+def _is_tree(root: object) -> bool:
+    return isinstance(root, etree._Element)
 
 
 def _script_link_text(script: str, position: int) -> str:

@@ -78,6 +78,8 @@ def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict
             "pages_fetched": 0, "reports_found": 0, "new_reports": 0, "errors": {"not_started": 1}, "error_count": 1,
         }
         records.append(record)
+    failures = [crawler.archive.write_failure for _, crawler in crawlers
+                if getattr(getattr(crawler, "archive", None), "write_failure", None)]
     summary = {
         "run_id": run_id,
         "archive_dir": str(archive_dir),
@@ -89,8 +91,12 @@ def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict
         "reports_found": sum(r["reports_found"] for r in records),
         "new_reports": sum(r["new_reports"] for r in records),
         "errors": sum(r["error_count"] for r in records),
+        "archive_write_failure": failures[0] if failures else None,
     }
-    write_json(health_dir(archive_dir) / f"{run_id}.json", summary)
+    try:
+        write_json(health_dir(archive_dir) / f"{run_id}.json", summary)
+    except OSError as error:
+        summary["archive_write_failure"] = summary["archive_write_failure"] or fault_message(error) or str(error)
     return summary
 
 
@@ -146,6 +152,9 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
     summary = crawl(sources, archive_dir, args.run_id or new_run_id(), **overrides)
     sys.stdout.flush()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
+    if summary["archive_write_failure"]:  # the machine, not the portals: one line, and the crawl stopped
+        print(f"crawler.run: the archive cannot be written: {summary['archive_write_failure']}", file=sys.stderr)
+        return KILLED, summary
     if any(record.get("finish_reason") == "shutdown" for record in summary["sources"]):
         return TERMINATED, summary  # stopped by a signal (cleanly): not a verdict on the portals
     return (1 if summary["status"] == "failed" else 0), summary

@@ -26,7 +26,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.python.failure import Failure
 
 from crawler import pages
-from crawler.guard import RefusedAddress
+from crawler.guard import RefusedAddress, UnresolvableHost
 from crawler.recognise import recognise
 from crawler.redirects import RedirectLoop, RefusedRedirect
 from crawler.sources import Source
@@ -144,6 +144,8 @@ def error_kind(failure: Failure) -> str:
         return f"http_{error.response.status}"
     if isinstance(error, RefusedAddress):
         return "refused_address"
+    if isinstance(error, UnresolvableHost):
+        return "dns"
     if isinstance(error, RedirectLoop):
         return "redirect_loop"
     if isinstance(error, RefusedRedirect):

@@ -95,9 +95,15 @@ class RunWarc:
     def _stream_member(self, record: object) -> None:
         """A large record compressed into the file as warcio writes it (never whole in memory); a crash part-way
         leaves a torn last member, which :func:`recover` cuts off."""
-        member = _GzipMember(self._handle)
-        WARCWriter(member, gzip=False).write_record(record)
-        member.close()
+        start = self._handle.tell()
+        try:
+            member = _GzipMember(self._handle)
+            WARCWriter(member, gzip=False).write_record(record)
+            member.close()
+        except BaseException:  # never leave half a member between whole ones
+            self._handle.seek(start)
+            self._handle.truncate()
+            raise
 
     def close(self) -> Path:
         """Flush, fsync and give the file its final name."""
@@ -121,6 +127,9 @@ class _GzipMember:
     def write(self, data: bytes) -> int:
         self.handle.write(self.compressor.compress(data))
         return len(data)
+
+    def flush(self) -> None:
+        """warcio flushes after each record; the member ends only at :meth:`close`."""
 
     def close(self) -> None:
         self.handle.write(self.compressor.flush())

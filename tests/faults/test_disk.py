@@ -136,3 +136,20 @@ def test_ingest_on_a_full_disk_then_again_with_space(tmp_path: Path) -> None:
     again = govreports(data, "ingest", str(folder))
     assert again.code == 0, again.stderr
     assert len(check_archive(data / "archive")) == 40
+
+
+@pytest.mark.slow
+def test_crawl_on_a_full_disk_stops_with_one_line(tmp_path: Path) -> None:
+    import replicas
+
+    data = tmp_path / "data"
+    (data / "archive").mkdir(parents=True)
+    with replicas.serve_all(["replica-trs"]) as urls:
+        replicas.write_sources(tmp_path / "sources", urls)
+        sources = shlex.quote(str(tmp_path / "sources"))
+        ran = full_disk(data, 64, f"{GOVREPORTS} --data /mnt/data crawl --sources {sources}")
+    assert ran.stderr.strip().splitlines()[-1] == "exit=3", ran.stderr
+    assert "Traceback" not in ran.stdout + ran.stderr
+    lines = [line for line in ran.stderr.splitlines()[:-1] if line.startswith("govreports crawl:")]
+    assert len(lines) == 1 and "no space left on device" in lines[0] and "free space" in lines[0], ran.stderr
+    check_archive(data / "archive", every_blob_named=False)
