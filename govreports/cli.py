@@ -264,6 +264,7 @@ def main_job(settings: Settings) -> None:
     from datetime import UTC, datetime
 
     import replicas
+    from pipelines.children import exit_status
 
     logs = settings.local_root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -285,7 +286,7 @@ def main_job(settings: Settings) -> None:
     if not summary_path.exists():
         raise click.ClickException(f"the nightly job did not finish (exit status {code}); see {log_path}")
     _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")))
-    sys.exit(code)
+    sys.exit(exit_status(code))  # a child killed by a signal is 3, never 256 minus the signal
 
 
 def _replica_server(source_id: str, port: int):

@@ -56,20 +56,25 @@ class TiedChild:
     """``subprocess.Popen`` in its own process group, stopped with the parent (use as a context manager).
 
     While the block runs, SIGINT, SIGTERM and SIGHUP to the parent are passed on to the child's group as SIGTERM
-    (a second one kills it); :attr:`asked_to_stop` records the first. Leaving the block (normally or by an
-    exception) stops a child still running: SIGTERM, then SIGKILL after the grace period.
+    (a second one kills it); :attr:`asked_to_stop` records the first. A parent with signal handling of its own
+    (Dagster's step process) passes ``forward_signals=False`` and keeps it. Leaving the block (normally or by an
+    exception, Dagster's interruption included) stops a child still running: SIGTERM, then SIGKILL after the grace
+    period.
     """
 
-    def __init__(self, command: list[str], *, grace: float = GRACE_SECONDS, **popen: Any) -> None:
+    def __init__(
+        self, command: list[str], *, grace: float = GRACE_SECONDS, forward_signals: bool = True, **popen: Any
+    ) -> None:
         env = dict(popen.pop("env", None) or os.environ)
         env[PARENT_ENV] = str(os.getpid())
         self.grace = grace
+        self.forward_signals = forward_signals
         self.asked_to_stop: int | None = None
         self._previous: dict[int, Any] = {}
         self.process = subprocess.Popen(command, env=env, start_new_session=True, **popen)
 
     def __enter__(self) -> subprocess.Popen:
-        if threading.current_thread() is threading.main_thread():
+        if self.forward_signals and threading.current_thread() is threading.main_thread():
             for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 self._previous[number] = signal.signal(number, self._pass_on)
         return self.process

@@ -1,12 +1,12 @@
 """Resources: where the data lives and how the crawl is launched; every asset does its I/O through these."""
 
 import os
-import subprocess
 from pathlib import Path
 
 import dagster as dg
 
 from crawler.sources import DEFAULT_DIR
+from pipelines.children import TiedChild
 from pipelines.settings import Settings
 from warehouse.catalog import connect
 
@@ -71,7 +71,9 @@ class PipesCrawler(dg.ConfigurableResource):
             # The child's stdout carries its JSON summary for hand runs; here Pipes brings the figures, so it joins
             # the log stream (stderr) instead of the terminal of whoever launched Dagster.
             env = {**os.environ, **session.get_bootstrap_env_vars()}
-            process = subprocess.run(command, env=env, stdout=STDERR, check=False)
+            # Tied to this step: a step killed or interrupted never leaves its crawl running (pipelines.children).
+            with TiedChild(command, env=env, stdout=STDERR, forward_signals=False) as process:
+                process.wait()
         # Dagster would invent an empty materialization for a child that reported none: ask for what it reported.
         results = list(session.get_results(implicit_materializations=False))
         if not any(isinstance(result, dg.MaterializeResult) for result in results):
