@@ -25,6 +25,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler import filenames, pages
 from crawler.incremental import UNCHANGED
 from crawler.spool import SPOOLED
+from pipelines import crashpoints
 from pipelines.archive.manifest import append_records
 from pipelines.archive.media import media_type
 from pipelines.archive.store import BlobStore, sha256_hex
@@ -171,6 +172,7 @@ class ArchiveExtension:
         if new:
             self.new_blobs += 1
             stats.inc_value("govreports/new_blobs")
+            crashpoints.reached("crawl.stored")  # a blob whose manifest row is not written yet
         new_to_archive = sha256 in stored_in_run
         is_report = bool(report) and not deleted and 200 <= response.status < 300
         if is_report:
@@ -215,6 +217,7 @@ class ArchiveExtension:
         blob a power cut could lose. Runs off the reactor thread: the sync may wait for other writers' data."""
         self.store.sync()
         append_records(self.archive_dir, self.run_id, rows)
+        crashpoints.reached("crawl.manifest_written")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.flush()

@@ -16,6 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines import crashpoints
+
 OPEN_SUFFIX = ".open"
 GZIP_LEVEL = 6
 STREAMED = 1024 * 1024
@@ -79,6 +81,7 @@ class RunWarc:
                 self._stream_member(response)
             else:
                 self._handle.write(self._member(response))
+            crashpoints.reached("crawl.warc_half_written")  # the response record is out, its request not yet
             self._handle.write(self._member(request))
         self._handle.flush()
         self.records += 2
