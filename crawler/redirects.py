@@ -33,7 +33,7 @@ def port_of(url: str) -> tuple[str, int | None]:
         port = parts.port
     except ValueError:  # a port that is not a number
         return (parts.hostname or "").lower(), -1
-    return (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(parts.scheme)
+    return (parts.hostname or "").lower(), DEFAULT_PORTS.get(parts.scheme) if port is None else port
 
 
 def redirect_refusal(source: Source | None, origin: str, target: str) -> str | None:
