@@ -27,6 +27,8 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolution, IResolutionReceiver
 from zope.interface import implementer, provider
 
+from crawler.access.addresses import AddressFamilyResolver
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = ("http", "https")
 LOOPBACK_HOSTS = "GOVREPORTS_LOOPBACK_HOSTS"
@@ -133,8 +135,12 @@ class GuardedResolver:
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
+        """Over the address-family resolver (every family, IPv4 first; pinned hosts): the guard filters what any
+        resolution, pinned or looked up, hands the connection."""
         settings = crawler.settings
-        return cls(reactor, settings.getlist(LOOPBACK_HOSTS), settings.getbool("GOVREPORTS_ADDRESS_GUARD", True))
+        resolver = cls(reactor, settings.getlist(LOOPBACK_HOSTS), settings.getbool("GOVREPORTS_ADDRESS_GUARD", True))
+        resolver.original = AddressFamilyResolver.from_crawler(crawler, reactor)
+        return resolver
 
     def install_on_reactor(self) -> None:
         self.reactor.installNameResolver(self)

@@ -1,5 +1,9 @@
 """What a fetched HTML page holds for the crawler: links (also those only written by ``<script>``), its title, and
-whether it is a deleted-content stub (a tiny page that only meta-refreshes away)."""
+whether it is a *shell* — a tiny page that only sends the browser elsewhere (meta refresh, ``location.replace``).
+
+A shell that points up (``../``, ``./``, the site root) is a deleted document (pingtan answers withdrawn documents
+so); a shell that points at another page is an entry page (Beijing district column roots, a column's index that
+forwards to its list) and is followed as if it were that page (portals.md §6)."""
 
 from __future__ import annotations
 
@@ -12,16 +16,63 @@ from parsel import Selector
 _ANCHORS = etree.XPath("//a[@href]")
 _SCRIPT_HREF = re.compile(r"""(?:href|src)\s*=\s*\\?["']([^"'\\]+)\\?["']""", re.I)
 _META_REFRESH = re.compile(rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh""", re.I)
+_REFRESH_URL = re.compile(rb"""content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^'" >]+)""", re.I)
+_SCRIPT_LOCATION = re.compile(
+    rb"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]"""
+)
 STUB_LIMIT = 512
 """Pingtan's deleted documents answer 200 with a meta refresh of fewer than 512 bytes (portals.md §6)."""
+SHELL_LIMIT = 1024
+"""Beijing district column roots are JS/meta redirect shells of ~160 bytes; a shell is under 1 KB."""
 
 
-def is_deleted_stub(body: bytes) -> bool:
-    """A body that is nothing but a meta refresh: the document was withdrawn (permanent, not retried)."""
-    if len(body) >= STUB_LIMIT or not _META_REFRESH.search(body):
+def _is_shell(body: bytes, limit: int) -> bool:
+    if len(body) >= limit:
         return False
-    text = re.sub(rb"<[^>]*>|\s+", b"", body)
+    without_scripts = re.sub(rb"(?is)<script[^>]*>.*?</script>", b"", body)
+    text = re.sub(rb"<[^>]*>|\s+|&nbsp;", b"", without_scripts)
     return len(text) < 40
+
+
+def shell_target(body: bytes, base_url: str) -> str | None:
+    """The URL a shell page sends the browser to (meta refresh or a script setting ``location``), or None when the
+    body is not a shell."""
+    if not _is_shell(body, SHELL_LIMIT):
+        return None
+    match = _REFRESH_URL.search(body) if _META_REFRESH.search(body) else None
+    match = match or _SCRIPT_LOCATION.search(body)
+    if not match:
+        return None
+    target = match.group(1).decode("latin-1").strip()
+    return urljoin(base_url, target).split("#", 1)[0]
+
+
+def points_up(target: str, url: str) -> bool:
+    """Whether ``target`` is the directory of ``url`` or one above it (``./``, ``../``, ``/``)."""
+    here, there = urlsplit(url), urlsplit(target)
+    if (here.scheme, here.netloc) != (there.scheme, there.netloc) or there.query:
+        return False
+    return there.path.endswith("/") and here.path.startswith(there.path) and there.path != here.path
+
+
+def is_deleted_stub(body: bytes, url: str | None = None) -> bool:
+    """A tiny page that only refreshes to its own directory or above: the document was withdrawn (permanent, not
+    retried). Without ``url`` any tiny refresh-only page counts."""
+    if len(body) >= STUB_LIMIT or not (_META_REFRESH.search(body) or _SCRIPT_LOCATION.search(body)) \
+            or not _is_shell(body, STUB_LIMIT):
+        return False
+    if url is None:
+        return True
+    target = shell_target(body, url)
+    return target is None or points_up(target, url)
+
+
+def entry_target(body: bytes, url: str) -> str | None:
+    """Where an entry shell forwards to (a page other than its own directory or above), else None."""
+    target = shell_target(body, url)
+    if target is None or target == url or points_up(target, url):
+        return None
+    return target
 
 
 def links(selector: Selector, base_url: str, css: str | None = None) -> list[tuple[str, str]]:

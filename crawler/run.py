@@ -57,9 +57,10 @@ def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict
     from crawler.spiders.generic import GenericSpider
 
     local = all(source.local for source in sources)
-    overrides.setdefault(LOOPBACK_HOSTS, sorted({
-        host for source in sources if source.local for url in source.start_urls
-        if (host := urlsplit(url).hostname) and literal(host) is None
+    overrides.setdefault(LOOPBACK_HOSTS, sorted({  # names of local sources' hosts may resolve to loopback
+        host for source in sources if source.local
+        for host in [*(urlsplit(url).hostname for url in source.start_urls), *source.allowed_domains]
+        if host and literal(host) is None
     }))  # fmt: skip
     settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
@@ -136,7 +137,7 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
         print(f"crawler.run: no sources in {args.sources}", file=sys.stderr)
         return 2, None
     archive_dir = Settings.resolve(args.data).archive_dir
-    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
+    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level, "GOVREPORTS_SOURCES_DIR": str(args.sources or "")}
     if args.no_warc:
         overrides["GOVREPORTS_WARC"] = False
     if args.no_archive:

@@ -9,7 +9,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-USER_AGENT = "govreports/0.1 (+archive of 政府信息公开工作年度报告; polite crawler)"
+USER_AGENT = "govreports/0.1 (+archive of open-government-information annual reports; polite crawler)"
+"""ASCII only: header values are bytes on the wire, and a challenge clearance is bound to the exact User-Agent a
+browser sends for the crawl (a non-ASCII one arrives differently from Chromium and from Scrapy)."""
 
 
 def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **overrides: Any) -> dict[str, Any]:
@@ -40,7 +42,8 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         "METAREFRESH_ENABLED": False,
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,  # Scrapy's remote Python console: never open on a crawler
-        # Names resolve for the connection itself, non-public addresses taken out (crawler.guard).
+        # Names resolve for the connection itself, non-public addresses taken out (crawler.guard), over every
+        # address family, IPv4 first, or the one a source names (crawler.access.addresses).
         "TWISTED_DNS_RESOLVER": "crawler.guard.GuardedResolver",
         "LOG_LEVEL": "INFO",
         # Bodies past GOVREPORTS_SPOOL_BYTES go to disk as they arrive (crawler.spool).
@@ -50,7 +53,10 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         },
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.guard.AddressGuardMiddleware": 60,
+            "crawler.access.source.SourceAccessMiddleware": 510,
+            "crawler.access.challenge.ChallengeMiddleware": 582,
             "crawler.spool.SpoolMiddleware": 595,
+            "crawler.access.cookies.CookieReloadMiddleware": 620,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.backoff.BackoffRetryMiddleware": 550,
             "crawler.encoding.EncodingMiddleware": 585,

@@ -110,6 +110,45 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...]) -> Non
 
 
 @main.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("discovered"), show_default=True,
+              help="Directory to write the proposed source files into (folders by province).")
+@click.option("--depth", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Levels of governments below the start pages to walk (0: only the pages given).")
+@click.option("--local", is_flag=True, help="The portals are replicas on this machine (loopback allowed).")
+def discover(urls: tuple[str, ...], out: Path, depth: int, local: bool) -> None:
+    """Find the report columns below portal home pages (and the governments their pages list) and write one
+    proposed source per column into OUT, verified: false, with the evidence. Review, then move them to sources/."""
+    import subprocess
+
+    from rich.console import Console
+    from rich.table import Table
+
+    command = [sys.executable, "-m", "crawler.discovery", *urls, "--out", str(out), "--depth", str(depth)]
+    done = subprocess.run(command + (["--local"] if local else []), capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    if not lines or not lines[-1].startswith("{"):
+        raise click.ClickException(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else
+                                   f"discovery exited with status {done.returncode}")
+    summary = json.loads(lines[-1])
+    from pipelines.registry import load_source
+
+    table = Table(title=f"discovered below {', '.join(urls)}")
+    for column in ("organ", "region", "family", "column", "file"):
+        table.add_column(column, overflow="fold")
+    for path in summary["files"]:
+        source = load_source(Path(path))
+        table.add_row(source.organ, source.region_code, source.family.value if source.has_column else "-",
+                      source.start_urls[0] if source.has_column else "(not found: marked for discovery)", path)
+    Console().print(table)
+    click.echo(f"{summary['portals']} portal(s), {summary['columns']} column(s) found, {summary['requests']} requests; "
+               f"proposals in {out} (verified: false — review before moving them into sources/)")
+    for url, kind in summary["failures"].items():
+        click.echo(f"  could not fetch {url}: {kind}", err=True)
+    sys.exit(0 if summary["columns"] else 1)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--name", default="files", show_default=True, help="Names the source: local:<name>.")
 @click.pass_obj
@@ -226,6 +265,19 @@ def form(write: Path | None) -> None:
     from pipelines.report.docs import render_form
 
     text = render_form()
+    if write:
+        write.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--write", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead.")
+def findings(write: Path | None) -> None:
+    """Print the rule catalogue (every finding's rule, severity and meaning) as Markdown."""
+    from pipelines.report.docs import render_findings
+
+    text = render_findings()
     if write:
         write.write_text(text, encoding="utf-8")
     else:

@@ -7,6 +7,8 @@ carries an ETag or Last-Modified that matches.
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 import threading
 import time
@@ -16,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 HeaderValue = str | bytes
+RESET = "reset"
+"""A reply of this kind resets the connection instead of answering (hosts that reset clients they dislike)."""
 
 
 @dataclass
@@ -146,6 +150,13 @@ class ReplicaServer:
                                   "last-modified")], kind=reply.kind)
                 if reply.delay or server.delay:
                     time.sleep(reply.delay + server.delay)
+                if reply.kind == RESET:  # the connection is reset, as a firewall does (SO_LINGER 0: RST, no FIN)
+                    with server._lock:
+                        server.log.append(LogEntry(self.command, self.path, 0, RESET, 0))
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 payload = b"" if self.command == "HEAD" or reply.status == 304 else reply.body
                 lines = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Status')}".encode()]
                 for name, value in reply.headers:

@@ -7,6 +7,8 @@ runs in any DuckDB client after ``SET VARIABLE warehouse = '<root>'``.
 
 from __future__ import annotations
 
+from pipelines.report.arithmetic import APPLICATIONS, CellRef, Entry, Term, result_terms, table_templates
+from pipelines.report.arithmetic import checks as form_checks
 from pipelines.report.form import Rule, load_form
 from warehouse.schema import application_column, review_cells, tables
 from warehouse.write import DATA_FILE
@@ -83,34 +85,32 @@ def _sum(terms: list[str]) -> str:
     return "(" + " + ".join(terms) + ")" if terms else "NULL"
 
 
+def _cell(ref: CellRef) -> str:
+    part, row, column = ref
+    return _quote(application_column(row, column) if part == APPLICATIONS else f"{row}_{column}")
+
+
+def _term(term: Term) -> str:
+    """A term of a check as SQL: its cell, or the first of its options whose cells are all printed."""
+    options = [_sum([_cell(ref) for ref in option]) for option in term.options]
+    if len(options) == 1 and len(term.options[0]) == 1:
+        return _cell(term.options[0][0])
+    return options[0] if len(options) == 1 else f"COALESCE({', '.join(options)})"
+
+
+def _entry(entry: Entry) -> str:
+    """One key of a rule's side: a cell as is, ``@result`` as the sum of its terms."""
+    return _term(entry[0]) if len(entry) == 1 and len(entry[0].options) == 1 else _sum([_term(t) for t in entry])
+
+
+def _side(entries: tuple[Entry, ...]) -> str:
+    return _sum([_entry(entry) for entry in entries])
+
+
 def result_sum(column: str) -> str:
     """Sum of part 三's result rows in ``column``: rows every template has, plus whichever template-specific set
     the report printed (2021 itemises （六）其他处理 in three rows, 2019 prints one). Null when a term is blank."""
-    form = load_form()
-    templates = [t for t in form.templates.values() if t.has_tables]
-    shared = [
-        r.key for r in templates[0].result_rows if all(r.key in {x.key for x in t.result_rows} for t in templates)
-    ]
-    alternatives: list[list[str]] = []
-    for template in templates:
-        specific = [r.key for r in template.result_rows if r.key not in shared]
-        if specific and specific not in alternatives:
-            alternatives.append(specific)
-    terms = [_quote(application_column(row, column)) for row in shared]
-    if alternatives:
-        options = [_sum([_quote(application_column(row, column)) for row in alt]) for alt in alternatives]
-        terms.append(f"COALESCE({', '.join(options)})")
-    return _sum(terms)
-
-
-def _rule_side(rule: Rule, side: tuple[str, ...], column: str) -> str:
-    terms = []
-    for key in side:
-        if key == "@result":
-            terms.append(result_sum(column))
-        else:
-            terms.append(_quote(application_column(key, column)))
-    return _sum(terms)
+    return _sum([_term(term) for term in result_terms(column, table_templates(load_form()))])
 
 
 def summary_view() -> str:
@@ -140,36 +140,17 @@ def rule_view_name(rule: Rule) -> str:
 
 
 def rule_view(rule: Rule) -> str:
-    """The breaks of one form rule as rows: report, where (column, row or block), left and right sums."""
+    """The breaks of one form rule as rows: report, where (column, row or block), left and right sums — compiled
+    from the rule evaluator's checks over every template (pipelines/report/arithmetic.py)."""
     form = load_form()
-    if rule.kind == "column_identity":
-        table = "statistics"
-        checks = [
-            (column, _rule_side(rule, rule.left, column), _rule_side(rule, rule.right, column))
-            for column in form.column_keys
-        ]
-    elif rule.kind == "row_identity":
-        table = "statistics"
-        checks = [
-            (
-                row.key,
-                _sum([_quote(application_column(row.key, c)) for c in rule.left]),
-                _sum([_quote(application_column(row.key, c)) for c in rule.right]),
-            )
-            for row in form.all_application_rows()
-        ]
-    elif rule.kind == "block_identity":
-        table = "statistics"
-        checks = [
-            (
-                block.key,
-                _sum([_quote(f"{block.key}_{m}") for m in rule.left]),
-                _sum([_quote(f"{block.key}_{m}") for m in rule.right]),
-            )
-            for block in form.review_blocks
-        ]
-    else:
-        raise ValueError(f"rule {rule.id}: unknown kind {rule.kind!r}")
+    table = "statistics"
+    checks = [
+        (check.key, _side(check.left), _side(check.right))
+        for check in form_checks(form, table_templates(form))
+        if check.rule.id == rule.id
+    ]
+    if not checks:
+        raise ValueError(f"rule {rule.id}: no checks")
     structs = ", ".join(
         f"{{'location': {_literal(where)}, 'left_value': {left}, 'right_value': {right}}}"
         for where, left, right in checks

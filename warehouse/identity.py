@@ -1,16 +1,14 @@
 """Organ identity: the many printings of one organ's name (full, short, OCR slips) resolved to one organ id.
 
-The registry is the crawler's ``sources/*.yaml`` (organ, region_code), read as plain YAML because the warehouse
-must not import the crawler, plus ``identity.yaml`` (abbreviations, confusable characters, aggregates). A name
-is normalised (NFKC, radicals folded, spaces dropped), short forms expanded, and matched against the registry;
+The organs are the source registry's (``pipelines.registry``: names, aliases, region codes — the loader the
+crawler and Dagster use too), plus ``identity.yaml`` (aggregates and their units). Names are compared by the
+registry's rules (``pipelines.registry.names``: NFKC, radicals folded, spaces dropped, short forms expanded);
 failing that, confusable characters are corrected only if that yields exactly one registry organ. Every
 resolution is a recorded decision (``organ_names`` table): the name as printed, the organ, the method, the why.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -20,10 +18,11 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from pipelines.registry import SourceError, load_registry
+from pipelines.registry.names import comparable, expand, fold_confusables, normalise
 from warehouse.schema import spec
 
-DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
-_SPACE = re.compile(r"[\s\u3000\u00a0\u2002·•]+")
+__all__ = ["Decision", "Organ", "Registry", "RegistryError", "decisions_table", "expand", "normalise", "organ_id"]
 
 
 class RegistryError(ValueError):
@@ -34,27 +33,6 @@ class RegistryError(ValueError):
 def _identity_data() -> dict[str, Any]:
     text = resources.files("warehouse").joinpath("identity.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
-
-
-def normalise(name: str) -> str:
-    """The comparable form of a printed name: NFKC, CJK radical forms folded, no spaces or dots."""
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(_identity_data()["radicals"].get(char, char) for char in text)
-    return _SPACE.sub("", text).strip()
-
-
-def expand(name: str) -> str:
-    """``name`` with every known short form replaced by its full form (longest short forms first)."""
-    pairs = sorted(_identity_data()["abbreviations"].items(), key=lambda pair: -len(pair[0]))
-    for short, full in pairs:
-        if short in name and full not in name:
-            name = name.replace(short, full)
-    return name
-
-
-def _fold(name: str) -> str:
-    table = {slip: right for slip, right in _identity_data()["confusables"]}
-    return "".join(table.get(char, char) for char in name)
 
 
 @dataclass(frozen=True)
@@ -79,7 +57,7 @@ class Decision:
 
 def organ_id(name: str, region_code: str | None) -> str:
     """A stable id: region code and the full normalised name (unregistered organs have no region part)."""
-    return f"{region_code or 'unregistered'}:{expand(normalise(name))}"
+    return f"{region_code or 'unregistered'}:{comparable(name)}"
 
 
 @dataclass
@@ -88,25 +66,31 @@ class Registry:
 
     organs: dict[str, Organ] = field(default_factory=dict)
     by_source: dict[str, Organ] = field(default_factory=dict)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    """Comparable alias → organ ids that print it (the registry's ``aliases``)."""
 
     @classmethod
     def load(cls, sources_dir: Path | str | None = None) -> Registry:
-        """Read every ``*.yaml`` under ``sources_dir`` (default: the repository's sources/) and identity.yaml."""
+        """The organs of the source registry under ``sources_dir`` (default: the shipped sources/), a missing
+        directory meaning none, and the aggregates of identity.yaml."""
         registry = cls()
-        folder = Path(sources_dir) if sources_dir else DEFAULT_SOURCES
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        folder = Path(sources_dir) if sources_dir else None
+        if folder is None or folder.is_dir():
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError, UnicodeDecodeError) as error:
-                raise RegistryError(f"{path}: {error}") from error
-            if not isinstance(data, dict) or not data.get("organ"):
-                raise RegistryError(f"{path}: a source needs an 'organ' field")
-            registry.add(str(data["organ"]), str(data.get("region_code") or "") or None, data.get("id") or path.stem)
+                organs = load_registry(folder).organs.values()
+            except SourceError as error:
+                raise RegistryError(str(error)) from error
+            for entry in organs:
+                organ = registry.add(entry.name, entry.region_code, entry.source_ids[0])
+                for source_id in entry.source_ids[1:]:
+                    registry.by_source[source_id] = organ
+                for alias in entry.aliases:
+                    registry.aliases.setdefault(comparable(alias), []).append(organ.organ_id)
         registry.add_aggregates(_identity_data().get("aggregates") or [])
         return registry
 
     def add(self, name: str, region_code: str | None, source_id: str | None = None) -> Organ:
-        organ = Organ(organ_id(name, region_code), expand(normalise(name)), region_code, source_id)
+        organ = Organ(organ_id(name, region_code), comparable(name), region_code, source_id)
         existing = self.organs.setdefault(organ.organ_id, organ)
         if source_id:
             self.by_source[source_id] = existing
@@ -122,7 +106,9 @@ class Registry:
                 self.organs[member.organ_id] = _with(member, role="unit", part_of=aggregate.organ_id)
 
     def _match(self, key: str) -> list[Organ]:
-        return [organ for organ in self.organs.values() if organ.name == key]
+        named = [organ for organ in self.organs.values() if organ.name == key]
+        aliased = [self.organs[found] for found in self.aliases.get(key, ()) if self.organs[found] not in named]
+        return named + aliased
 
     def resolve(self, name: str | None, source_id: str | None = None, region_code: str | None = None) -> Decision:
         """The organ a report printed as ``name`` (found through source ``source_id``) belongs to, and why."""
@@ -137,15 +123,16 @@ class Registry:
         full = expand(printed)
         matches = self._match(full)
         if len(matches) > 1 and (region_code or source):
-            wanted = region_code or source.region_code
+            wanted = region_code or (source.region_code if source else None)
             matches = [organ for organ in matches if organ.region_code == wanted] or matches
         if len(matches) == 1:
             organ = matches[0]
             method = "registry" if full == printed else "abbreviation"
             detail = "exact" if method == "registry" else f"{printed} → {full}"
             return Decision(name, printed, organ.organ_id, method, detail, organ.region_code)
-        folded = _fold(full)
-        candidates = [organ for organ in self.organs.values() if _fold(organ.name) == folded and organ.name != full]
+        folded = fold_confusables(full)
+        candidates = [organ for organ in self.organs.values()
+                      if fold_confusables(organ.name) == folded and organ.name != full]
         if len(candidates) == 1:
             organ = candidates[0]
             slips = ", ".join(f"{a}→{b}" for a, b in zip(full, organ.name, strict=False) if a != b)

@@ -5,10 +5,8 @@ extension keeps every body, this spider only decides what to ask for next.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.exceptions import (
@@ -27,17 +25,18 @@ from twisted.python.failure import Failure
 
 from crawler import pages
 from crawler.guard import RefusedAddress, UnresolvableHost
-from crawler.recognise import recognise
 from crawler.redirects import RedirectLoop, RefusedRedirect
 from crawler.sources import Source
 from crawler.spiders import families
+from crawler.spiders.context import SourceContext, context_of
+from pipelines.titles import Kind, recognise
 
 ERRORS = "govreports/errors/"
 POLICY = {"offsite", "robots_forbidden"}
 
 
 class GenericSpider(Spider):
-    """Crawls one :class:`~crawler.sources.Source`."""
+    """Crawls one :class:`~crawler.sources.Source`; families get its :class:`SourceContext`."""
 
     name = "govreports"
 
@@ -45,88 +44,64 @@ class GenericSpider(Spider):
         super().__init__(name=f"govreports-{source.id}", **kwargs)
         self.source = source
         self.allowed_domains = source.domains()
-        self.family = families.load(source.family)
+        self.contexts = {source.id: SourceContext(source, self)}
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.source.obey_robots:
             self.logger.warning("source %s overrides robots.txt (obey_robots: false)", self.source.id)
-        for request in self.family.start_requests(self):
+        for request in families.load(self.source.family).start_requests(self.contexts[self.source.id]):
             yield request
 
-    # Requests -----------------------------------------------------------------------------------------------------
+    def context(self, response: Response) -> SourceContext:
+        """The context of the source a response belongs to."""
+        return context_of(self.crawler, response) or self.contexts[self.source.id]
 
-    def request(self, url: str, role: str, callback: Any = None, **kwargs: Any) -> Request:
-        """A request with the crawler's meta; every request gets the errback and the robots override."""
-        meta: dict[str, Any] = kwargs.pop("meta", {})
-        meta["role"] = role
-        if not self.source.obey_robots:
-            meta["dont_obey_robotstxt"] = True
-        if role == "attachment":
-            callback = callback or self.parse_attachment
-        elif role == "page":
-            callback = callback or self.parse_page
-        return Request(url, callback=callback, errback=self.errback, meta=meta, **kwargs)
-
-    def item(
-        self, url: str, text: str, parent_url: str, extra_titles: Iterable[str] = (), role: str | None = None
-    ) -> Request:
-        """A listed item: a report page, or a file listed directly (``role`` forces attachment or page)."""
-        guess = recognise(text, self.source.organ)
-        for other in extra_titles:
-            if guess.is_report:
-                break
-            guess = recognise(other, self.source.organ)
-        report = self._report(text, guess) if guess.is_report else None
-        role = role or ("attachment" if self.is_attachment(url) else "page")
-        meta = {"parent_url": parent_url, "link_text": text, "title": text, "report": report}
-        return self.request(url, role, meta=meta)
-
-    def _report(self, title: str, guess: Any) -> dict[str, Any]:
-        key = re.sub(r"[\s\u3000]+", "", title)
-        return {"key": key, "agency": guess.agency, "year": guess.year, "title": title}
-
-    def is_attachment(self, url: str) -> bool:
-        hints = self.source.hints
-        path = urlsplit(url).path
-        return pages.extension(url) in hints.attachment_extensions or any(
-            fragment in path for fragment in hints.attachment_paths
-        )
+    def report_for(self, response: Response) -> dict[str, Any] | None:
+        """The report a response belongs to: from its listing, else (pages) from the page's own title."""
+        meta = response.meta
+        if meta.get("report") is None and meta.get("role") == "page" and isinstance(response, TextResponse) \
+                and "report_checked" not in meta and meta.get("kind") != Kind.ABOUT.value \
+                and not pages.is_deleted_stub(response.body, response.url):
+            meta["report_checked"] = True
+            context = self.context(response)
+            page_title = pages.title(response.selector)
+            title = recognise(page_title, context.source.organ)
+            if title.is_report:
+                meta["report"] = context.report_of(page_title, title)
+            if title.kind is not Kind.OTHER or not meta.get("kind"):
+                meta["kind"] = title.kind.value
+            if not meta.get("title"):
+                meta["title"] = page_title
+        return meta.get("report")
 
     # Callbacks ----------------------------------------------------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterable[Request]:
-        return self.family.parse_list(self, response)
+        context = self.context(response)
+        return families.load(context.source.family).parse_list(context, response)
 
     def parse_page(self, response: Response) -> Iterable[Request]:
-        """A document page: decide report-ness (listing title, else the page's own), then follow its attachments."""
-        if pages.is_deleted_stub(response.body):
+        """A document page: follow an entry shell, decide report-ness (listing title, else the page's own), then
+        follow its attachments — each judged by its own link text too (a 解读 beside the report is not it)."""
+        context = self.context(response)
+        entry = pages.entry_target(response.body, response.url)
+        if entry is not None and response.meta.get("shells", 0) < 3:
+            self.crawler.stats.inc_value("govreports/entry_shells")
+            meta = {key: response.meta.get(key) for key in ("parent_url", "link_text", "title", "kind", "report")}
+            yield context.request(entry, "page", meta={**meta, "shells": response.meta.get("shells", 0) + 1})
+            return
+        if pages.is_deleted_stub(response.body, response.url):
             self.crawler.stats.inc_value(f"{ERRORS}deleted")
             return
         if not isinstance(response, TextResponse):
             return
         report = self.report_for(response)
         for url, text in pages.links(response.selector, response.url):
-            if self.is_attachment(url):
-                meta = {"parent_url": response.url, "link_text": text, "title": response.meta.get("title"),
-                        "report": report}
-                yield self.request(url, "attachment", meta=meta)
-
-    def report_for(self, response: Response) -> dict[str, Any] | None:
-        """The report a response belongs to: from its listing, else (pages) from the page's own title."""
-        meta = response.meta
-        if meta.get("report") is None and meta.get("role") == "page" and isinstance(response, TextResponse) \
-                and "report_checked" not in meta and not pages.is_deleted_stub(response.body):
-            meta["report_checked"] = True
-            page_title = pages.title(response.selector)
-            guess = recognise(page_title, self.source.organ)
-            if guess.is_report:
-                meta["report"] = self._report(page_title, guess)
-            if not meta.get("title"):
-                meta["title"] = page_title
-        return meta.get("report")
+            if context.is_attachment(url):
+                yield context.request(url, "attachment", meta=context.attachment_meta(response, text, report))
 
     def parse_attachment(self, response: Response) -> Iterable[Request]:
-        if pages.is_deleted_stub(response.body):
+        if pages.is_deleted_stub(response.body, response.url):
             self.crawler.stats.inc_value(f"{ERRORS}deleted")
         return ()
 

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from crawler.sources import load_sources
 from dagster_project.defs.resources import SourceFiles
+from pipelines.registry import load_sources
 
 SOURCES_PARTITION = "source"
 

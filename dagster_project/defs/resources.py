@@ -5,8 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from crawler.sources import DEFAULT_DIR
 from pipelines.children import TiedChild
+from pipelines.registry import DEFAULT_DIR
 from pipelines.settings import Settings
 from warehouse.catalog import connect
 

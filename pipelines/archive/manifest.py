@@ -34,6 +34,7 @@ SCHEMA = pa.schema(
         pa.field("link_text", pa.string()),
         pa.field("title", pa.string()),
         pa.field("is_report", pa.bool_()),
+        pa.field("kind", pa.string()),
         pa.field("agency", pa.string()),
         pa.field("year", pa.int16()),
         pa.field("region_code", pa.string()),
@@ -43,8 +44,10 @@ SCHEMA = pa.schema(
         pa.field("filename", pa.string()),
     ]
 )
-"""Column meanings: role is list|page|attachment|api|file; title/is_report/agency/year are guesses from the listing
-(the parser confirms later); filename is the sanitised Content-Disposition name; content_type is the header as sent."""
+"""Column meanings: role is list|page|attachment|api|file; parent_url is the page that linked it (an attachment's
+landing page); title/is_report/agency/year are guesses from the listing (the parser confirms later); kind is the
+title recogniser's verdict (report | tables | about | other, ``pipelines.titles.Kind``); filename is the sanitised
+Content-Disposition name; content_type is the header as sent."""
 
 REQUIRED = ("source_id", "url", "sha256")
 COLUMNS = tuple(SCHEMA.names)

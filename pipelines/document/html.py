@@ -25,7 +25,7 @@ from lxml import etree
 from pipelines.document.decode import decode_with_origin
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table
-from pipelines.findings import Finding, Severity
+from pipelines.findings import FindingsLog
 
 MEDIA_TYPE = "text/html"
 
@@ -69,33 +69,25 @@ _LINK_HEAVY = 0.5
 def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:
     """Read an HTML page into a Document (reader findings for guessed encodings and missing content)."""
     decoded = decode_with_origin(data, source, declared_encoding, html=True)
-    findings: list[Finding] = []
+    log = FindingsLog(source, "read")
     if decoded.origin == "utf-8-over-declared":
-        findings.append(
-            _finding(
-                "html.encoding_mislabelled",
-                Severity.INFO,
-                f"declared {decoded.declared} but the bytes are UTF-8; read as UTF-8",
-                {"declared": decoded.declared},
-            )
+        log.info(
+            "html.encoding_mislabelled",
+            f"declared {decoded.declared} but the bytes are UTF-8; read as UTF-8",
+            declared=decoded.declared,
         )
     elif decoded.origin == "lossy":
-        findings.append(
-            _finding(
-                "html.encoding_damaged",
-                Severity.WARNING,
-                f"{decoded.replaced} undecodable byte sequence(s) in {decoded.encoding} replaced by U+FFFD",
-                {"encoding": decoded.encoding, "replaced": decoded.replaced},
-            )
+        log.warning(
+            "html.encoding_damaged",
+            f"{decoded.replaced} undecodable byte sequence(s) in {decoded.encoding} replaced by U+FFFD",
+            encoding=decoded.encoding,
+            replaced=decoded.replaced,
         )
     elif decoded.origin in ("gb18030", "detected", "weak-declared"):
-        findings.append(
-            _finding(
-                "html.encoding_guessed",
-                Severity.INFO,
-                f"no usable charset declared; read as {decoded.encoding} ({decoded.origin})",
-                {"encoding": decoded.encoding},
-            )
+        log.info(
+            "html.encoding_guessed",
+            f"no usable charset declared; read as {decoded.encoding} ({decoded.origin})",
+            encoding=decoded.encoding,
         )
     utf8 = data if decoded.encoding in ("utf-8", "utf-8-sig") else decoded.text.encode("utf-8")
     root = _parse(utf8, source)
@@ -106,24 +98,17 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         body = root
     container, found = _container(body)
     if not found:
-        findings.append(
-            _finding(
-                "html.no_content_container",
-                Severity.WARNING,
-                "no content container told apart from the site's chrome; the text of the whole page is kept",
-            )
+        log.warning(
+            "html.no_content_container",
+            "no content container told apart from the site's chrome; the text of the whole page is kept",
         )
     lowered = utf8.lower()
     lowered = lowered[max(lowered.find(b"<body"), 0) :]
     hidden_styles = _in_a_tag(lowered, b"display", _DISPLAY_NONE) or _in_a_tag(lowered, b"visibility", _INVISIBLE)
     blocks = _blocks(container, hidden_styles, _in_a_tag(lowered, b"hidden", _HIDDEN_WORD))
     if not blocks:
-        findings.append(_finding("html.no_content", Severity.WARNING, "the page holds no text"))
-    return Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=findings)
-
-
-def _finding(rule: str, severity: Severity, message: str, values: dict | None = None) -> Finding:
-    return Finding(rule=rule, severity=severity, message=message, values=values or {}, stage="read")
+        log.warning("html.no_content", "the page holds no text")
+    return Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=log.findings)
 
 
 def _parse(utf8: bytes, source: str) -> etree._Element:

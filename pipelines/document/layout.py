@@ -21,7 +21,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from pipelines.document.model import Block, Cell, Location, Paragraph, Table
-from pipelines.findings import Finding, Severity
+from pipelines.findings import Finding, FindingsLog
 
 _TOLERANCE = 2.5  # points: rules this close are the same rule (stroke widths, rounding)
 _MIN_RULE = 4.0  # points: shorter strokes are ticks or glyph parts, not table rules
@@ -124,7 +124,8 @@ def rules_from_box(x0: float, y0: float, x1: float, y1: float) -> list[Rule]:
 
 
 def build_blocks(pages: list[PageContent], findings: list[Finding], source: str) -> list[Block]:
-    """Reading-order blocks of all pages, tables joined across page breaks."""
+    """Reading-order blocks of all pages, tables joined across page breaks (a note for each join)."""
+    log = FindingsLog(source, "document", findings)
     items: list[_Grid | Paragraph | list[Cell]] = []
     previous_height = 0.0
     for page in pages:
@@ -164,9 +165,7 @@ def build_blocks(pages: list[PageContent], findings: list[Finding], source: str)
         else:
             blocks.append(_table(item, table_index))
             for note in item.joined:
-                findings.append(
-                    Finding("document.page_split_table", Severity.INFO, note, location=source, stage="document")
-                )
+                log.info("document.page_split_table", note, source)
             table_index += 1
     flush_rows()
     for block in blocks:

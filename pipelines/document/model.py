@@ -16,7 +16,11 @@ from pipelines.findings import Finding
 
 @dataclass(slots=True)
 class Location:
-    """Where a piece of text was printed. Text formats fill line; HTML fills table/row/col; PDF adds page/bbox."""
+    """Where a piece of text was printed. Text formats fill line; HTML fills table/row/col; PDF adds page/bbox.
+
+    span is a character range inside that line, paragraph or cell, for text the parser cut out of a longer
+    printing (a row of a whole page dumped on one line, digits glued to their label).
+    """
 
     table: int | None = None
     row: int | None = None
@@ -24,6 +28,7 @@ class Location:
     line: int | None = None
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    span: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,7 +38,9 @@ class Location:
         }
 
     def describe(self) -> str:
-        parts = [f"{key} {value}" for key, value in self.to_json().items() if key != "bbox"]
+        parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in ("bbox", "span")]
+        if self.span:
+            parts.append(f"characters {self.span[0]}–{self.span[1]}")
         return ", ".join(parts)
 
 

@@ -24,7 +24,7 @@ from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
 from pipelines.document.limits import MAX_GLYPHS_PER_PAGE, MAX_PAGES, MAX_RULES_PER_PAGE
 from pipelines.document.model import Document
-from pipelines.findings import Finding, Severity
+from pipelines.findings import FindingsLog
 
 MEDIA_TYPE = sniff.PDF
 _CID = re.compile(r"\(cid:\d+\)")
@@ -44,6 +44,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     except pdfium.PdfiumError as error:
         raise UnreadableDocument(source, f"not a readable PDF: {error}") from error
     document = Document(source=source, sha256=sha256, media_type=MEDIA_TYPE)
+    log = FindingsLog(source, "document", document.findings)
     try:
         count = len(pdf)
         if count > MAX_PAGES:
@@ -52,7 +53,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         for index in range(count):
             page = pdf[index]
             try:
-                pages.append(_page(page, index + 1, document, source))
+                pages.append(_page(page, index + 1, log))
             finally:
                 page.close()
         document.blocks = layout.build_blocks(pages, document.findings, source)
@@ -67,17 +68,19 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
     return title or None
 
 
-def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) -> PageContent:
+def _page(page: pdfium.PdfPage, number: int, log: FindingsLog) -> PageContent:
     width, height = page.get_size()
     objects = raw.FPDFPage_CountObjects(page.raw)
     if objects > MAX_RULES_PER_PAGE:
-        raise UnreadableDocument(source, f"page {number} draws {objects:,} objects, more than {MAX_RULES_PER_PAGE:,}")
+        raise UnreadableDocument(
+            log.source, f"page {number} draws {objects:,} objects, more than {MAX_RULES_PER_PAGE:,}"
+        )
     textpage = page.get_textpage()
     try:
         characters = raw.FPDFText_CountChars(textpage.raw)
         if characters > MAX_GLYPHS_PER_PAGE:
             raise UnreadableDocument(
-                source, f"page {number} has {characters:,} characters, more than {MAX_GLYPHS_PER_PAGE:,}"
+                log.source, f"page {number} has {characters:,} characters, more than {MAX_GLYPHS_PER_PAGE:,}"
             )
         glyphs, garbage = _glyphs(textpage, height)
     finally:
@@ -86,7 +89,7 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
     images: list[tuple[float, float, float, float]] = []
     _walk(page, height, rules, images)
     if len(rules) > MAX_RULES_PER_PAGE:
-        raise UnreadableDocument(source, f"page {number} draws more than {MAX_RULES_PER_PAGE:,} lines")
+        raise UnreadableDocument(log.source, f"page {number} draws more than {MAX_RULES_PER_PAGE:,} lines")
     text = "".join(glyph.text for glyph in glyphs)
     cid = len(_CID.findall(text))
     area = width * height
@@ -98,40 +101,31 @@ def _page(page: pdfium.PdfPage, number: int, document: Document, source: str) ->
         if (x1 - x0) * (y1 - y0) >= _IMAGE_SHARE / 2 * area
         and sum(1 for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1) < _FEW_GLYPHS
     )
-    where = f"{source}, page {number}"
+    where = f"{log.source}, page {number}"
     if (garbage and garbage >= _GARBAGE_SHARE * (len(glyphs) + garbage)) or cid >= 3:
-        document.findings.append(
-            Finding(
-                "document.broken_font",
-                Severity.WARNING,
-                f"page {number}: the text layer does not map to characters (broken font encoding); not read",
-                location=where,
-                values={"page": number, "unmapped": garbage, "cid": cid},
-                stage="document",
-            )
+        log.warning(
+            "document.broken_font",
+            f"page {number}: the text layer does not map to characters (broken font encoding); not read",
+            where,
+            page=number,
+            unmapped=garbage,
+            cid=cid,
         )
         glyphs = []
     elif images and (not glyphs or (bare >= _IMAGE_SHARE * area and len(glyphs) < _FEW_GLYPHS)):
-        document.findings.append(
-            Finding(
-                "document.image_page",
-                Severity.WARNING,
-                f"tables are images on page {number}: the page is an image without a text layer; nothing on it is read",
-                location=where,
-                values={"page": number},
-                stage="document",
-            )
+        log.warning(
+            "document.image_page",
+            f"tables are images on page {number}: the page is an image without a text layer; nothing on it is read",
+            where,
+            page=number,
         )
     elif bare >= _IMAGE_SHARE * area:
-        document.findings.append(
-            Finding(
-                "document.image_page",
-                Severity.WARNING,
-                f"page {number}: an image covers {bare / area:.0%} of the page; a table in it is not read",
-                location=where,
-                values={"page": number, "image_share": round(bare / area, 2)},
-                stage="document",
-            )
+        log.warning(
+            "document.image_page",
+            f"page {number}: an image covers {bare / area:.0%} of the page; a table in it is not read",
+            where,
+            page=number,
+            image_share=round(bare / area, 2),
         )
     return PageContent(number, width, height, glyphs, rules)
 

@@ -61,10 +61,37 @@ def label_score(printed: tuple[Segment, ...], row: Label) -> float:
     return best
 
 
+_CACHE_SIZE = 50_000
+_row_scores: dict[tuple[tuple[Segment, ...], tuple[str, ...]], tuple[float, ...]] = {}
+_alignments: dict[tuple[tuple[tuple[Segment, ...], ...], tuple[str, ...]], tuple[list[int | None], float]] = {}
+
+
+def _scores(printed: tuple[Segment, ...], rows: tuple[Label, ...], keys: tuple[str, ...]) -> tuple[float, ...]:
+    """One printed label scored against every form row (printed labels repeat across reports: kept)."""
+    key = (printed, keys)
+    scores = _row_scores.get(key)
+    if scores is None:
+        if len(_row_scores) > _CACHE_SIZE:
+            _row_scores.clear()
+        scores = _row_scores[key] = tuple(_pair(printed, row) for row in rows)
+    return scores
+
+
 def align(printed: list[tuple[Segment, ...]], rows: tuple[Label, ...]) -> tuple[list[int | None], float]:
     """For each printed row, the index of the form row it is (None: not a form row), and the alignment score."""
+    keys = tuple(row.key for row in rows)
+    cache_key = (tuple(printed), keys)
+    cached = _alignments.get(cache_key)
+    if cached is None:
+        if len(_alignments) > _CACHE_SIZE // 10:
+            _alignments.clear()
+        cached = _alignments[cache_key] = _align(printed, rows, keys)
+    return list(cached[0]), cached[1]
+
+
+def _align(printed: list[tuple[Segment, ...]], rows: tuple[Label, ...], keys: tuple[str, ...]):
     n, m = len(printed), len(rows)
-    scores = [[_pair(printed[i], rows[j]) for j in range(m)] for i in range(n)]
+    scores = [_scores(printed[i], rows, keys) for i in range(n)]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     step = [[""] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):

@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-
-TEMPLATE_FILES = ("2021", "2019", "hybrid", "legacy")
 
 
 @dataclass(frozen=True)
@@ -37,11 +35,19 @@ class ApplicationRow(Label):
 
 
 @dataclass(frozen=True)
+class Measure(Label):
+    """A column of part 二: a count, or an amount (decimals as printed); ``signed`` where it can be negative."""
+
+    amount: bool = False
+    signed: bool = False
+
+
+@dataclass(frozen=True)
 class Item(Label):
     """A row of part 二 (规章, 行政许可 …) with the measures its columns hold."""
 
     band: str = ""
-    measures: tuple[Label, ...] = ()
+    measures: tuple[Measure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,26 @@ class Rule:
 
 @dataclass(frozen=True)
 class Template:
+    """One printing of the form: part 二's items, part 三's rows, and what tells it apart from the others.
+
+    ``markers`` are part 二 header labels only this template prints; ``first_year``/``last_year`` the years of the
+    reports that print it (None: open).
+    """
+
     id: str
     reported_as: str
     description: str
     markers: tuple[str, ...]
     items: tuple[Item, ...]
     rows: tuple[ApplicationRow, ...]
+    first_year: int | None = None
+    last_year: int | None = None
+
+    def covers(self, year: int | None) -> bool:
+        """Whether reports on ``year`` print this template (the years it was prescribed or seen for)."""
+        if year is None or (self.first_year is None and self.last_year is None):
+            return False
+        return (self.first_year or year) <= year <= (self.last_year or year)
 
     @property
     def has_tables(self) -> bool:
@@ -77,17 +97,19 @@ class Template:
         return tuple(row for row in self.rows if row.role == "result")
 
     @property
-    def measures(self) -> tuple[Label, ...]:
+    def measures(self) -> tuple[Measure, ...]:
         """Every distinct measure of part 二, in first-seen order."""
-        seen: dict[str, Label] = {}
+        seen: dict[str, Measure] = {}
         for item in self.items:
             for measure in item.measures:
                 seen.setdefault(measure.key, measure)
         return tuple(seen.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Form:
+    """The whole form (hashed by identity: there is one, load_form()'s, and functions cache on it)."""
+
     templates: dict[str, Template]
     sections: tuple[Label, ...]
     columns: tuple[Label, ...]
@@ -96,6 +118,7 @@ class Form:
     review_measures: tuple[Label, ...]
     rules: tuple[Rule, ...]
     headers: dict[str, str]
+    plausible: dict[str, float]  # the largest value any organ prints, per part (and "amount" for part 二 amounts)
 
     @property
     def review_keys(self) -> tuple[str, ...]:
@@ -112,7 +135,7 @@ class Form:
         for template in self.templates.values():
             for row in template.rows:
                 seen.setdefault(row.key, row)
-        order = list(self.templates["2021"].rows)
+        order = list(next(t for t in self.templates.values() if t.has_tables).rows)
         other_at = next(i for i, row in enumerate(order) if row.role == "total")
         extra = [row for key, row in seen.items() if key not in {r.key for r in order}]
         return tuple(order[:other_at] + extra + order[other_at:])
@@ -125,7 +148,10 @@ class Form:
         return tuple(seen.values())
 
 
-def _label(cls: type[Label], data: dict[str, Any], **extra: Any) -> Label:
+LabelType = TypeVar("LabelType", bound=Label)
+
+
+def _label(cls: type[LabelType], data: dict[str, Any], **extra: Any) -> LabelType:
     return cls(
         key=data["key"],
         label=data["label"],
@@ -143,7 +169,13 @@ def _read(name: str) -> Any:
 
 def _items(data: dict[str, Any]) -> tuple[Item, ...]:
     measures = {
-        key: Label(key=key, label=spec["label"], variants=tuple(spec.get("variants", ())))
+        key: Measure(
+            key=key,
+            label=spec["label"],
+            variants=tuple(spec.get("variants", ())),
+            amount=spec.get("amount", False),
+            signed=spec.get("signed", False),
+        )
         for key, spec in data["measures"].items()
     }
     return tuple(
@@ -159,20 +191,25 @@ def load_form() -> Form:
         name: tuple(_label(ApplicationRow, row, role=row["role"]) for row in rows)
         for name, rows in parts["application_rows"].items()
     }
-    raw = {name: _read(f"{name}.yaml") for name in TEMPLATE_FILES}
+    raw = {str(name): _read(f"{name}.yaml") for name in parts["templates"]}
     templates: dict[str, Template] = {}
     for name, data in raw.items():
         disclosure = data.get("active_disclosure")
+        markers = data.get("markers", ())
         if disclosure and "same_as" in disclosure:
+            markers = markers or raw[disclosure["same_as"]].get("markers", ())
             disclosure = raw[disclosure["same_as"]]["active_disclosure"]
+        years = data.get("years", {})
         rows = tuple(row for part in data.get("applications", {}).get("rows", ()) for row in row_lists[part])
         templates[name] = Template(
             id=str(data["id"]),
             reported_as=str(data["reported_as"]),
             description=data.get("description", ""),
-            markers=tuple(data.get("markers", ())),
+            markers=tuple(markers),
             items=_items(disclosure) if disclosure else (),
             rows=rows,
+            first_year=years.get("from"),
+            last_year=years.get("until"),
         )
     return Form(
         templates=templates,
@@ -184,6 +221,7 @@ def load_form() -> Form:
         review_blocks=tuple(_label(Label, b) for b in parts["review_litigation"]["blocks"]),
         review_measures=tuple(_label(Label, m) for m in parts["review_litigation"]["measures"]),
         headers=dict(parts["headers"]),
+        plausible={key: float(value) for key, value in parts["plausible"].items()},
         rules=tuple(
             Rule(r["id"], r["part"], r["kind"], tuple(r["left"]), tuple(r["right"]), r["description"])
             for r in _read("rules.yaml")

@@ -12,16 +12,12 @@ from dataclasses import dataclass
 
 from pipelines.report.locate import Layout
 from pipelines.report.normalize import fold
+from pipelines.titles import Kind, recognise
 
-_REPORT = r"(?:政府)?(?:信息|政务)公开(?:工作)?(?:年度)?(?:报告|年报|工作报告)"
-_AGENCY_FIRST = re.compile(r"(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?:的)?" + _REPORT)
-_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>.+?)" + _REPORT)
-_NOT_REPORT = re.compile(r"工作要点|通知|解读|意见|办法|方案|计划|征求")
-_JUNK_PREFIX = re.compile(r"^(?:正文|标题[:：]?|#+|关于|[\d.、]+)+")
-_JUNK_SUFFIX = re.compile(r"[-_|－—].*$")
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间)[^0-9]{0,12}(?P<year>(?:19|20)\d{2})年\s*1\s*月\s*1\s*日")
 _TITLE_ROWS = 14
-_NOT_AN_ORGAN = {"政府", "本机关", "本单位", "我局", "我委", "我办", "本部门", "年度"}
+_MIN_ORGAN = 3
+"""A title's organ has at least three characters (郑州市公安局, 国务院); shorter heads are words, not organs."""
 
 
 @dataclass
@@ -33,20 +29,13 @@ class Identity:
     year_from: str | None = None
 
 
-def _clean_agency(text: str) -> str:
-    agency = _JUNK_PREFIX.sub("", text).strip("：:，,。 ")
-    return agency
-
-
-def _match_title(text: str) -> tuple[str, int] | None:
-    """(agency, year) from a title-like text, or None."""
-    text = _JUNK_SUFFIX.sub("", fold(text)) if "报告" in text.split("-")[0] else fold(text)
-    for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
-        for match in pattern.finditer(text):
-            agency = _clean_agency(match["agency"])
-            if len(agency) >= 3 and agency not in _NOT_AN_ORGAN and not _NOT_REPORT.search(agency):
-                return agency, int(match["year"])
-    return None
+def _match_title(text: str) -> tuple[str | None, int, Kind] | None:
+    """(organ or None, year, kind) from a title-like text that reads as the report (or its tables), or None."""
+    title = recognise(fold(text))
+    if not title.is_report or title.year is None:
+        return None
+    organ = title.organ if title.organ and len(title.organ) >= _MIN_ORGAN else None
+    return organ, title.year, title.kind
 
 
 def identify(title: str | None, layout: Layout) -> Identity:
@@ -54,12 +43,18 @@ def identify(title: str | None, layout: Layout) -> Identity:
     texts = [row.text.strip() for row in layout.rows[:_TITLE_ROWS] if row.text.strip()]
     for size in (1, 2, 3):  # a title on one line first, then titles wrapped over two or three lines
         candidates.extend("".join(texts[i : i + size]) for i in range(len(texts) - size + 1))
+    without_organ: Identity | None = None
     for candidate in candidates:
         if len(fold(candidate)) > 80:
             continue
         hit = _match_title(candidate)
-        if hit:
+        if hit and hit[0]:
             return Identity(agency=hit[0], year=hit[1], title=candidate, title_says_report=True, year_from="title")
+        if hit and without_organ is None:
+            without_organ = Identity(agency=None, year=hit[1], title=candidate, title_says_report=True,
+                                     year_from="title")
+    if without_organ is not None:
+        return without_organ
     year = _period_year(layout)
     return Identity(
         agency=None,
@@ -79,7 +74,10 @@ def _period_year(layout: Layout) -> int | None:
 
 
 def not_a_report_reason(identity: Identity) -> str | None:
-    """Why the document is not a report, judged from its title; None when the title does not rule it out."""
-    if identity.title and _NOT_REPORT.search(fold(identity.title)) and not identity.title_says_report:
-        return f"title is not a report title: {identity.title}"
+    """Why the document is not a report, judged from its title (a document about the report or about disclosure
+    work: 解读, 通知, 编制说明 …); None when the title does not rule it out."""
+    if identity.title and not identity.title_says_report:
+        title = recognise(fold(identity.title))
+        if title.kind is Kind.ABOUT:
+            return f"title is not a report title ({title.reason}): {identity.title}"
     return None

@@ -3,7 +3,9 @@ column is the URL fragment ``#721``, which the server never sees); the list come
 ``GET /gkmlpt/api/all/721?page=N&sid=755041`` (pages 0 and 1 return the same data; past the end an empty list);
 articles ``/gkmlpt/content/9/9103/post_NNN.html`` hold their body JSON-escaped in ``window._CONFIG.DETAIL``, so
 their attachment links exist only inside script text; titles may carry ``%uXXXX`` escapes. Page size is 2 here
-(100 on the real platform) so that a handful of items spans several pages."""
+(100 on the real platform) so that a handful of items spans several pages; ``classify.post_count`` and ``total``
+count articles. ``prefix`` serves the platform under a path (a department site on its government's host:
+``/lhqkjhgyxxhj/gkmlpt/…``), so an API URL that drops the prefix finds nothing."""
 
 from __future__ import annotations
 
@@ -43,40 +45,37 @@ SOURCE: dict[str, Any] = {
     "id": "replica-gkmlpt",
     "organ": "郑州市公安局",
     "region_code": "410100",
-    "family": "json_api",
-    "hints": {
-        "api_url": API,
-        "api_method": "GET",
-        "api_params": {"page": "{page}", "sid": SID},
-        "items_path": "articles",
-        "page_count_path": None,
-        "first_page": 1,
-    },
+    "family": "gkmlpt",
 }
 
 
-def _content_path(article: dict[str, Any]) -> str:
-    return f"/gkmlpt/content/9/9103/post_{article['id']}.html"
+DEPARTMENT_PREFIX = "/lhqkjhgyxxhj"
+DEPARTMENT_SOURCE: dict[str, Any] = {**SOURCE, "id": "replica-gkmlpt-dept"}
+
+
+def _content_path(article: dict[str, Any], prefix: str = "") -> str:
+    return f"{prefix}/gkmlpt/content/9/9103/post_{article['id']}.html"
 
 
 class GkmlptSite(Site):
     name = "gkmlpt"
 
-    def __init__(self) -> None:
-        self.articles = {_content_path(article): article for article in ARTICLES}
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.articles = {_content_path(article, prefix): article for article in ARTICLES}
         self.attachments = {f"/attachment/0/88/88389/{a['attachment']}": a for a in ARTICLES if a.get("attachment")}
 
     def handle(self, request: Request) -> Reply:
         path = request.path
         if path == "/robots.txt":
             return Reply(200, b"User-agent: *\nDisallow: /admin/\n", [("Content-Type", "text/plain")], kind="robots")
-        if path == "/gkmlpt/index":
+        if path == f"{self.prefix}/gkmlpt/index":
             config = {"SID": SID, "TREE": [{"id": int(CATEGORY), "name": "政府信息公开年报", "children": []}]}
             page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政府信息公开</title></head><body>"
                     f"<div id=\"app\"></div><script>window._CONFIG = {json.dumps(config, ensure_ascii=False)};"
                     "</script></body></html>")
             return Reply(200, page.encode(), [("Content-Type", "text/html; charset=utf-8")], kind="list")
-        if path == API:
+        if path == f"{self.prefix}{API}":
             return self.api(request)
         if path in self.articles:
             return self.content(self.articles[path])
@@ -98,8 +97,9 @@ class GkmlptSite(Site):
                 attachment.append({"id": 963149, "name": f"{ZHENGZHOU.title}.txt", "type": "txt", "mime": "text/plain",
                                    "url": f"/attachment/0/88/88389/{article['attachment']}"})
             articles.append({
-                "id": article["id"], "title": article["title"], "url": _content_path(article),
-                "post_url": _content_path(article), "created_at": "2024-01-20 10:00:00", "document_number": "",
+                "id": article["id"], "title": article["title"], "url": _content_path(article, self.prefix),
+                "post_url": _content_path(article, self.prefix), "created_at": "2024-01-20 10:00:00",
+                "document_number": "",
                 "publisher": SOURCE["organ"], "identifier": f"11410100MB1{article['id']}", "attachment": attachment,
             })
         data = {"classify": {"post_count": len(ARTICLES)}, "articles": articles, "total": len(ARTICLES)}

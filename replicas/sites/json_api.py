@@ -3,7 +3,8 @@ the rest, which only ``POST /fjdzapp/search`` (form ``channelid``, ``page``, ``p
 and ``data[]``) lists. A report is listed under two URLs (``docpuburl`` and ``chnldocurl``, the same bytes); one
 entry's ``docpuburl`` is a file with no HTML page; a deleted document answers a meta-refresh stub. The report page
 is the bundled saved portal page (UTF-8). ETag and Last-Modified on documents. The API refuses requests without
-``X-Requested-With``."""
+``X-Requested-With``, and mixes into its first page a document of another channel (``chnlid`` differs: a report of
+another organ published elsewhere on the site), which is not the column's."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ ENTRIES: list[dict[str, Any]] = [
     {"doctitle": "沭阳县发展和改革局2019年政府信息公开年度报告", "docpuburl": "./202001/t20200115_9001.shtml",
      "docreltime": "2020-01-15", "kind": "deleted"},
 ]
+OTHER_CHANNEL = {"doctitle": "沭阳县人民政府2023年政府信息公开工作年度报告",
+                 "docpuburl": "/zwgk/xxgk/202401/t20240120_2001.shtml", "docreltime": "2024-01-20",
+                 "chnlid": "200300", "kind": "notice"}
+"""A search hit from another channel: the search API does not keep to the column."""
 EXPECTED_REPORTS = {SHUYANG_TITLE, ZHUMADIAN.title}
 SOURCE: dict[str, Any] = {
     "id": "replica-json",
@@ -66,7 +71,7 @@ class JsonApiSite(Site):
 
     def __init__(self) -> None:
         self.documents: dict[str, dict[str, Any]] = {}
-        for entry in ENTRIES:
+        for entry in [*ENTRIES, OTHER_CHANNEL]:
             for field in ("docpuburl", "chnldocurl"):
                 if entry.get(field):
                     self.documents[_path(entry[field])] = entry
@@ -119,8 +124,9 @@ class JsonApiSite(Site):
         page = int(form.get("page", ["1"])[0])
         size = int(form.get("prepage", ["10"])[0])
         rows = [
-            {key: value for key, value in entry.items() if key != "kind"} | {"pubdate": entry["docreltime"]}
-            for entry in ENTRIES[(page - 1) * size: page * size]
+            {"chnlid": CHANNEL} | {key: value for key, value in entry.items() if key != "kind"}
+            | {"pubdate": entry["docreltime"]}
+            for entry in ENTRIES[(page - 1) * size: page * size] + ([OTHER_CHANNEL] if page == 1 else [])
         ]
         data = {"pageCount": math.ceil(len(ENTRIES) / size), "total": len(ENTRIES), "data": rows}
         return Reply(200, json.dumps(data, ensure_ascii=False).encode(), [("Content-Type", "application/json")],

@@ -1,4 +1,6 @@
-"""A plain list column paged by 下一页 links (``index.html`` → ``index_2.html`` → ``index_3.html``), GBK with no
+"""A plain list column paged by 下一页 links (``index.html`` → ``list_2.htm`` → ``list_3.htm``) beside 首页, page
+numbers and 尾页 links, which are pager controls, not items (a crawler that fetched 尾页 as an item would have its
+duplicate filter drop the real list page 3). GBK with no
 charset anywhere, no ETag or Last-Modified at all (so only sha256 dedupe and the archive keep a second run from
 downloading again). A listing title truncated with …, so the report is known only from its page's own title; a
 notice whose title mentions 年度报告; an attachment with a GBK Content-Disposition name and a path-traversal
@@ -51,7 +53,7 @@ SOURCE: dict[str, Any] = {
 
 
 def _page_name(number: int) -> str:
-    return "index.html" if number == 0 else f"index_{number + 1}.html"
+    return "index.html" if number == 0 else f"list_{number + 1}.htm"
 
 
 class PlainSite(Site):
@@ -99,6 +101,7 @@ class PlainSite(Site):
         pager = [f'<a href="{COLUMN}index.html">首页</a>']
         if number > 0:
             pager.append(f'<a href="{COLUMN}{_page_name(number - 1)}">上一页</a>')
+        pager += [f'<a href="{COLUMN}{_page_name(other)}">{other + 1}</a>' for other in range(len(PAGES))]
         if number < len(PAGES) - 1:
             pager.append(f'<a href="{COLUMN}{_page_name(number + 1)}">下一页</a>')
         pager.append(f'<a href="{COLUMN}{_page_name(len(PAGES) - 1)}">尾页</a>')

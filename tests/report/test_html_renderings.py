@@ -41,7 +41,7 @@ def test_gbk_page_without_charset_gives_the_expected_values(shared, name, style)
 def test_bare_page_without_chrome_gives_the_expected_values(shared, name):
     expected = seed_expected(name)
     data = render_html(expected, seed_text(name), style="hanweb", chrome=False)
-    assert b"<nav" not in data and b"class=\"footer\"" not in data
+    assert b"<nav" not in data and b'class="footer"' not in data
     report = parse_bytes(data, f"{name}.bare.html").to_json()
     assert value_mismatches(expected, report) == []
 

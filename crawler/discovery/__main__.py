@@ -1,0 +1,5 @@
+import sys
+
+from crawler.discovery.run import main
+
+sys.exit(main())
