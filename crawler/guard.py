@@ -15,6 +15,7 @@ marked ``local`` (replica portals for tests and the demo) may use loopback, noth
 from __future__ import annotations
 
 import ipaddress
+import os
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,11 +29,15 @@ from twisted.internet.interfaces import IAddress, IHostnameResolver, IHostResolu
 from zope.interface import implementer, provider
 
 from crawler.access.addresses import AddressFamilyResolver
+from crawler.access.source import PROXY_ENV
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = ("http", "https")
 LOOPBACK_HOSTS = "GOVREPORTS_LOOPBACK_HOSTS"
-"""Setting: host names of ``local`` sources, which may resolve to loopback (replica portals given by name)."""
+"""Setting: host names of ``local`` sources' start URLs, which may resolve to loopback (replicas given by name)."""
+PROXY_HOSTS = "GOVREPORTS_PROXY_HOSTS"
+"""Setting: host names of the proxies sources name; the operator chose them, so any address of theirs is used
+(the crawl-wide proxy, GOVREPORTS_PROXY or CRAWL_PROXY, is added by the resolver itself)."""
 
 _REFUSED: dict[str, str] = {}
 """Host name → why the resolver gave it no address (process-wide, as the resolver is): the middleware turns the
@@ -100,9 +105,10 @@ class AddressGuardMiddleware:
             self._refuse(f"refused {request.url}: {reason}")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        """The peer the bytes came from, whatever the URL said (None for a response served from the archive)."""
+        """The peer the bytes came from, whatever the URL said (None for a response served from the archive; the
+        proxy for one fetched through a proxy, which resolves the name itself)."""
         peer = response.ip_address
-        if peer is not None:
+        if peer is not None and not request.meta.get("proxy"):
             reason = address_refusal(ipaddress.ip_address(peer), self._local())
             if reason:
                 self._refuse(f"refused the response of {request.url}: it came from {reason}")
@@ -127,10 +133,12 @@ class GuardedResolver:
     """The reactor's name resolver with non-public addresses taken out of every answer (loopback kept for the
     host names of local sources). Installed by Scrapy from ``TWISTED_DNS_RESOLVER``."""
 
-    def __init__(self, reactor: Any, loopback_hosts: Sequence[str] = (), guard: bool = True) -> None:
+    def __init__(self, reactor: Any, loopback_hosts: Sequence[str] = (), guard: bool = True,
+                 proxy_hosts: Sequence[str] = ()) -> None:
         self.reactor = reactor
         self.original: IHostnameResolver = reactor.nameResolver
         self.loopback_hosts = frozenset(host.lower() for host in loopback_hosts)
+        self.proxy_hosts = frozenset(host.lower() for host in proxy_hosts)
         self.guard = guard
 
     @classmethod
@@ -138,7 +146,10 @@ class GuardedResolver:
         """Over the address-family resolver (every family, IPv4 first; pinned hosts): the guard filters what any
         resolution, pinned or looked up, hands the connection."""
         settings = crawler.settings
-        resolver = cls(reactor, settings.getlist(LOOPBACK_HOSTS), settings.getbool("GOVREPORTS_ADDRESS_GUARD", True))
+        proxies = [settings.get("GOVREPORTS_PROXY") or os.environ.get(PROXY_ENV) or "", *settings.getlist(PROXY_HOSTS)]
+        proxy_hosts = [urlsplit(proxy if "//" in proxy else f"//{proxy}").hostname or "" for proxy in proxies]
+        resolver = cls(reactor, settings.getlist(LOOPBACK_HOSTS), settings.getbool("GOVREPORTS_ADDRESS_GUARD", True),
+                       [host for host in proxy_hosts if host])
         resolver.original = AddressFamilyResolver.from_crawler(crawler, reactor)
         return resolver
 
@@ -154,7 +165,8 @@ class GuardedResolver:
         transportSemantics: str = "TCP",
     ) -> IHostResolution:
         receiver = resolutionReceiver
-        if self.guard and literal(hostName) is None:  # an address literal was judged with its request's source
+        # An address literal was judged with its request's source; a proxy was chosen by the operator.
+        if self.guard and literal(hostName) is None and hostName.lower() not in self.proxy_hosts:
             receiver = _PublicOnly(resolutionReceiver, hostName, hostName.lower() in self.loopback_hosts)
         return self.original.resolveHostName(receiver, hostName, portNumber, addressTypes, transportSemantics)
 

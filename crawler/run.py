@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.guard import LOOPBACK_HOSTS, literal
+from crawler.guard import LOOPBACK_HOSTS, PROXY_HOSTS, literal
 from crawler.health import health_dir, write_json
 from crawler.settings import scrapy_settings
 from crawler.sources import Source, SourceError, load_sources
@@ -57,11 +57,11 @@ def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict
     from crawler.spiders.generic import GenericSpider
 
     local = all(source.local for source in sources)
-    overrides.setdefault(LOOPBACK_HOSTS, sorted({  # names of local sources' hosts may resolve to loopback
-        host for source in sources if source.local
-        for host in [*(urlsplit(url).hostname for url in source.start_urls), *source.allowed_domains]
-        if host and literal(host) is None
+    overrides.setdefault(LOOPBACK_HOSTS, sorted({  # names of local sources' start URLs may resolve to loopback
+        host for source in sources if source.local for url in source.start_urls
+        if (host := urlsplit(url).hostname) and literal(host) is None
     }))  # fmt: skip
+    overrides.setdefault(PROXY_HOSTS, sorted({source.access.proxy for source in sources if source.access.proxy}))
     settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
