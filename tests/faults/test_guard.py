@@ -3,11 +3,15 @@ by scheme, host and port; a name's addresses are filtered where the connection r
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from twisted.internet.address import IPv4Address, IPv6Address
 
 from crawler.guard import _REFUSED, _PublicOnly, refusal
 from crawler.redirects import redirect_refusal
 from crawler.sources import Source
+from replicas.server import ReplicaServer, Reply, Request, Site
 
 SOURCE = Source(id="portal", organ="某市人民政府", region_code="410100", family="plain",
                 start_urls=["http://www.example.gov.cn/gknb/", "http://files.example.gov.cn:8080/list/"])
@@ -80,3 +84,31 @@ def test_the_resolver_hands_connections_only_public_addresses() -> None:
     private_only.addressResolved(IPv4Address("TCP", "10.1.2.3", 80))
     private_only.resolutionComplete()
     assert receiver.addresses == [] and "10.1.2.3" in _REFUSED["internal.example"]
+
+
+@pytest.mark.slow
+def test_the_challenge_browser_reaches_only_the_page_host() -> None:
+    """A challenge page opened in Chromium asks for an image on another port of this machine, on localhost and on
+    169.254.169.254: none of them is requested (the browser's requests do not pass the address guard)."""
+    from crawler.access import browser
+
+    if not Path(browser.executable()).exists():
+        pytest.skip("no Chromium")
+    other = ReplicaServer(_Page(""))
+    with other:
+        other_port = other.base_url.rsplit(":", 1)[1]
+        page = _Page(f"<img src='http://127.0.0.1:{other_port}/a.png'><img src='http://localhost:{other_port}/b.png'>"
+                     "<img src='http://169.254.169.254/latest/meta-data/c.png'>")
+        with ReplicaServer(page) as portal:
+            clearance = browser.clear(f"{portal.base_url}/", "Mozilla/5.0", lambda status, html: False, timeout=10)
+            asked = [entry.path for entry in portal.log]
+        assert clearance.status == 200 and "/" in asked
+        assert other.log == []
+
+
+class _Page(Site):
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+    def handle(self, request: Request) -> Reply:
+        return Reply(200, f"<html><body>{self.body}</body></html>".encode(), [("Content-Type", "text/html")])
