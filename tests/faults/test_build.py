@@ -157,3 +157,17 @@ def test_readers_never_open_a_file_twice_while_a_writer_replaces_it(tmp_path: Pa
         stop.set()
         writer.join()
     assert failures == [] and reads > 10
+
+
+def test_a_catalog_refresh_killed_before_its_rename_leaves_the_old_catalog_or_none(
+    built_then_more: tuple[Path, frozenset[str], frozenset[str]], tmp_path: Path
+) -> None:
+    """The catalog is built beside the old one and renamed into place: killed before the rename, the next reader
+    finds no half-built catalog (the temporary is swept) and answers."""
+    base, before, _ = built_then_more
+    data = copy_data(base, tmp_path / "data")  # without a catalog: the first reader builds it
+    killed = govreports(data, "sql", "SELECT 1", env={CRASH_AT: "catalog.refresh.built"})
+    assert killed.code == -9
+    assert list(data.glob(".catalog.duckdb.*")) and not (data / "catalog.duckdb").exists()
+    assert assert_one_state(report_ids(data), before, before) == "before"
+    assert not list(data.glob(".catalog.duckdb.*"))
