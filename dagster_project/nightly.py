@@ -23,7 +23,8 @@ def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for event in result.get_asset_materialization_events():
         for key, value in event.materialization.metadata.items():
-            figures[key] = value.value
+            if isinstance(value.value, bool | int | float | str):  # figures, not tables or schemas
+                figures[key] = value.value
     return figures
 
 

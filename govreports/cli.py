@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -36,7 +37,7 @@ def _internal_error(error: Exception, settings: Settings | None) -> str:
     """Write the traceback to a crash file (the data directory's logs/, else the temporary directory); one line."""
     import tempfile
     import traceback
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     text = "".join(traceback.format_exception(error))
     name = f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}.txt"
@@ -63,7 +64,31 @@ def _log_to_stderr() -> None:
         logger.setLevel(logging.WARNING)
 
 
+
+
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the package and the parser version (a parser version change re-parses the archive)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from pipelines.report.parse import PARSER_VERSION
+
+    click.echo(f"govreports {version('govreports')} (parser {PARSER_VERSION})")
+    ctx.exit()
+
+
+
+
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Print the version of govreports and of its parser, then exit.",
+)
 @click.option(
     "--data",
     type=str,
@@ -180,6 +205,14 @@ def build(settings: Settings, rebuild: bool) -> None:
     """Parse every archived document not yet parsed by this parser version; refresh the warehouse and catalog."""
     from rich.progress import Progress
 
+    from pipelines.archive.manifest import read_manifest
+
+    if not settings.local_root.is_dir() or not len(read_manifest(settings.archive_dir)):
+        raise click.ClickException(
+            f"nothing is archived in {settings.local_root}: run `govreports --data {settings.data} crawl` or "
+            "`ingest FILE...` first, or point --data at the data directory that holds the archive"
+        )
+
     from warehouse.build import build as build_warehouse
     from warehouse.identity import RegistryError
 
@@ -197,62 +230,169 @@ def build(settings: Settings, rebuild: bool) -> None:
         f"{result.documents} document(s) archived, {result.parsed} parsed now ({result.new} new), "
         f"{result.skipped} already parsed; status {result.statuses}; findings {result.findings}"
     )
+    _echo_reports(settings)
+
+
+def _echo_reports(settings: Settings) -> None:
+    """What the warehouse now holds, counted as people count: reports are organ-years, copies apart."""
+    with _connect(settings) as connection:
+        reports, copies = connection.execute(f"SELECT ({MAIN_SQL['reports']}), ({MAIN_SQL['copies']})").fetchone()
+    click.echo(f"warehouse: {reports} report(s) (organ-years), {copies} cop{'y' if copies == 1 else 'ies'} of them")
+
+
+def _connect(settings: Settings):
+    """The catalog, or a clear error naming the data directory when it holds no warehouse (nothing is created)."""
+    from warehouse import catalog
+
+    try:
+        return catalog.connect(settings)
+    except catalog.NoWarehouse as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _read_query(query: str | None, file: Path | None) -> str:
+    """QUERY, or the SQL of FILE, or of stdin (QUERY '-', or none given with stdin not a terminal)."""
+    if query is not None and file is not None:
+        raise click.UsageError("give QUERY or --file, not both")
+    if file is not None:
+        try:
+            return file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"cannot read SQL from {file}: {error}") from error
+    if query == "-" or (query is None and not sys.stdin.isatty()):
+        return sys.stdin.read()
+    if query is None:
+        raise click.UsageError("give QUERY, --file FILE, or SQL on stdin")
+    return query
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("-f", "--file", type=click.Path(dir_okay=False, path_type=Path), help="Read the SQL from this file.")
 @click.option("--param", "params", multiple=True, help="A value bound to the next ? in QUERY (repeatable).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row on stdout.")
 @click.pass_obj
-def sql(settings: Settings, query: str, params: tuple[str, ...], as_csv: bool, as_json: bool) -> None:
-    """Run QUERY against the warehouse catalog (tables and views: see warehouse/sql/views.sql)."""
+def sql(
+    settings: Settings, query: str | None, file: Path | None, params: tuple[str, ...], as_csv: bool, as_json: bool
+) -> None:
+    """Run SQL against the warehouse catalog: QUERY, --file FILE, or stdin (QUERY '-', or a pipe).
+
+    Tables and views (every one commented: SELECT * FROM duckdb_columns()) are listed in
+    warehouse/sql/views.sql. A script may hold several statements; the last one's rows are shown."""
     import duckdb
 
-    from warehouse import catalog
     from warehouse.export import query as run_query
 
-    try:
-        with catalog.connect(settings) as connection:
-            table = run_query(connection, query, list(params))
-    except duckdb.Error as error:
-        raise click.ClickException(f"query failed: {error}") from error
+    text = _read_query(query, file)
+    with _connect(settings) as connection:
+        try:
+            table = run_query(connection, text, list(params))
+        except duckdb.Error as error:
+            raise click.ClickException(f"query failed: {error}") from error
+    if table is None:
+        return
     if as_csv:
         import pyarrow.csv as pacsv
 
-        from warehouse.export import _plain
+        from warehouse.export import plain
 
-        sink = sys.stdout.buffer
-        pacsv.write_csv(_plain(table), sink)
+        pacsv.write_csv(plain(table), sys.stdout.buffer)
     elif as_json:
         for row in table.to_pylist():
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
     else:
-        from rich.console import Console
-        from rich.table import Table
+        _print_rows(table)
 
-        shown = 1000
-        view = Table(*table.column_names)
-        for row in table.slice(0, shown).to_pylist():
-            view.add_row(*("" if v is None else str(v) for v in row.values()))
-        Console().print(view)
-        if len(table) > shown:
-            click.echo(f"… {len(table) - shown:,} more rows (use --csv or --json for all {len(table):,})", err=True)
+
+SHOWN_ROWS = 1000
+MIN_TEXT_WIDTH = 10
+MIN_NUMBER_WIDTH = 6
+RATIO_DECIMALS = 6
+"""Floats are shown to 6 decimals for people (a ratio needs no more; printed amounts have at most 4); --csv and
+--json give every digit."""
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = round(value, RATIO_DECIMALS)
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+"""A text column is folded to no narrower than this before a wide result is shown one record at a time."""
+
+
+def _print_rows(table, title: str | None = None) -> None:
+    """Rows for people: a table when it fits the terminal (numbers whole, text folded), else one record per row —
+    never a number cut short."""
+    import pyarrow as pa
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    names = table.column_names
+    numeric = [pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t) for t in table.schema.types]
+    rows = [[_shown(v) for v in row.values()] for row in table.slice(0, SHOWN_ROWS).to_pylist()]
+    widths = [max([cell_len(name), *(cell_len(row[i]) for row in rows)]) for i, name in enumerate(names)]
+    chrome = 3 * len(names) + 1  # borders and padding of a rich table
+    least = [  # a number whole (and at least a short header's width); text folded down to MIN_TEXT_WIDTH
+        max([min(cell_len(name), MIN_NUMBER_WIDTH), *(cell_len(row[i]) for row in rows)])
+        if numeric[i]
+        else min(widths[i], MIN_TEXT_WIDTH)
+        for i, name in enumerate(names)
+    ]
+    least = [max(width, 1) for width in least]
+    if sum(least) + chrome <= console.width:
+        spare = console.width - chrome - sum(least)
+        grant = [0] * len(names)
+        for i in sorted(range(len(names)), key=lambda i: widths[i] - least[i]):  # the smallest needs first: most
+            grant[i] = min(widths[i] - least[i], spare)  # headers and texts whole, a few folded
+            spare -= grant[i]
+        view = Table(title=title)
+        for i, name in enumerate(names):
+            view.add_column(name, justify="right" if numeric[i] else "left", width=least[i] + grant[i], overflow="fold")
+        for row in rows:
+            view.add_row(*row)
+        console.print(view)
+    else:
+        if title:
+            console.print(title)
+        label = max(cell_len(name) for name in names)
+        for number, row in enumerate(rows, start=1):
+            console.print(f"[bold]── row {number} ──[/bold]")
+            record = Table.grid(padding=(0, 1))
+            record.add_column(width=label, no_wrap=True)
+            record.add_column(overflow="fold")
+            for name, value in zip(names, row, strict=True):
+                record.add_row(name, value)
+            console.print(record)
+    if len(table) > SHOWN_ROWS:
+        click.echo(f"… {len(table) - SHOWN_ROWS:,} more rows (use --csv or --json for all {len(table):,})", err=True)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), required=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"), show_default=True)
 @click.option("--table", "names", multiple=True, help="A table or view to export (repeatable; default: all main ones).")
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    show_default=True,
+    help="CSV starts with a UTF-8 byte-order mark, so Excel reads the Chinese right; --no-bom for plain UTF-8.",
+)
 @click.pass_obj
-def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...]) -> None:
-    """Export the warehouse tables and main views as CSV, one XLSX workbook, or Parquet."""
+def export(settings: Settings, fmt: str, out: Path, names: tuple[str, ...], bom: bool) -> None:
+    """Export tables and views as CSV, one XLSX workbook, or Parquet — with dictionary.csv (every column's label,
+    meaning, unit), provenance.csv (every document's source, crawl dates, sha256) and LICENCE.md."""
+    from warehouse.catalog import NoWarehouse
     from warehouse.export import ExportError
     from warehouse.export import export as export_tables
 
     try:
-        files = export_tables(settings, fmt, out, names)
-    except ExportError as error:
+        files = export_tables(settings, fmt, out, names, bom=bom)
+    except (ExportError, NoWarehouse) as error:
         raise click.ClickException(str(error)) from error
     for path in files:
         click.echo(str(path))
@@ -289,16 +429,24 @@ REPLICA_PORTS = 18731
 every run, so a second run is incremental like a real night (conditional requests, nothing downloaded again)."""
 
 MAIN_SQL = {
-    "reports": "SELECT count(*) FROM reports WHERE status IN ('parsed', 'legacy')",
+    "reports": "SELECT count(*) FROM organ_years",
+    "copies": "SELECT count(*) FROM copies",
     "findings": "SELECT count(*) FROM findings",
     "errors": "SELECT count(*) FROM findings WHERE severity = 'error'",
     "warnings": "SELECT count(*) FROM findings WHERE severity = 'warning'",
 }
-SAMPLE_SQL = (
-    "SELECT r.agency, r.year, a.new_received__total AS new_applications, c.errors, c.warnings "
-    "FROM reports r JOIN applications a USING (report_id) JOIN report_checks c USING (report_id) "
-    "WHERE r.status = 'parsed' ORDER BY r.agency, r.year, r.report_id"
+"""The totals main prints: reports are organ-years (each counted once), copies the same reports again."""
+NEW_SQL = (
+    "SELECT count(*) FROM (SELECT coalesce(copy_of, report_id) AS report, min(first_fetched) AS first FROM provenance"
+    " WHERE status IN ('parsed', 'legacy') GROUP BY ALL) WHERE first >= ?"
 )
+"""Reports (organ-years) none of whose documents the archive held before tonight's run started."""
+SAMPLE_SQL = (
+    "SELECT o.organ, o.year, o.region, a.new_received__total AS new_applications, o.copies, c.errors, c.warnings "
+    "FROM organ_years o LEFT JOIN applications a USING (report_id, year) "
+    "LEFT JOIN report_checks c USING (report_id, year) ORDER BY o.organ, o.year"
+)
+"""One row per report (organ-year), however many copies of it were published."""
 
 
 @main.command("main")
@@ -313,14 +461,15 @@ def main_job(settings: Settings) -> None:
     """
     import subprocess
     from contextlib import ExitStack
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     import replicas
     from pipelines.children import exit_status
 
     logs = settings.local_root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    started = datetime.now(UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
     log_path, summary_path = logs / f"main-{stamp}.log", logs / f"main-{stamp}.json"
     sources_dir = settings.local_root / "replica-sources"
     command = [sys.executable, "-m", "dagster_project", "--data", settings.data, "--sources", str(sources_dir)]
@@ -337,7 +486,7 @@ def main_job(settings: Settings) -> None:
         code = subprocess.run(command, stderr=log, check=False).returncode
     if not summary_path.exists():
         raise click.ClickException(f"the nightly job did not finish (exit status {code}); see {log_path}")
-    _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")))
+    _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")), started)
     sys.exit(exit_status(code))  # a child killed by a signal is 3, never 256 minus the signal
 
 
@@ -352,12 +501,12 @@ def _replica_server(source_id: str, port: int):
         return ReplicaServer(replicas.site(source_id))
 
 
-def _print_main_summary(settings: Settings, summary: dict) -> None:
-    """Per-source crawl health, then the totals and a sample as SQL returns them from the catalog."""
+def _print_main_summary(settings: Settings, summary: dict, started: datetime) -> None:
+    """Per-source crawl health, then the totals and a sample as SQL returns them from the catalog: reports are
+    organ-years, their copies (landing pages, re-publications, other formats) counted apart."""
     from rich.console import Console
     from rich.table import Table
 
-    from warehouse import catalog
     from warehouse.export import query as run_query
 
     console = Console()
@@ -369,25 +518,38 @@ def _print_main_summary(settings: Settings, summary: dict) -> None:
         health = "ok" if row["healthy"] else "FAILED"
         crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures))
     console.print(crawls)
-    with catalog.connect(settings) as connection:
+    with _connect(settings) as connection:
         counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
+        new = run_query(connection, NEW_SQL, [started]).column(0)[0].as_py()
         sample = run_query(connection, SAMPLE_SQL, [])
     healthy = sum(1 for row in summary["sources"] if row["healthy"])
-    new = sum(run.get("new") or 0 for run in summary["parse_runs"])  # reports new to the warehouse tonight
     click.echo(
-        f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']}  new tonight: {new}  "
+        f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']} (organ-years)  "
+        f"copies: {counts['copies']} (published again: landing pages, other formats)  new tonight: {new}  "
         f"findings: {counts['findings']} ({counts['errors']} errors, {counts['warnings']} warnings)"
     )
     for run in summary["parse_runs"]:
         failed = sorted(name for name, passed in run["checks"].items() if not passed)
         passed = f"checks: {len(run['checks']) - len(failed)} passed"
         click.echo(passed + (f", failed: {', '.join(failed)}" if failed else ""))
-    click.echo(f'\nSample — the same as: govreports --data {settings.data} sql "{SAMPLE_SQL}"')
-    table = Table(*sample.column_names)
-    for values in sample.to_pylist():
-        table.add_row(*("" if v is None else str(v) for v in values.values()))
-    console.print(table)
+    click.echo(f'\nSample, one row per report — the same as: govreports --data {settings.data} sql "{SAMPLE_SQL}"')
+    _print_rows(sample)
     click.echo(f"Open the Dagster UI on this data: govreports --data {settings.data} ui")
+    click.echo(f"Explore the reports in a browser: govreports --data {settings.data} serve")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Explore the warehouse in a browser (read-only): search organs, reports as printed with every number's
+    source, rankings, comparisons, downloads. Runs ``python -m explorer`` (Starlette + uvicorn) in this process."""
+    import os
+
+    _connect(settings).close()  # a missing warehouse is named here, as by every other command
+    command = [sys.executable, "-m", "explorer", "--data", settings.data, "--host", host, "--port", str(port)]
+    os.execv(sys.executable, command)
 
 
 @main.command()

@@ -81,6 +81,12 @@ def region(code: str | int | None) -> Region | None:
     return None
 
 
+@cache
+def known_codes() -> frozenset[str]:
+    """Every code any revision knows (about 7,000: divisions merged away since keep their codes)."""
+    return frozenset(code for gb in _revisions() for code in gb.revision.division_schema)
+
+
 def provinces() -> list[Region]:
     """The provincial-level divisions of the newest revision, in code order."""
     newest = _revisions()[0]

@@ -14,11 +14,14 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCT = ("govreports", "crawler", "pipelines", "warehouse", "dagster_project", "replicas")
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+PRODUCT = tuple(pattern.rstrip("*") for pattern in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"])
+"""The packages a wheel ships (pyproject's own list)."""
 USED_WITHOUT_IMPORT = {
     "s3fs": "fsspec loads it for s3:// locations (the warehouse on object storage)",
     "defusedxml": "openpyxl parses workbooks with it when it is installed (billion laughs, XXE)",
     "dagster-webserver": "`govreports ui` runs `dagster dev`, which serves the UI with it",
+    "jinja2": "the explorer's templates, rendered through starlette.templating.Jinja2Templates",
 }
 TOOLS = {
     "pytest-timeout": "pytest plugin: the suite's per-test timeout (pyproject's timeout = 600)",
@@ -62,20 +65,20 @@ def _unused(requirements: list[str], folders: tuple[str, ...], excused: dict[str
 
 
 def test_every_product_dependency_is_imported_or_explained() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = PYPROJECT["project"]
     assert _unused(project["dependencies"], PRODUCT, USED_WITHOUT_IMPORT) == []
     assert not {"python-docx", "dagster-duckdb"} & set(map(_name, project["dependencies"]))
 
 
 def test_every_dev_dependency_is_used_by_tests_benchmarks_or_is_a_tool() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = PYPROJECT["project"]
     dev = project["optional-dependencies"]["dev"]
     assert _unused(dev, ("tests", "benchmarks", *PRODUCT), {**TOOLS, **USED_WITHOUT_IMPORT}) == []
 
 
 def test_the_lock_pins_exactly_what_pyproject_asks_for() -> None:
     """Every direct dependency has its pin, and no pin is left of one that was dropped."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = PYPROJECT["project"]
     wanted = {_name(r) for r in [*project["dependencies"], *project["optional-dependencies"]["dev"]]}
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
     pinned = {_name(line) for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)}

@@ -1,8 +1,9 @@
 """SQL generated from the form model: the table views, the long views, per-report summaries and the form's rules.
 
 Everything here that names a row, column, group or rule reads it from ``pipelines.report.form``; the hand-written
-views in ``sql/`` build on these names. The warehouse root is ``getvariable('warehouse')`` so that the same text
-runs in any DuckDB client after ``SET VARIABLE warehouse = '<root>'``.
+views in ``sql/`` build on these names. Every view reads its files under ``warehouse_root()``, a macro the catalog
+defines first (catalog.py): the variable ``warehouse`` when a session sets it, else the folder beside the catalog
+file, so the same text runs in any DuckDB client and a copied data directory keeps working.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from pipelines.report.arithmetic import APPLICATIONS, CellRef, Entry, Term, result_terms, table_templates
 from pipelines.report.arithmetic import checks as form_checks
 from pipelines.report.form import Rule, load_form
+from warehouse.dictionary import FormCell, form_cells
 from warehouse.schema import application_column, review_cells, tables
 from warehouse.write import DATA_FILE
 
-ROOT = "getvariable('warehouse')"
+ROOT = "warehouse_root()"
 KEYS = "report_id, organ_id, year"
 
 
@@ -53,26 +55,31 @@ def part_views() -> list[str]:
 
 
 def long_views() -> list[str]:
-    """Part 三 and part 四 as one row per printed number (blank cells, null in the wide table, are left out)."""
+    """Part 三 and part 四 as one row per printed number (blank cells, null in the wide table, are left out), each
+    with its printing from ``cells``: the string as printed, unit, note and location."""
     app_cells = [application_column(row, column) for row, column in _application_cells()]
     review = [key for key, _, _ in review_cells()]
     sep = "__"
     return [
-        "-- Part 三 long: one row per (report, row, column) printed number;\n"
-        "-- raw from cells where the printing was more than the number.\n"
+        "-- Part 三 long: one row per (report, row, column) printed number, with the string as printed, its unit,\n"
+        "-- note and location (JSON: line; table, row, col; page and bbox) from cells.\n"
         "CREATE OR REPLACE VIEW applications_long AS\n"
-        "SELECT a.report_id, a.organ_id, a.year, a.row, a.column, a.value, c.raw, c.unit, c.note\n"
+        "SELECT a.report_id, a.organ_id, a.year, a.row, a.column, a.value, c.raw, c.unit, c.note, c.location\n"
         f"FROM (SELECT {KEYS}, split_part(cell, '{sep}', 1) AS \"row\",\n"
         f"             split_part(cell, '{sep}', 2) AS \"column\", value\n"
         f"      FROM (UNPIVOT applications ON {', '.join(_quote(c) for c in app_cells)}\n"
         "            INTO NAME cell VALUE value)) a\n"
         "LEFT JOIN cells c ON c.report_id = a.report_id AND c.year = a.year AND c.part = 'applications'\n"
         "  AND c.row = a.row AND c.column = a.column;",
-        "-- Part 四 long: one row per (report, block, measure) printed number.\n"
+        "-- Part 四 long: one row per (report, block, measure) printed number, with its printing from cells.\n"
         "CREATE OR REPLACE VIEW review_litigation_long AS\n"
-        f"SELECT {KEYS}, regexp_extract(cell, '^(.*)_([a-z]+)$', 1) AS block,\n"
-        "       regexp_extract(cell, '^(.*)_([a-z]+)$', 2) AS measure, value\n"
-        f"FROM (UNPIVOT review_litigation ON {', '.join(_quote(c) for c in review)} INTO NAME cell VALUE value);",
+        "SELECT a.report_id, a.organ_id, a.year, a.block, a.measure, a.value, c.raw, c.unit, c.note, c.location\n"
+        f"FROM (SELECT {KEYS}, regexp_extract(cell, '^(.*)_([a-z]+)$', 1) AS block,\n"
+        "             regexp_extract(cell, '^(.*)_([a-z]+)$', 2) AS measure, value\n"
+        f"      FROM (UNPIVOT review_litigation ON {', '.join(_quote(c) for c in review)}\n"
+        "            INTO NAME cell VALUE value)) a\n"
+        "LEFT JOIN cells c ON c.report_id = a.report_id AND c.year = a.year AND c.part = 'review_litigation'\n"
+        "  AND c.row = a.block AND c.column = a.measure;",
     ]
 
 
@@ -126,7 +133,7 @@ def summary_view() -> str:
             columns.append(f"{_sum(terms)} AS {_quote(group.key)}")
     columns.append(f"{result_sum(total)} AS results")
     columns.extend(_quote(key) for key, _, _ in review_cells())
-    columns.append("counted")
+    columns.extend(["counted", "copies"])
     return (
         "-- One row per report with tables: part 三 in its 总计 column (each row, each group's sum, all results)\n"
         "-- and part 四's cells — the inputs of every ratio and total view, read from one table without a join.\n"
@@ -175,6 +182,30 @@ def rule_views() -> list[str]:
     ]
 
 
+def _value(value: str | tuple[str, ...] | None) -> str:
+    if value is None:
+        return "NULL::VARCHAR"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return _literal(value)
+
+
+FORM_CELL_COLUMNS = tuple(FormCell.__dataclass_fields__)
+
+
+def form_cells_view() -> str:
+    """The form's cells with their printed labels, so SQL users can name rows and columns as the form prints them."""
+    rows = ",\n".join(
+        "  (" + ", ".join(_value(getattr(cell, name)) for name in FORM_CELL_COLUMNS) + ")" for cell in form_cells()
+    )
+    return (
+        "-- The form's cells with their printed Chinese labels: one row per (part, row, column) any template prints;\n"
+        "-- wide_column names the statistics column of a part 三 or 四 cell (part 二 is stored long).\n"
+        "CREATE OR REPLACE VIEW form_cells AS\nSELECT * FROM (VALUES\n"
+        f"{rows}\n) AS t({', '.join(_quote(name) for name in FORM_CELL_COLUMNS)});"
+    )
+
+
 def generated_sql() -> list[str]:
     """Every generated statement, in dependency order."""
-    return [*table_views(), *part_views(), *long_views(), summary_view(), *rule_views()]
+    return [*table_views(), form_cells_view(), *part_views(), *long_views(), summary_view(), *rule_views()]

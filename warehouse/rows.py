@@ -57,14 +57,6 @@ class Outcome:
         return year if isinstance(year, int) else None
 
 
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _amount(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -184,23 +176,22 @@ def _add(batch: _Batch, outcome: Outcome) -> None:
             {"rule": outcome.failure_rule, "severity": "error", "message": outcome.failure, "stage": "build"}
         )
     provenance = {(c.get("part"), c.get("row"), c.get("column")): c for c in report.get("cells", ())}
-    for cell in report.get("cells", ()):
-        if cell.get("unit") or cell.get("note") or (cell.get("raw") or "").strip() != _plain(cell.get("value")):
-            location = cell.get("location")
-            batch.add(
-                "cells",
-                {
-                    "report_id": rid,
-                    "part": cell.get("part"),
-                    "row": cell.get("row"),
-                    "column": cell.get("column"),
-                    "raw": cell.get("raw"),
-                    "unit": cell.get("unit"),
-                    "note": cell.get("note"),
-                    "location": json.dumps(location, ensure_ascii=False, sort_keys=True) if location else None,
-                    "year": year,
-                },
-            )
+    for cell in report.get("cells", ()):  # every printed value: its string, unit, note and location
+        location = cell.get("location")
+        batch.add(
+            "cells",
+            {
+                "report_id": rid,
+                "part": cell.get("part"),
+                "row": cell.get("row"),
+                "column": cell.get("column"),
+                "raw": cell.get("raw"),
+                "unit": cell.get("unit"),
+                "note": cell.get("note"),
+                "location": json.dumps(location, ensure_ascii=False, sort_keys=True) if location else None,
+                "year": year,
+            },
+        )
     for item, measures in (report.get("active_disclosure") or {}).items():
         for measure, value in measures.items():
             if measure.endswith("_unit"):

@@ -6,7 +6,7 @@ one table ``statistics``, one row per report with one column per form cell (``<r
 reports, and one table means one file per year to open (an organ's history is then one pruned scan, no join).
 The views ``applications`` and ``review_litigation`` are its two parts, and their long ``(row, column, value)``
 shapes are views too. Part 二 is small and irregular across templates, so it is stored long. Raw strings, units
-and notes that differ from the plain number live in ``cells`` (provenance), not beside every zero.
+notes and locations of every printed value live in ``cells`` (provenance), one row per value.
 
 The year is not a column of any file: it is the Hive partition (``year=2023/``), added back on read; year 0 holds
 documents whose year is unknown (not a report, unreadable).
@@ -102,11 +102,16 @@ def tables() -> dict[str, TableSpec]:
                     "media_type",
                     "parser_version",
                     "status",
-                )
-            ),
+                    "copy_of",
+                ),
+            ).append(pa.field("copies", pa.int32())),
             partitioned=True,
             sort_by=("organ_id", "report_id"),
-            description="One row per parsed document; status is parsed | legacy | not_report | unreadable | failed.",
+            description=(
+                "One row per parsed document; status is parsed | legacy | not_report | unreadable | failed. copy_of"
+                " names the report a document is a copy of (same organ and year: warehouse/duplicates.py); copies"
+                " counts a report's copies."
+            ),
         ),
         TableSpec(
             "active_disclosure",
@@ -129,6 +134,7 @@ def tables() -> dict[str, TableSpec]:
                     pa.field("has_applications", pa.bool_()),
                     pa.field("has_review", pa.bool_()),
                     pa.field("counted", pa.bool_()),
+                    pa.field("copies", pa.int32()),
                     *(pa.field(application_column(row, column), pa.int64()) for row, column in application_cells()),
                     *(pa.field(key, pa.int64()) for key, _, _ in review_cells()),
                 ]
@@ -137,7 +143,8 @@ def tables() -> dict[str, TableSpec]:
             sort_by=("organ_id", "report_id"),
             description=(
                 "Parts 三 and 四, one row per report, one column per cell; null = blank or not printed. counted is"
-                " false for a duplicate of another report of the same organ and year (warehouse/duplicates.py)."
+                " false for a copy of another report of the same organ and year, copies counts a report's copies"
+                " (warehouse/duplicates.py)."
             ),
         ),
         TableSpec(
@@ -145,7 +152,7 @@ def tables() -> dict[str, TableSpec]:
             pa.schema(_strings("report_id", "part", "row", "column", "raw", "unit", "note", "location")),
             partitioned=True,
             sort_by=("report_id",),
-            description="Provenance of cells whose printing is more than the plain number (units, notes, '/', 1,234).",
+            description="Provenance of every printed value: its string as printed, unit, note and location (JSON).",
         ),
         TableSpec(
             "findings",

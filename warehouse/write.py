@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
-from warehouse.duplicates import mark_counted
+from warehouse.duplicates import mark_copies
 from warehouse.schema import UNKNOWN_YEAR, TableSpec, spec, tables
 from warehouse.staging import Commit
 
@@ -173,7 +173,7 @@ class Warehouse:
                     written[name] = written.get(name, 0) + len(fresh)
                 if parts:
                     jobs.append((name, year, pa.concat_tables([_conform(spec(name), p) for p in parts])))
-        jobs = _with_counted(jobs)
+        jobs = _with_copies(jobs)
         with self.transaction():  # the batch lands in every table or in none
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 list(pool.map(lambda job: self.write_file(*job), [job for job in jobs if job[0] != "reports"]))
@@ -183,13 +183,20 @@ class Warehouse:
         return written
 
 
-def _with_counted(jobs: list[tuple[str, int, pa.Table]]) -> list[tuple[str, int, pa.Table]]:
-    """Mark which report of each organ-year counts in totals, in every statistics partition being written."""
-    findings = {year: table for name, year, table in jobs if name == "findings"}
-    return [
-        (name, year, mark_counted(table, findings.get(year)) if name == "statistics" else table)
-        for name, year, table in jobs
-    ]
+def _with_copies(jobs: list[tuple[str, int, pa.Table]]) -> list[tuple[str, int, pa.Table]]:
+    """Decide in every year partition being written which document of each organ-year is the report (the others
+    are its copies: ``reports.copy_of``, ``statistics.counted``), from the partition's reports, tables, findings."""
+    parts: dict[int, dict[str, pa.Table]] = {}
+    for name, year, table in jobs:
+        parts.setdefault(year, {})[name] = table
+    for year, of_year in parts.items():
+        if "reports" in of_year:
+            of_year["reports"], statistics = mark_copies(
+                year, of_year["reports"], of_year.get("statistics"), of_year.get("findings")
+            )
+            if statistics is not None:
+                of_year["statistics"] = statistics
+    return [(name, year, parts[year][name]) for name, year, _ in jobs]
 
 
 def _sorted(table_spec: TableSpec, table: pa.Table) -> pa.Table:

@@ -9,6 +9,7 @@ from collections import defaultdict
 import dagster as dg
 
 from dagster_project.defs.archive import archived_documents
+from dagster_project.defs.metadata import md
 from dagster_project.defs.partitions import registered_partitions
 from dagster_project.defs.reports import findings, parsed_reports
 from dagster_project.defs.resources import SourceFiles, WarehouseCatalog
@@ -17,8 +18,6 @@ from dagster_project.defs.tables import catalog
 FRESHNESS_HOURS = 36
 MIN_ARITHMETIC_PASS_RATE = 0.8
 """Below this share of reports without an arithmetic error a source is flagged (printed reports do break sums)."""
-LISTED = 50
-"""At most this many failing items are listed in a check's metadata."""
 
 UNACCOUNTED_REPORT_DOCUMENTS = """
 SELECT d.source_id, d.sha256, min(d.url) AS url, min(d.title) AS title
@@ -51,7 +50,7 @@ GROUP BY ALL HAVING count(*) > 1 ORDER BY organ_id, year
 """
 """Organ-years the totals would count twice: ``primary_summary`` is what totals sum, one report per organ-year."""
 
-SUPERSEDED = "SELECT count(*) AS superseded FROM superseded"
+COPIES = "SELECT count(*) AS copies FROM copies"
 
 
 @dg.asset_check(
@@ -63,7 +62,7 @@ def report_documents_accounted_for(warehouse_catalog: WarehouseCatalog) -> dg.As
     missing = warehouse_catalog.query(UNACCOUNTED_REPORT_DOCUMENTS)
     return dg.AssetCheckResult(
         passed=not missing,
-        metadata={"unaccounted": len(missing), "documents": dg.MetadataValue.json(missing[:LISTED])},
+        metadata={"unaccounted": len(missing), "documents": md(missing)},
     )
 
 
@@ -97,8 +96,8 @@ def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "pass_rate": dg.MetadataValue.md(table),
-            "sources_below_threshold": dg.MetadataValue.json(low),
-            "failing_reports": dg.MetadataValue.json(listed[:LISTED]),
+            "sources_below_threshold": ", ".join(low) or "none",
+            "failing_reports": md(listed),
             "failing_count": len(listed),
             "reports": sum(totals.values()),
         },
@@ -109,18 +108,18 @@ def arithmetic_pass_rate(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckRe
     asset=parsed_reports.key,
     additional_deps=[catalog],
     description="No report counted twice: one row per document, and one counted report per organ and year (a "
-    "report page and its PDF are both kept; the warehouse counts one of them, `superseded` lists the others).",
+    "report page and its PDF are both kept; the warehouse counts one of them, `copies` lists the others).",
 )
 def no_duplicate_reports(warehouse_catalog: WarehouseCatalog) -> dg.AssetCheckResult:
     rows = warehouse_catalog.query(DUPLICATE_ROWS)
     twice = warehouse_catalog.query(COUNTED_TWICE)
-    (superseded,) = warehouse_catalog.query(SUPERSEDED)
+    (copies,) = warehouse_catalog.query(COPIES)
     return dg.AssetCheckResult(
         passed=not rows and not twice,
         metadata={
-            "duplicate_rows": dg.MetadataValue.json(rows[:LISTED]),
-            "counted_twice": dg.MetadataValue.json(twice[:LISTED]),
-            "superseded_documents": superseded["superseded"],
+            "duplicate_rows": md(rows),
+            "counted_twice": md(twice),
+            "copies": copies["copies"],
         },
     )
 
@@ -140,4 +139,5 @@ def sources_crawled_recently(context: dg.AssetCheckExecutionContext, source_file
             stale[source_id] = "never crawled"
         elif (age := (now - records[0].timestamp) / 3600) > FRESHNESS_HOURS:
             stale[source_id] = f"last crawled {age:.0f} h ago"
-    return dg.AssetCheckResult(passed=not stale, metadata={"stale_sources": dg.MetadataValue.json(stale)})
+    rows = [{"source": source, "last crawl": why} for source, why in sorted(stale.items())]
+    return dg.AssetCheckResult(passed=not stale, metadata={"stale_sources": md(rows)})

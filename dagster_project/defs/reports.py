@@ -9,9 +9,11 @@ from collections.abc import Iterator
 import dagster as dg
 
 from dagster_project.defs.archive import archived_documents, transient_failure_retry
-from dagster_project.defs.metadata import as_metadata
+from dagster_project.defs.metadata import as_metadata, table_metadata, tables_overview
 from dagster_project.defs.resources import DataDirectory, SourceFiles
 from warehouse.build import build
+from warehouse.catalog import connect
+from warehouse.schema import tables
 
 parsed_reports = dg.AssetSpec(
     "parsed_reports",
@@ -41,7 +43,14 @@ def parse_archived_documents(
     context: dg.AssetExecutionContext, data_directory: DataDirectory, source_files: SourceFiles
 ) -> Iterator[dg.MaterializeResult]:
     """Parse the documents archived since the last run; re-running parses nothing twice."""
-    summary = as_metadata(build(data_directory.settings, sources_dir=source_files.path))
-    context.log.info(f"warehouse build: {summary}")
+    result = build(data_directory.settings, sources_dir=source_files.path)
+    context.log.info(f"warehouse build: {result}")
+    summary = as_metadata(result)
+    with connect(data_directory.settings) as db:
+        described = {
+            parsed_reports.key: table_metadata(db, "reports"),
+            findings.key: table_metadata(db, "findings"),
+            warehouse_tables.key: tables_overview(db, tables()),
+        }
     for spec in (parsed_reports, findings, warehouse_tables):
-        yield dg.MaterializeResult(asset_key=spec.key, metadata=summary)
+        yield dg.MaterializeResult(asset_key=spec.key, metadata={**summary, **described[spec.key]})

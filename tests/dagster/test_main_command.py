@@ -12,10 +12,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 GOVREPORTS = Path(sys.executable).parent / "govreports"
-TOTALS = re.compile(r"(sources|reports|new tonight|findings): (\d+)")
+TOTALS = re.compile(r"(sources|reports|copies|new tonight|findings): (\d+)")
 SAMPLE_SQL = (
-    "SELECT r.agency, r.year, a.new_received__total AS new_applications FROM reports r "
-    "JOIN applications a USING (report_id) WHERE r.status = 'parsed'"
+    "SELECT o.organ, o.year, a.new_received__total AS new_applications FROM organ_years o "
+    "LEFT JOIN applications a USING (report_id, year)"
 )
 
 
@@ -38,17 +38,28 @@ def _sql(data: Path, query: str) -> list[dict]:
 def test_main_twice_prints_what_sql_returns(tmp_path: Path) -> None:
     data = tmp_path / "data"
     first_output, first = _main(data)
-    (reports,) = _sql(data, "SELECT count(*) AS n FROM reports WHERE status IN ('parsed', 'legacy')")
+    (reports,) = _sql(
+        data,
+        "SELECT count(DISTINCT (organ_id, year)) AS n FROM reports WHERE status IN ('parsed', 'legacy')",
+    )
+    (copies,) = _sql(data, "SELECT count(*) AS n FROM reports WHERE copy_of IS NOT NULL")
     (findings,) = _sql(data, "SELECT count(*) AS n FROM findings")
-    assert first["reports"] == reports["n"] > 0
+    assert first["reports"] == reports["n"] > 0  # organ-years, each once
+    assert first["copies"] == copies["n"]
     assert first["findings"] == findings["n"]
-    assert first["new tonight"] > 0 and first["sources"] >= 4
-    for row in _sql(data, SAMPLE_SQL):
-        assert any(
-            str(row["agency"] or "") in line and str(row["year"]) in line and str(row["new_applications"] or "") in line
+    assert first["new tonight"] == first["reports"] and first["sources"] >= 4
+    for row in _sql(data, SAMPLE_SQL):  # each report (organ-year) printed once in the sample
+        printed = [
+            line
             for line in first_output.splitlines()
-        ), row
+            if row["organ"] in line and str(row["year"]) in line and str(row["new_applications"] or "") in line
+        ]
+        assert len(printed) == 1, (row, printed)
 
     _, second = _main(data)
     assert second["new tonight"] == 0
-    assert (second["reports"], second["findings"]) == (first["reports"], first["findings"])
+    assert (second["reports"], second["copies"], second["findings"]) == (
+        first["reports"],
+        first["copies"],
+        first["findings"],
+    )

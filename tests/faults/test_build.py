@@ -113,6 +113,7 @@ def test_a_second_build_that_cannot_wait_names_the_holder(tmp_path: Path) -> Non
     from warehouse.staging import lock_path
 
     data = tmp_path / "data"
+    assert govreports(data, "ingest", str(seed_files()[0])).code == 0
     settings = Settings.resolve(data)
     with locks.exclusive(lock_path(settings), "warehouse"):
         ran = govreports(data, "build", env={locks.TIMEOUT_ENV: "0.5"})

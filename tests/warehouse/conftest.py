@@ -10,6 +10,7 @@ import pytest
 from pipelines.settings import Settings
 from warehouse.build import build
 from warehouse.ingest import ingest
+from warehouse.rows import Outcome
 
 SHARED = Path("/work/shared")
 SEEDS = SHARED / "seeds"
@@ -26,6 +27,20 @@ def corpus_files() -> list[Path]:
 
 def expected(seed: Path) -> dict:
     return json.loads(seed.with_name(seed.name.replace(".txt", ".expected.json")).read_text(encoding="utf-8"))
+
+
+def outcome(
+    sha256: str,
+    report: dict,
+    source: str = "test",
+    *,
+    parser_version: str = "test",
+    organ_id: str | None = None,
+    source_id: str = "test",
+    media_type: str = "text/plain",
+) -> Outcome:
+    """A document as the warehouse loads it, from report JSON (a seed's expected values)."""
+    return Outcome(sha256, source, source_id, media_type, report, parser_version, organ_id=organ_id)
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,6 @@ def test_a_second_document_of_the_same_report_is_counted_once(tmp_path) -> None:
     with catalog.connect(settings) as db:
         assert db.execute("SELECT count(*) FROM reports WHERE status = 'parsed'").fetchall() == [(2,)]
         assert db.execute("SELECT reports, new_received FROM national_totals").fetchall() == [(1, want)]
-        (superseded,) = db.execute("SELECT primary_report_id, reason FROM superseded").fetchall()
-        assert "same organ and year" in superseded[1]
-        assert db.execute("SELECT count(*) FROM organ_history").fetchall() == [(2,)]
+        (copy,) = db.execute("SELECT copy_of, reason FROM copies").fetchall()
+        assert "published again" in copy[1]
+        assert db.execute("SELECT count(*), sum(copies) FROM organ_history").fetchall() == [(1, 1)]

@@ -20,7 +20,7 @@ REGISTRY = {
 }
 
 
-def test_cells_keep_what_was_printed_beyond_the_number(tmp_path) -> None:
+def test_cells_keep_every_printed_value_as_printed(tmp_path) -> None:
     report = expected(seed_files()[0])
     report["cells"] = [
         {
@@ -51,10 +51,11 @@ def test_cells_keep_what_was_printed_beyond_the_number(tmp_path) -> None:
         ).fetchall()
     assert [c[:4] for c in cells] == [
         ("carried_over", "other_org", "/", None),
+        ("fees", "amount_10k_yuan", "29458.49", None),
         ("new_received", "total", "1 15", None),
         ("normative_documents", "issued", "2（其中修订1件）", "其中修订1件"),
     ]
-    assert json.loads(cells[2][4]) == {"line": 40}
+    assert json.loads(cells[3][4]) == {"line": 40}
     assert raw == [("2（其中修订1件）",)]
     assert long == [(115, "1 15")]
 

@@ -1,13 +1,14 @@
--- One row per report printed with tables: the ratio inputs and the four ratios (join reports for names).
+-- One row per report (organ-year) printed with tables: its number of copies, the ratio inputs and the four ratios
+-- (join reports or organ_years for names; copies have no row, as in every total).
 CREATE OR REPLACE VIEW report_ratios AS
-SELECT report_id, organ_id, year,
+SELECT report_id, organ_id, year, copies,
        new_received, carried_over, total AS handled, denied, unavailable, carried_forward,
        review_corrected, review_total, review_pending,
        denied_share(denied, total) AS denied_share,
        unavailable_share(unavailable, total) AS unavailable_share,
        review_correction_rate(review_corrected, review_total, review_pending) AS review_correction_rate,
        carry_forward_rate(carried_forward, new_received, carried_over) AS carry_forward_rate
-FROM application_summary;
+FROM primary_summary;
 
 -- The n reports of year y with the highest 不予公开 share, with their names: ranked first, named after
 -- (so only n rows are joined). SELECT * FROM top_denied_share(2023, 20);

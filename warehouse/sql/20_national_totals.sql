@@ -1,6 +1,8 @@
--- National totals by year, each organ-year counted once (primary_summary): counts summed first, ratios taken of the sums.
+-- National totals by year: reports are organ-years printed with tables (each counted once, primary_summary),
+-- copies the further documents of those organ-years (counted in no sum); counts summed first, ratios taken of the
+-- sums.
 CREATE OR REPLACE VIEW national_totals AS
-SELECT year, count(*) AS reports,
+SELECT year, count(*) AS reports, sum(copies)::BIGINT AS copies,
        sum(new_received) AS new_received, sum(carried_over) AS carried_over, sum(total) AS handled,
        sum(denied) AS denied, sum(unavailable) AS unavailable, sum(carried_forward) AS carried_forward,
        sum(review_total) AS review_total, sum(review_corrected) AS review_corrected,

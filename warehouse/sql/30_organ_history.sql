@@ -1,6 +1,5 @@
--- Every organ's reports year by year (filter on organ_id for one organ's history): the part 三 totals, part 四
--- and the four ratios. Every document appears: a superseded duplicate too (see the superseded view).
+-- Every organ's reports year by year, one row per organ-year (filter on organ_id for one organ's history): the
+-- part 三 totals, part 四 and the four ratios of the report, and how many copies of it the archive holds.
 CREATE OR REPLACE VIEW organ_history AS
-SELECT organ_id, year, report_id, new_received, carried_over, handled, denied, unavailable, carried_forward,
-       review_total, review_corrected, denied_share, unavailable_share, review_correction_rate, carry_forward_rate
+SELECT organ_id, year, report_id, copies, * EXCLUDE (organ_id, year, report_id, copies)
 FROM report_ratios;

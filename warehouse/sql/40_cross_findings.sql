@@ -70,6 +70,7 @@ SELECT report_id, organ_id, year, 'cross.aggregate' AS rule, 'warning' AS severi
 FROM pairs
 WHERE aggregate_value <> units_value;
 
+-- Every cross-report finding in one shape (the three checks above), as all_findings adds them to the rest.
 CREATE OR REPLACE VIEW cross_findings AS
 SELECT * FROM check_carry_over
 UNION ALL SELECT * FROM check_in_force
