@@ -2,7 +2,7 @@
 column (a real one lists tens of items a page), and 100,000 queued requests took half a gigabyte.
 
 A spider middleware: past ``GOVREPORTS_MAX_ITEMS_PER_PAGE`` (default 2,000) the further page and attachment
-requests of one response are dropped and counted (``errors/links_truncated``, so the source's health says so);
+requests of one response are dropped and counted as the source's error ``links_truncated`` (its health says so);
 list requests (the pager) still pass, so a long column is walked to its end.
 """
 
@@ -14,6 +14,8 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+
+from crawler.spiders.context import context_of
 
 MAX_ITEMS = "GOVREPORTS_MAX_ITEMS_PER_PAGE"
 DEFAULT_MAX_ITEMS = 2000
@@ -29,7 +31,7 @@ class FanOutLimitMiddleware:
     def from_crawler(cls, crawler: Crawler) -> FanOutLimitMiddleware:
         return cls(crawler)
 
-    def _keep(self, item: Any, state: list[int]) -> bool:
+    def _keep(self, response: Response, item: Any, state: list[int]) -> bool:
         if not isinstance(item, Request) or item.meta.get("role") not in BOUNDED_ROLES:
             return True
         state[0] += 1
@@ -37,16 +39,20 @@ class FanOutLimitMiddleware:
             return True
         if state[0] == self.limit + 1:
             self.crawler.stats.inc_value("govreports/errors/links_truncated")
+            context = context_of(self.crawler, response)
+            if context is not None:
+                message = f"more than {self.limit:,} documents linked from one page; the rest not followed"
+                context.error("links_truncated", response.url, message, role=response.meta.get("role"))
         return False
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         state = [0]
         for item in result:
-            if self._keep(item, state):
+            if self._keep(response, item, state):
                 yield item
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         state = [0]
         async for item in result:
-            if self._keep(item, state):
+            if self._keep(response, item, state):
                 yield item

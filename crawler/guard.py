@@ -30,6 +30,7 @@ from zope.interface import implementer, provider
 
 from crawler.access.addresses import AddressFamilyResolver
 from crawler.access.source import PROXY_ENV
+from crawler.spiders.context import loopback_allowed
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 SCHEMES = ("http", "https")
@@ -95,12 +96,8 @@ class AddressGuardMiddleware:
             raise NotConfigured
         return cls(crawler)
 
-    def _local(self) -> bool:
-        source = getattr(self.crawler.spider, "source", None)
-        return bool(source and source.local)
-
     def process_request(self, request: Request) -> None:
-        reason = refusal(request.url, self._local())
+        reason = refusal(request.url, loopback_allowed(self.crawler, request))
         if reason:
             self._refuse(f"refused {request.url}: {reason}")
 
@@ -109,7 +106,7 @@ class AddressGuardMiddleware:
         proxy for one fetched through a proxy, which resolves the name itself)."""
         peer = response.ip_address
         if peer is not None and not request.meta.get("proxy"):
-            reason = address_refusal(ipaddress.ip_address(peer), self._local())
+            reason = address_refusal(ipaddress.ip_address(peer), loopback_allowed(self.crawler, request))
             if reason:
                 self._refuse(f"refused the response of {request.url}: it came from {reason}")
         return response

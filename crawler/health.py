@@ -1,109 +1,192 @@
-"""Per-source health as data, from the crawl's stats at close: a dead portal is a failure, not a quiet empty run.
+"""Per-source health as data, judged when a source is finished: a dead portal is a failure, a column that answers
+but lists no report — or fewer report years than it used to — is degraded, and the record says why.
 
 Scrapy finishes with ``finish_reason: finished`` and exit code 0 even when every request failed, so the verdict is
-taken from the stats: no successful response at all → ``failed``; some errors → ``degraded``; else ``ok``.
+taken from the source's own tally:
+
+* ``failed`` — it could not start (unreadable state), its walk crashed (an exception in its family module), the
+  crawl ended before it was walked, or not one response succeeded;
+* ``degraded`` — it answered, but lists no report, or fewer report years than the column listed before
+  (``expected_years`` in its crawl state), or list pages failed or the time budget ran out (the column was not
+  walked to its end);
+* ``ok`` — otherwise; documents that failed (a dead link, a withdrawn page) are counted and named in the record
+  but do not degrade the column: the walk was complete and the portal's own link is broken.
+
+``reasons`` names each finding in words, ``failing_urls`` the first URLs that failed and how. The run's records
+are written together, ``{archive}/health/<day>/<run_id>.json`` (one file per crawl process, not one per source).
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from pipelines.faults import fault_message
+from crawler.spiders.context import SourceContext
+from pipelines.archive.location import Location
 
-ERROR_PREFIX = "govreports/errors/"
-logger = logging.getLogger(__name__)
+FOLDER = "health"
+ACCEPT_FEWER_YEARS_AFTER = 7
+"""Nights in a row a column may list fewer years before that becomes what it is expected to list (a portal that
+really withdrew its old reports stops being flagged after a week of saying so)."""
 
 
-def summarise(stats: dict[str, Any], source_id: str, reports: dict[str, bool], run_id: str) -> dict[str, Any]:
-    """The health record of one source's crawl."""
-    errors = {key.removeprefix(ERROR_PREFIX): value for key, value in stats.items() if key.startswith(ERROR_PREFIX)}
-    unchanged = stats.get("govreports/unchanged", 0)
-    fetched = stats.get("govreports/fetched", 0)
-    ok = stats.get("govreports/ok", 0)
-    finish_reason = stats.get("finish_reason", "unknown")
-    if ok + unchanged == 0 or finish_reason not in ("finished",):
-        status = "failed"
-    elif errors:
-        status = "degraded"
+def _years(years: Any) -> str:
+    ordered = sorted(int(year) for year in years)
+    return ", ".join(str(year) for year in ordered) if ordered else "none"
+
+
+def judge(context: SourceContext, run_id: str, accept_after: int = ACCEPT_FEWER_YEARS_AFTER) -> dict[str, Any]:
+    """The health record of one finished source; updates what its state expects of the next night."""
+    tally = context.tally
+    meta = context.state.meta if context.state is not None else {}
+    expected = sorted(int(year) for year in meta.get("expected_years", []))
+    previous = meta.get("last_status")
+    listed = sorted(tally.years)
+    reasons: list[str] = []
+    answered = tally.ok + tally.unchanged + tally.skipped
+    if context.failure:
+        status, reasons = "failed", [context.failure]
+    elif tally.crashes:
+        status, reasons = "failed", [f"crashed: {crash}" for crash in tally.crashes[:3]]
+    elif context.finish_reason not in ("finished", "deadline"):
+        status, reasons = "failed", [f"the crawl ended before this column was walked ({context.finish_reason})"]
+    elif answered == 0:
+        kinds = ", ".join(f"{kind} ×{count}" for kind, count in tally.errors.most_common(3)) or "no response"
+        status, reasons = "failed", [f"no successful response ({kinds})"]
     else:
-        status = "ok"
-    started, finished = stats.get("start_time"), stats.get("finish_time")
+        if context.finish_reason == "deadline":
+            reasons.append("time budget used up: the column was not walked to its end")
+        if not tally.reports:
+            reasons.append("the column answers but lists no report")
+        elif expected and len(listed) < len(expected):
+            missing = sorted(set(expected) - set(listed))
+            reasons.append(f"lists {len(listed)} report years ({_years(listed)}), used to list {len(expected)} "
+                           f"({_years(expected)}); missing {_years(missing)}")
+        if tally.list_errors:
+            kinds = ", ".join(f"{kind} ×{count}" for kind, count in sorted(tally.list_errors.items()))
+            reasons.append(f"list pages failed ({kinds}): the column was not walked to its end")
+        status = "degraded" if reasons else "ok"
+    if context.state is not None and status != "failed":
+        short = int(meta.get("fewer_years_nights", 0))
+        if expected and len(listed) < len(expected) and short + 1 < accept_after:
+            meta["fewer_years_nights"] = short + 1
+        else:
+            meta["fewer_years_nights"] = 0
+            if listed:
+                meta["expected_years"] = listed
+    if context.state is not None:
+        meta.update(last_status=status, last_reasons=reasons, last_run_id=run_id,
+                    last_finished_at=(tally.finished_at or datetime.now(UTC)).isoformat())
+    started, finished = tally.started_at, tally.finished_at or datetime.now(UTC)
     return {
         "run_id": run_id,
-        "source_id": source_id,
+        "source_id": context.source.id,
         "status": status,
-        "finish_reason": finish_reason,
-        "pages_fetched": fetched,
-        "responses": stats.get("response_received_count", 0),
-        "responses_ok": ok,
-        "unchanged": unchanged,
-        "not_modified": stats.get("govreports/not_modified", 0),
-        "reports_found": len(reports),
-        "new_reports": sum(1 for new in reports.values() if new),
-        "new_blobs": stats.get("govreports/new_blobs", 0),
-        "errors": dict(sorted(errors.items())),
-        "error_count": sum(errors.values()),
-        "retries": stats.get("retry/count", 0),
-        "offsite_filtered": stats.get("offsite/filtered", 0),
-        "robots_forbidden": stats.get("robotstxt/forbidden", 0),
-        "started_at": started.isoformat() if isinstance(started, datetime) else None,
-        "finished_at": finished.isoformat() if isinstance(finished, datetime) else datetime.now(UTC).isoformat(),
-        "elapsed_seconds": round(stats.get("elapsed_time_seconds", 0.0), 3),
+        "previous_status": previous,
+        "reasons": reasons,
+        "finish_reason": context.finish_reason,
+        "pages_fetched": tally.fetched,
+        "responses": tally.responses,
+        "responses_ok": tally.ok,
+        "unchanged": tally.unchanged,
+        "not_modified": tally.not_modified,
+        "skipped": tally.skipped,
+        "reports_found": len(tally.reports),
+        "new_reports": sum(1 for new in tally.reports.values() if new),
+        "report_years": listed,
+        "expected_years": expected,
+        "new_blobs": tally.new_blobs,
+        "errors": dict(sorted(tally.errors.items())),
+        "error_count": sum(tally.errors.values()),
+        "failing_urls": list(tally.failing),
+        "retries": tally.retries,
+        "offsite_filtered": tally.offsite_filtered,
+        "robots_forbidden": tally.robots_forbidden,
+        "started_at": started.isoformat() if started else None,
+        "finished_at": finished.isoformat(),
+        "elapsed_seconds": round((finished - started).total_seconds(), 3) if started else 0.0,
     }
 
 
-def health_dir(archive_dir: Path | str) -> Path:
-    return Path(archive_dir) / "health"
+def not_crawled(source_id: str, run_id: str, reason: str) -> dict[str, Any]:
+    """The record of a source the crawl never reached."""
+    return {
+        "run_id": run_id, "source_id": source_id, "status": "failed", "previous_status": None, "reasons": [reason],
+        "finish_reason": "not_started", "pages_fetched": 0, "responses": 0, "responses_ok": 0, "unchanged": 0,
+        "not_modified": 0, "skipped": 0, "reports_found": 0, "new_reports": 0, "report_years": [],
+        "expected_years": [], "new_blobs": 0, "errors": {"not_started": 1}, "error_count": 1, "failing_urls": [],
+        "retries": 0, "offsite_filtered": 0, "robots_forbidden": 0, "started_at": None,
+        "finished_at": datetime.now(UTC).isoformat(), "elapsed_seconds": 0.0,
+    }
 
 
-def write_json(path: Path, data: Any) -> Path:
-    """Atomic JSON write (temp file + fsync + replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
-    return path
+def night_overview(archive: str | Location, since: datetime) -> dict[str, Any]:
+    """Every source crawled since ``since`` by its latest record: which failed and which degraded, and why."""
+    latest: dict[str, dict[str, Any]] = {}
+    for summary in recent_summaries(archive, since):
+        for record in summary.get("sources", []):
+            held = latest.get(record["source_id"])
+            if held is None or (record.get("finished_at") or "") >= (held.get("finished_at") or ""):
+                latest[record["source_id"]] = record
+    flagged = {status: {r["source_id"]: {"reasons": r.get("reasons", []), "failing_urls": r.get("failing_urls", [])[:5]}
+                        for r in latest.values() if r["status"] == status} for status in ("failed", "degraded")}
+    return {"sources": len(latest), "failed": dict(sorted(flagged["failed"].items())),
+            "degraded": dict(sorted(flagged["degraded"].items()))}
+
+
+def summary_name(run_id: str, when: datetime | None = None) -> str:
+    return f"{FOLDER}/{(when or datetime.now(UTC)):%Y-%m-%d}/{run_id}.json"
+
+
+def write_summary(archive: str | Location, summary: dict[str, Any]) -> str:
+    """Write the run's summary (every source's record); return where."""
+    location = archive if isinstance(archive, Location) else Location(archive)
+    name = summary_name(summary["run_id"])
+    location.write_bytes(name, json.dumps(summary, ensure_ascii=False, indent=1).encode())
+    return location.path(name)
+
+
+def recent_summaries(archive: str | Location, since: datetime) -> list[dict[str, Any]]:
+    """The run summaries written since ``since`` (only the day folders from then on are listed)."""
+    location = archive if isinstance(archive, Location) else Location(archive)
+    day = (since - timedelta(days=1)).strftime("%Y-%m-%d")
+    summaries = []
+    for folder in location.folders(FOLDER):
+        if folder.rsplit("/", 1)[-1] < day:
+            continue
+        for name in location.list(folder, ".json"):
+            try:
+                summary = json.loads(location.read_bytes(name))
+            except (ValueError, FileNotFoundError):
+                continue
+            finished = max((r.get("finished_at") or "" for r in summary.get("sources", [])), default="")
+            if finished >= since.isoformat():
+                summaries.append(summary)
+    return summaries
 
 
 class HealthExtension:
-    """Writes ``{archive}/health/<run_id>/<source_id>.json`` when the spider closes; run.py joins them per run."""
+    """Judges each source when the spider finishes it; ``records`` (source id → record) is what run.py reports."""
 
-    def __init__(self, crawler: Crawler, archive_dir: Path, run_id: str) -> None:
+    def __init__(self, crawler: Crawler, run_id: str) -> None:
         self.crawler = crawler
-        self.archive_dir = archive_dir
         self.run_id = run_id
-        self.record: dict[str, Any] | None = None
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.accept_after = crawler.settings.getint("GOVREPORTS_ACCEPT_FEWER_YEARS_AFTER", ACCEPT_FEWER_YEARS_AFTER)
+        self.records: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HealthExtension:
-        archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
         run_id = crawler.settings.get("GOVREPORTS_RUN_ID")
-        if not archive_dir or not run_id:
+        if not run_id:
             raise NotConfigured
-        extension = cls(crawler, Path(archive_dir), run_id)
-        crawler.health = extension  # type: ignore[attr-defined]  # read by run.py
+        extension = cls(crawler, run_id)
+        crawler.health = extension  # type: ignore[attr-defined]  # the spider judges sources through it
         return extension
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
-        stats = dict(self.crawler.stats.get_stats())
-        stats.setdefault("finish_reason", reason)
-        archive = getattr(self.crawler, "archive", None)
-        reports = archive.reports if archive is not None else {}
-        self.record = summarise(stats, spider.source.id, reports, self.run_id)
-        try:
-            write_json(health_dir(self.archive_dir) / self.run_id / f"{spider.source.id}.json", self.record)
-        except OSError as error:  # a full or read-only disk: the run's summary still reports it (run.py)
-            logger.error("health of %s not written: %s", spider.source.id, fault_message(error) or error)
+    def judge(self, context: SourceContext) -> dict[str, Any]:
+        record = self.records[context.source.id] = judge(context, self.run_id, self.accept_after)
+        return record

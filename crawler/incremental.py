@@ -1,14 +1,23 @@
-"""Nightly runs re-read list pages but do not download unchanged documents again.
+"""Nightly runs re-read list pages but neither ask for nor read again the documents the archive already holds.
 
-For a document URL the archive already holds: when the server gave an ETag or Last-Modified, send a conditional
-request and, on 304, hand the spider the archived bytes; when it gave neither, do not ask at all and hand over the
-archived bytes. Either way the spider still follows the document's links, so a run killed before it fetched the
-attachments of an archived page completes them on the next run.
+Each source's crawl state (:mod:`pipelines.archive.state`) is read off the event loop when the source starts, in
+time independent of the archive's history. Then, for a document URL the state holds:
+
+* whole (an attachment, or a page whose attachments are all held) and checked recently: the request is not made at
+  all — the spider middleware drops it and counts the report it stands for, so a night with nothing new costs the
+  list pages and little else;
+* due for a check (``GOVREPORTS_REVALIDATE_DAYS``, spread over the period by URL so that not every document comes
+  due the same night): a conditional request when the server gave an ETag or Last-Modified, and on 304 the spider is
+  handed the archived bytes (read in a thread); without validators, a plain request;
+* a page whose attachments are not known (a run was killed after archiving the page): the archived bytes are handed
+  to the spider without asking, so it follows the page's links and completes what the killed run began.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import Request
@@ -16,8 +25,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.asyncio import run_in_thread
 
-from pipelines.archive.manifest import latest_by_url
+from crawler.spiders.context import SourceContext, context_of
+from pipelines.archive.state import CrawlState, StateError
 from pipelines.archive.store import BlobStore
 
 DOCUMENT_ROLES = ("page", "attachment")
@@ -25,57 +36,141 @@ UNCHANGED = "unchanged"
 """Flag on a response served from the archive (no bytes downloaded, or a 304)."""
 
 
-class IncrementalMiddleware:
-    """Downloader middleware next to the downloader; needs ``GOVREPORTS_ARCHIVE_DIR``."""
+def _enabled(crawler: Crawler) -> bool:
+    settings = crawler.settings
+    return bool(settings.get("GOVREPORTS_ARCHIVE_DIR")) and settings.getbool("GOVREPORTS_INCREMENTAL", True) \
+        and settings.getbool("GOVREPORTS_ARCHIVE", True)
 
-    def __init__(self, crawler: Crawler, archive_dir: Path) -> None:
+
+def _spread(url: str) -> float:
+    """A stable number in [0.5, 1) per URL: documents come due over the second half of the period, not at once."""
+    return 0.5 + int.from_bytes(hashlib.blake2b(url.encode(), digest_size=2).digest(), "big") / 131072
+
+
+def is_due(entry: dict[str, Any], period: timedelta, now: datetime) -> bool:
+    """Whether a held document should be checked again tonight."""
+    checked = entry.get("checked_at") or entry.get("fetched_at")
+    if period <= timedelta(0) or checked is None:
+        return True
+    return now - checked >= period * _spread(entry["url"])
+
+
+def is_whole(entry: dict[str, Any], entries: dict[str, dict[str, Any]]) -> bool:
+    """An attachment is whole once held; a page once every attachment it links to is held too."""
+    if entry.get("role") != "page":
+        return True
+    children = entry.get("children")
+    return children is not None and all(child in entries for child in children)
+
+
+class IncrementalMiddleware:
+    """Downloader middleware next to the downloader; reads each source's state when the spider opens the source."""
+
+    def __init__(self, crawler: Crawler, archive: str) -> None:
         self.crawler = crawler
-        self.archive_dir = archive_dir
-        self.store = BlobStore(archive_dir)
-        self._known: dict[str, dict[str, Any]] | None = None
+        self.state = CrawlState(archive)
+        self.store = BlobStore(self.state.location)
+        days = crawler.settings.getfloat("GOVREPORTS_REVALIDATE_DAYS", 30.0)
+        self.period = timedelta(days=days)
+        self.now = datetime.now(UTC)
+        crawler.incremental = self  # type: ignore[attr-defined]  # the spider opens sources through it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
-        settings = crawler.settings
-        if not archive_dir or not settings.getbool("GOVREPORTS_INCREMENTAL", True) \
-                or not settings.getbool("GOVREPORTS_ARCHIVE", True):
+        if not _enabled(crawler):
             raise NotConfigured
-        return cls(crawler, Path(archive_dir))
+        return cls(crawler, crawler.settings.get("GOVREPORTS_ARCHIVE_DIR"))
 
-    @property
-    def known(self) -> dict[str, dict[str, Any]]:
-        if self._known is None:
-            source = getattr(self.crawler.spider, "source", None)
-            self._known = latest_by_url(self.archive_dir, source.id if source else None)
-        return self._known
+    async def open_source(self, context: SourceContext) -> None:
+        """Read the source's state in a thread; an unreadable state fails that source alone, with the remedy."""
+        try:
+            context.state = await run_in_thread(self.state.load, context.source.id)
+        except StateError as error:
+            context.failure = str(error)
 
-    def process_request(self, request: Request) -> Response | None:
+    def wants(self, context: SourceContext, request: Request) -> bool:
+        """False when the document is held whole and not due: no request at all (its report is still counted)."""
+        if request.meta.get("role") not in DOCUMENT_ROLES or context.state is None:
+            return True
+        entry = context.state.entries.get(request.url)
+        if entry is None or not is_whole(entry, context.state.entries) or is_due(entry, self.period, self.now):
+            return True
+        if entry.get("is_report"):  # the held body's verdict (a deleted stub listed as a report is none)
+            report = request.meta.get("report")
+            if report:
+                context.tally.report(report["key"], report.get("year") or entry.get("year"))
+            elif entry.get("report_key"):
+                context.tally.report(entry["report_key"], entry.get("year"))
+        context.tally.skipped += 1
+        return False
+
+    async def process_request(self, request: Request) -> Response | None:
         if request.meta.get("role") not in DOCUMENT_ROLES or request.meta.get("redirect_times"):
             return None
-        record = self.known.get(request.url)
-        if record is None or not self.store.exists(record["sha256"]):
+        context = context_of(self.crawler, request)
+        if context is None or context.state is None:
             return None
-        request.meta["archived"] = record
-        if record.get("etag") or record.get("last_modified"):
-            if record.get("etag"):
-                request.headers[b"If-None-Match"] = record["etag"]
-            if record.get("last_modified"):
-                request.headers[b"If-Modified-Since"] = record["last_modified"]
+        entry = context.state.entries.get(request.url)
+        if entry is None:
             return None
-        return self._from_archive(request, record)
+        request.meta["archived"] = entry
+        if is_due(entry, self.period, self.now):
+            if entry.get("etag"):
+                request.headers[b"If-None-Match"] = entry["etag"]
+            if entry.get("last_modified"):
+                request.headers[b"If-Modified-Since"] = entry["last_modified"]
+            return None
+        return await self._from_archive(request, entry, context)
 
-    def process_response(self, request: Request, response: Response) -> Response:
-        record = request.meta.get("archived")
-        if response.status == 304 and record:
-            self.crawler.stats.inc_value("govreports/not_modified")
-            return self._from_archive(request, record)
+    async def process_response(self, request: Request, response: Response) -> Response:
+        entry = request.meta.get("archived")
+        if response.status == 304 and entry:
+            context = context_of(self.crawler, request)
+            if context is not None:
+                context.tally.not_modified += 1
+                context.checked[request.url] = datetime.now(UTC)
+                archived = await self._from_archive(request, entry, context)
+                if archived is not None:
+                    return archived
         return response
 
-    def _from_archive(self, request: Request, record: dict[str, Any]) -> Response:
-        body = self.store.get(record["sha256"])
-        headers = Headers({"Content-Type": record["content_type"]} if record.get("content_type") else {})
-        url = record.get("final_url") or request.url
+    async def _from_archive(self, request: Request, entry: dict[str, Any], context: SourceContext) -> Response | None:
+        try:
+            body = await run_in_thread(self.store.get, entry["sha256"])
+        except (FileNotFoundError, OSError):
+            return None  # not in the archive after all: fetch it
+        headers = Headers({"Content-Type": entry["content_type"]} if entry.get("content_type") else {})
+        url = entry.get("final_url") or request.url
         cls = responsetypes.from_args(headers=headers, url=url, body=body)
-        self.crawler.stats.inc_value("govreports/unchanged")
+        context.tally.unchanged += 1
         return cls(url=url, status=200, headers=headers, body=body, request=request, flags=[UNCHANGED])
+
+
+class IncrementalSpiderMiddleware:
+    """Spider middleware (next to the spider): drops requests for documents held whole and not due."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalSpiderMiddleware:
+        if not _enabled(crawler):
+            raise NotConfigured
+        return cls(crawler)
+
+    def _keep(self, response: Response, item: Any) -> bool:
+        incremental = getattr(self.crawler, "incremental", None)
+        if not isinstance(item, Request) or incremental is None:
+            return True
+        context = context_of(self.crawler, response)
+        return context is None or incremental.wants(context, item)
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        for item in result:
+            if self._keep(response, item):
+                yield item
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for item in result:
+            if self._keep(response, item):
+                yield item

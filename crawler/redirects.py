@@ -15,6 +15,7 @@ from scrapy.http import Response
 
 from crawler.guard import RefusedAddress, refusal
 from crawler.sources import Source
+from crawler.spiders.context import loopback_allowed, source_of
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -79,8 +80,9 @@ class RedirectPolicyMiddleware:
         if target in chain:
             self.crawler.stats.inc_value("govreports/redirect_loop")
             raise RedirectLoop(f"redirect loop: {' → '.join([*chain, target])}")
-        source = getattr(self.crawler.spider, "source", None)
-        reason = refusal(target, bool(source and source.local)) if urlsplit(target).scheme in DEFAULT_PORTS else None
+        source = source_of(self.crawler, request)
+        http = urlsplit(target).scheme in DEFAULT_PORTS
+        reason = refusal(target, loopback_allowed(self.crawler, request)) if http else None
         if reason:
             self.crawler.stats.inc_value("govreports/refused_address")
             raise RefusedAddress(f"refused redirect from {request.url} to {target}: {reason}")

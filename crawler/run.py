@@ -1,11 +1,15 @@
-"""The crawl as its own process: ``python -m crawler.run --sources DIR --source ID … --data DIR``.
+"""The crawl as its own process: ``python -m crawler.run --sources DIR [--source ID …] --data DIR``.
 
-Scrapy's reactor cannot restart inside one process, so every caller (the CLI, Dagster) starts this module as a
-child. Launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it reports through dagster-pipes: a materialization
-with pages / reports_found / new_reports / errors and a ``crawl_healthy`` check. Any caller gets the run summary
-as JSON on the last stdout line, and the health record under ``{archive}/health/<run_id>.json``.
-Exit status: 0 when every source crawled, 1 when any source failed, 2 for bad arguments or sources, 3 when the
-archive cannot be written (a one-line message says why), 143 when stopped by a signal (cleanly, summary printed).
+One process crawls a batch of sources (hundreds to thousands) in one Scrapy engine. Scrapy's reactor cannot
+restart inside one process, so every caller (the CLI, Dagster) starts this module as a child. Before crawling it
+recovers what a killed run left: half-written blob temporaries, WARC files left open, and the crawl state of the
+sources that run had finished (folded from its manifest parts). Any caller gets the run summary as JSON on the last
+stdout line and in ``{archive}/health/<day>/<run_id>.json``; launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it
+also reports every source's health record through dagster-pipes (custom messages), which the Dagster side turns
+into a materialization, or a failure, of that source's partition.
+Exit status: 0 when every source crawled (ok or degraded), 1 when any source failed, 2 for bad arguments or sources,
+3 when the archive cannot be written (a one-line message says why), 143 when stopped by a signal (cleanly, summary
+printed). The process stops when its parent dies (pipelines.children), so a killed command never leaves it crawling.
 """
 
 from __future__ import annotations
@@ -22,16 +26,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.guard import LOOPBACK_HOSTS, PROXY_HOSTS, literal
-from crawler.health import health_dir, write_json
+from crawler.health import not_crawled, write_summary
 from crawler.settings import scrapy_settings
 from crawler.sources import Source, SourceError, load_sources
-from pipelines.archive.recovery import recover
+from pipelines.archive import recovery
+from pipelines.archive.location import Location
+from pipelines.archive.state import CrawlState
 from pipelines.children import KILLED, TERMINATED, tie_to_parent
 from pipelines.faults import fault_message
 from pipelines.locks import LockTimeout, archive_writer
 from pipelines.settings import Settings
 
 PIPES_ENV = "DAGSTER_PIPES_CONTEXT"
+SOURCE_MESSAGE = "govreports/source"
+"""The dagster-pipes custom message carrying one source's health record."""
 
 
 def new_run_id() -> str:
@@ -39,19 +47,39 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def crawl(sources: list[Source], archive_dir: Path, run_id: str, **overrides: Any) -> dict[str, Any]:
-    """Crawl ``sources`` in this process (once per process); return the run summary.
+def prepare(archive: str, spool: Path | None = None, *, alone: bool = True) -> dict[str, Any]:
+    """Clean up after a killed run: drop half-written blob and manifest temporaries and complete torn WARC files
+    (only ``alone``: with the archive to itself, pipelines.locks.archive_writer), and fold the manifest rows of dead
+    runs into the crawl state (their leases say which runs are dead)."""
+    done: dict[str, Any] = {"temporaries_removed": 0, "warcs_recovered": 0}
+    if alone:
+        done.update(recovery.recover(archive, spool))
+    else:
+        done["deferred"] = "other archive writers active"
+    done["runs_recovered"] = len(CrawlState(Location(archive)).recover())
+    return done
+
+
+def status_of(records: list[dict[str, Any]]) -> str:
+    statuses = {record["status"] for record in records}
+    return "failed" if "failed" in statuses else "degraded" if "degraded" in statuses else "ok"
+
+
+def crawl(
+    sources: list[Source], archive: str, run_id: str, spool: Path | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """Crawl ``sources`` in this process, in one engine (once per process); return the run summary.
 
     The archive is written beside other crawls and ingests; what killed runs left is cleaned up first when no
     other writer is active (pipelines.locks.archive_writer)."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    with archive_writer(archive_dir, lambda: recover(archive_dir)) as recovery:
-        deferred = {"temporaries_removed": 0, "warcs_recovered": 0, "deferred": "other archive writers active"}
-        return _crawl(sources, archive_dir, run_id, recovery or deferred, **overrides)
+    lock_dir = recovery.lock_dir(archive, spool)
+    with archive_writer(lock_dir, lambda: prepare(archive, spool)) as prepared:
+        return _crawl(sources, archive, run_id, spool, prepared or prepare(archive, spool, alone=False), **overrides)
 
 
-def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict[str, Any],
-           **overrides: Any) -> dict[str, Any]:
+def _crawl(
+    sources: list[Source], archive: str, run_id: str, spool: Path | None, recovered: dict[str, Any], **overrides: Any
+) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.generic import GenericSpider
@@ -62,42 +90,38 @@ def _crawl(sources: list[Source], archive_dir: Path, run_id: str, recovery: dict
         if (host := urlsplit(url).hostname) and literal(host) is None
     }))  # fmt: skip
     overrides.setdefault(PROXY_HOSTS, sorted({source.access.proxy for source in sources if source.access.proxy}))
-    settings = scrapy_settings(archive_dir, run_id, local=local, **overrides)
+    settings = scrapy_settings(archive, run_id, local=local, spool=spool, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
-    crawlers = []
-    for source in sources:
-        crawler = process.create_crawler(GenericSpider)
-        crawlers.append((source, crawler))
-        process.crawl(crawler, source=source)
+    crawler = process.create_crawler(GenericSpider)
+    process.crawl(crawler, sources=sources)
     process.start()
-    records = []
-    for source, crawler in crawlers:
-        health = getattr(crawler, "health", None)
-        record = health.record if health is not None and health.record else {
-            "run_id": run_id, "source_id": source.id, "status": "failed", "finish_reason": "not_started",
-            "pages_fetched": 0, "reports_found": 0, "new_reports": 0, "errors": {"not_started": 1}, "error_count": 1,
-        }
-        records.append(record)
-    failures = [crawler.archive.write_failure for _, crawler in crawlers
-                if getattr(getattr(crawler, "archive", None), "write_failure", None)]
+    health = getattr(crawler, "health", None)
+    judged = health.records if health is not None else {}
+    archive_extension = getattr(crawler, "archive", None)
+    failure = getattr(archive_extension, "write_failure", None)
+    records = [judged.get(source.id) or not_crawled(source.id, run_id, "the crawl never reached this source")
+               for source in sources]
     summary = {
         "run_id": run_id,
-        "archive_dir": str(archive_dir),
-        "status": "failed" if any(r["status"] == "failed" for r in records) else
-        ("degraded" if any(r["status"] == "degraded" for r in records) else "ok"),
-        "recovery": recovery,
+        "archive": archive,
+        "status": status_of(records),
+        "finish_reason": crawler.stats.get_value("finish_reason") if crawler.stats else None,
+        "recovery": recovered,
         "sources": records,
-        "pages_fetched": sum(r["pages_fetched"] for r in records),
-        "reports_found": sum(r["reports_found"] for r in records),
-        "new_reports": sum(r["new_reports"] for r in records),
-        "errors": sum(r["error_count"] for r in records),
-        "archive_write_failure": failures[0] if failures else None,
+        "failed_sources": [record["source_id"] for record in records if record["status"] == "failed"],
+        "degraded_sources": [record["source_id"] for record in records if record["status"] == "degraded"],
+        "pages_fetched": sum(record["pages_fetched"] for record in records),
+        "reports_found": sum(record["reports_found"] for record in records),
+        "new_reports": sum(record["new_reports"] for record in records),
+        "errors": sum(record["error_count"] for record in records),
+        "archive_write_failure": failure,
     }
     try:
-        write_json(health_dir(archive_dir) / f"{run_id}.json", summary)
-    except OSError as error:
-        summary["archive_write_failure"] = summary["archive_write_failure"] or fault_message(error) or str(error)
+        summary["health_file"] = write_summary(archive, summary)
+    except OSError as error:  # a full or read-only disk: the summary still goes to stdout, with why
+        summary["health_file"] = None
+        summary["archive_write_failure"] = failure or fault_message(error) or str(error)
     return summary
 
 
@@ -136,7 +160,7 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
     if not sources:
         print(f"crawler.run: no sources in {args.sources}", file=sys.stderr)
         return 2, None
-    archive_dir = Settings.resolve(args.data).archive_dir
+    settings = Settings.resolve(args.data)
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level, "GOVREPORTS_SOURCES_DIR": str(args.sources or "")}
     if args.no_warc:
         overrides["GOVREPORTS_WARC"] = False
@@ -150,20 +174,20 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
             return 2, None
         overrides[name] = value
     logging.getLogger("scrapy").setLevel(args.log_level)
-    summary = crawl(sources, archive_dir, args.run_id or new_run_id(), **overrides)
+    summary = crawl(sources, settings.archive, args.run_id or new_run_id(), settings.spool_dir, **overrides)
     sys.stdout.flush()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
     if summary["archive_write_failure"]:  # the machine, not the portals: one line, and the crawl stopped
         print(f"crawler.run: the archive cannot be written: {summary['archive_write_failure']}", file=sys.stderr)
         return KILLED, summary
-    if any(record.get("finish_reason") == "shutdown" for record in summary["sources"]):
+    if summary["finish_reason"] == "shutdown":
         return TERMINATED, summary  # stopped by a signal (cleanly): not a verdict on the portals
     return (1 if summary["status"] == "failed" else 0), summary
 
 
 def _main_pipes(args: argparse.Namespace) -> int:
-    """Under Dagster: extras may name ``sources_dir``, ``source_ids`` and ``data``; the partition key, when there
-    is one and no source was named, is the source id."""
+    """Under Dagster: extras may name ``sources_dir``, ``source_ids`` and ``data``; each source's record goes back as
+    a custom message, the run's summary (without the records) as the last one."""
     from dagster_pipes import open_dagster_pipes
 
     with open_dagster_pipes() as pipes:
@@ -174,37 +198,13 @@ def _main_pipes(args: argparse.Namespace) -> int:
             args.source = list(extras["source_ids"])
         if extras.get("data"):
             args.data = extras["data"]
-        if not args.source and pipes.is_partition_step:
-            args.source = [pipes.partition_key]
         code, summary = _run(args)
         if summary is None:
-            pipes.report_asset_check(check_name="crawl_healthy", passed=False, severity="ERROR",
-                                     metadata={"error": "bad arguments or sources"})
+            pipes.report_custom_message({"kind": "error", "error": "bad arguments or sources", "code": code})
             return code
-        errors: dict[str, int] = {}
         for record in summary["sources"]:
-            for kind, count in record["errors"].items():
-                errors[kind] = errors.get(kind, 0) + count
-        pipes.report_asset_materialization(
-            metadata={
-                "run_id": summary["run_id"],
-                "pages": summary["pages_fetched"],
-                "reports_found": summary["reports_found"],
-                "new_reports": summary["new_reports"],
-                "errors": summary["errors"],
-                "errors_by_kind": {"raw_value": errors, "type": "json"},
-                "status": summary["status"],
-            }
-        )
-        pipes.report_asset_check(
-            check_name="crawl_healthy",
-            passed=summary["status"] != "failed",
-            severity="ERROR",
-            metadata={
-                "failed_sources": [r["source_id"] for r in summary["sources"] if r["status"] == "failed"],
-                "status": summary["status"],
-            },
-        )
+            pipes.report_custom_message({"kind": SOURCE_MESSAGE, "record": record})
+        pipes.report_custom_message({"kind": "summary", **{k: v for k, v in summary.items() if k != "sources"}})
         pipes.log.info(f"crawl {summary['run_id']}: {summary['status']}")
     return code
 

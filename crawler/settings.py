@@ -1,6 +1,11 @@
-"""The Scrapy settings of a govreports crawl: polite to portals, robust to their faults, archiving everything.
+"""The Scrapy settings of a govreports crawl: one engine for a batch of sources, polite per host, robust to the
+portals' faults, archiving everything.
 
-Small components wired here by name, as Scrapy's own defaults are; each can be switched off by its setting.
+Small components wired here by name, as Scrapy's own defaults are; each can be switched off by its setting. The
+shape is Scrapy's advice for broad crawls: many hosts at once (``CONCURRENT_REQUESTS``) but at most two requests
+in flight and an adaptive delay per host (``CONCURRENT_REQUESTS_PER_DOMAIN``, AutoThrottle), a scheduler that
+hands the downloader requests for hosts with a free slot (``DownloaderAwarePriorityQueue``), retries that wait off
+the downloader, and unreachable hosts given up at once.
 """
 
 from __future__ import annotations
@@ -14,14 +19,19 @@ USER_AGENT = "govreports/0.1 (+archive of open-government-information annual rep
 browser sends for the crawl (a non-ASCII one arrives differently from Chromium and from Scrapy)."""
 
 
-def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **overrides: Any) -> dict[str, Any]:
+def scrapy_settings(
+    archive: Path | str, run_id: str, *, local: bool = False, spool: Path | str | None = None, **overrides: Any
+) -> dict[str, Any]:
     """Settings for one crawl process; ``local`` shortens waits for replica portals on this machine."""
     settings: dict[str, Any] = {
         "BOT_NAME": "govreports",
         "USER_AGENT": USER_AGENT,
         "ROBOTSTXT_OBEY": True,
-        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS": 64,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        "REQUEST_FINGERPRINTER_CLASS": "crawler.fingerprint.SourceRequestFingerprinter",
+        "REACTOR_THREADPOOL_MAXSIZE": 20,  # DNS lookups of many hosts at once
         # Scrapy starts CONCURRENT_ITEMS asyncio workers for every callback's output (~1.5 ms per response at the
         # default 100, measured); our callbacks yield a few requests and no items.
         "CONCURRENT_ITEMS": 4,
@@ -38,6 +48,7 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429, 412],
         "RETRY_BACKOFF_BASE": 0.2 if local else 5.0,
         "RETRY_BACKOFF_MAX": 2.0 if local else 120.0,
+        "RETRY_HOST_GIVE_UP": 6,
         "REDIRECT_MAX_TIMES": 8,
         "METAREFRESH_ENABLED": False,
         "COOKIES_ENABLED": True,
@@ -52,6 +63,9 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
             "https": "crawler.spool.SpoolingDownloadHandler",
         },
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "crawler.offsite.SourceOffsiteMiddleware": 50,
+            "crawler.budget.SourceBudgetMiddleware": 55,
             "crawler.guard.AddressGuardMiddleware": 60,
             "crawler.access.source.SourceAccessMiddleware": 510,
             "crawler.access.challenge.ChallengeMiddleware": 582,
@@ -63,15 +77,24 @@ def scrapy_settings(archive_dir: Path, run_id: str, *, local: bool = False, **ov
             "crawler.redirects.RedirectPolicyMiddleware": 610,
             "crawler.incremental.IncrementalMiddleware": 950,
         },
-        "SPIDER_MIDDLEWARES": {"crawler.fanout.FanOutLimitMiddleware": 800},  # items per page, bounded
+        "SPIDER_MIDDLEWARES": {
+            "crawler.spiders.tracking.SourceTrackingMiddleware": 10,
+            "crawler.fanout.FanOutLimitMiddleware": 800,  # requests per page, bounded
+            "crawler.incremental.IncrementalSpiderMiddleware": 950,
+        },
         "EXTENSIONS": {
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "crawler.throttle.ArchiveAwareThrottle": 0,
             "crawler.archiving.ArchiveExtension": 100,
             "crawler.health.HealthExtension": 200,
             "crawler.progress.ProgressExtension": 300,
             "crawler.spool.SpoolCleanup": 400,  # after the archive: a spool file it did not take is not needed
         },
-        "GOVREPORTS_ARCHIVE_DIR": str(archive_dir),
+        "GOVREPORTS_ARCHIVE_DIR": str(archive),
+        "GOVREPORTS_SPOOL_DIR": str(spool) if spool else None,
         "GOVREPORTS_RUN_ID": run_id,
+        "GOVREPORTS_SOURCE_SECONDS": 600.0 if local else 4 * 3600.0,
+        "GOVREPORTS_REVALIDATE_DAYS": 30.0,
         "GOVREPORTS_PROGRESS": os.environ.get("GOVREPORTS_PROGRESS", "") not in ("", "0"),
     }
     settings.update(overrides)

@@ -7,7 +7,7 @@ archive's temporary folder as it arrives, and the response reaches Scrapy with a
 ``request.meta["spooled"]``. The archive then streams the WARC record from the file and moves the file into the
 blob store (the same filesystem: a rename), so a body is never held whole in memory. A spooled body is a document
 to keep, not a page to walk: the crawler follows no links of a page that large (counted as
-``errors/too_large_to_walk``).
+the source's error ``too_large_to_walk``).
 
 Content-Encoding (gzip, deflate) of a spooled body is undone from file to file, bounded by DOWNLOAD_MAXSIZE like
 Scrapy's own decompression (a gzip bomb stops there); the WARC keeps the bytes as received.
@@ -32,6 +32,8 @@ from scrapy.http import Headers, Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler.spiders.context import context_of
+from pipelines.archive.location import Location
 from pipelines.archive.store import BlobStore
 
 SPOOLED = "spooled"
@@ -125,8 +127,7 @@ class SpoolingDownloadHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
-        self.folder = BlobStore(archive_dir).tmp if archive_dir else Path(os.environ.get("TMPDIR", "/tmp"))
+        self.folder = spool_folder(crawler)
         self.threshold = crawler.settings.getint(SPOOL_BYTES, DEFAULT_SPOOL_BYTES)
 
     async def download_request(self, request: Request) -> Response:
@@ -156,6 +157,17 @@ class SpoolingDownloadHandler(HTTP11DownloadHandler):
             raise
 
 
+def spool_folder(crawler: Crawler) -> Path:
+    """Where large bodies are spooled: the blob store's temporary folder of a local archive (a spooled body then
+    moves into the store by a rename, and the store's sweep removes a killed crawl's files); for an archive on object
+    storage, the local spool (GOVREPORTS_SPOOL_DIR), uploaded from there."""
+    archive = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
+    spool = crawler.settings.get("GOVREPORTS_SPOOL_DIR")
+    if archive and not Location(archive).remote:
+        return BlobStore(archive).tmp
+    return Path(spool) / "bodies" if spool else Path(os.environ.get("TMPDIR", "/tmp"))
+
+
 def discard(request: Request) -> None:
     """Remove a request's spool file (its response was dropped before the archive took it)."""
     path = request.meta.pop(SPOOLED, None)
@@ -171,6 +183,7 @@ class SpoolMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        self.threshold = crawler.settings.getint(SPOOL_BYTES, DEFAULT_SPOOL_BYTES)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SpoolMiddleware:
@@ -182,8 +195,13 @@ class SpoolMiddleware:
         path = request.meta.get(SPOOLED)
         if not path:
             return response
-        if request.meta.get("role") in ("list", "page"):
+        role = request.meta.get("role")
+        if role in ("list", "page"):
             self.crawler.stats.inc_value("govreports/errors/too_large_to_walk")
+            context = context_of(self.crawler, request)
+            if context is not None:
+                message = f"a {role} page past {self.threshold:,} bytes is archived but not walked"
+                context.error("too_large_to_walk", request.url, message, role=role)
         encodings = [value.strip().lower() for value in response.headers.getlist(b"Content-Encoding")]
         if not encodings:
             return response
@@ -248,10 +266,9 @@ class SpoolCleanup:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SpoolCleanup:
-        archive_dir = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
-        if not archive_dir:
+        if not crawler.settings.get("GOVREPORTS_ARCHIVE_DIR"):
             raise NotConfigured
-        extension = cls(BlobStore(archive_dir).tmp)
+        extension = cls(spool_folder(crawler))
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(extension.response_dropped, signal=signals.response_received)
         return extension

@@ -36,10 +36,13 @@ def nightly(args: argparse.Namespace) -> int:
     from dagster_project.nightly import run_nightly
 
     with dg.DagsterInstance.get() as instance:
-        summary = run_nightly(instance, defs, datetime.now(UTC))
+        summary = run_nightly(instance, defs, datetime.now(UTC), parse=not args.crawl_only)
     if args.summary:
         args.summary.write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    return 0 if summary["registry_run_succeeded"] and all(run["succeeded"] for run in summary["parse_runs"]) else 1
+    if summary["failed_sources"]:
+        print(f"failed sources: {', '.join(summary['failed_sources'])}", file=sys.stderr, flush=True)
+    healthy = summary["registry_run_succeeded"] and not summary["failed_sources"]
+    return 0 if healthy and all(run["succeeded"] for run in summary["parse_runs"]) else 1
 
 
 def ui(args: argparse.Namespace) -> int:
@@ -62,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("nightly", help="run tonight's job now, in process")
     run.add_argument("--summary", type=Path, help="write the figures as JSON to this file")
+    run.add_argument("--crawl-only", action="store_true", help="sync the registry and crawl; no parse run")
     run.set_defaults(handler=nightly)
     web = commands.add_parser("ui", help="open the Dagster UI on the data directory")
     web.add_argument("--host", default="127.0.0.1")

@@ -13,8 +13,8 @@ from dagster_project.defs.resources import govreports_resources
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([archive, reports, tables]),
-    asset_checks=dg.load_asset_checks_from_modules([checks]),
-    jobs=[jobs.sync_source_registry, jobs.crawl_source, jobs.parse_and_refresh],
+    asset_checks=[archive.crawl_healthy, *dg.load_asset_checks_from_modules([checks])],
+    jobs=[jobs.sync_source_registry, jobs.crawl_sources, jobs.parse_and_refresh],
     schedules=[schedules.nightly_crawl, schedules.nightly_parse],
     sensors=[sensors.source_registry_changes, sensors.newly_archived_documents],
     resources=govreports_resources(),

@@ -103,7 +103,7 @@ class Reader:
         catalog.require(settings)
         self.settings = settings
         self.warehouse = Warehouse(settings.warehouse)
-        self.store = BlobStore(settings.archive_dir)
+        self.store = BlobStore(settings.archive)
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._db: duckdb.DuckDBPyConnection | None = None

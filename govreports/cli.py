@@ -64,8 +64,6 @@ def _log_to_stderr() -> None:
         logger.setLevel(logging.WARNING)
 
 
-
-
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """``--version``: the package and the parser version (a parser version change re-parses the archive)."""
     if not value or ctx.resilient_parsing:
@@ -76,8 +74,6 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 
     click.echo(f"govreports {version('govreports')} (parser {PARSER_VERSION})")
     ctx.exit()
-
-
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -200,16 +196,23 @@ def ingest(settings: Settings, paths: tuple[Path, ...], name: str) -> None:
 
 @main.command()
 @click.option("--rebuild", is_flag=True, help="Re-parse every document, not only those new to this parser version.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="GOVREPORTS_PARSE_WORKERS",
+    help="Parsing processes (default: one per CPU, or GOVREPORTS_PARSE_WORKERS).",
+)
 @click.pass_obj
-def build(settings: Settings, rebuild: bool) -> None:
+def build(settings: Settings, rebuild: bool, workers: int | None) -> None:
     """Parse every archived document not yet parsed by this parser version; refresh the warehouse and catalog."""
     from rich.progress import Progress
 
-    from pipelines.archive.manifest import read_manifest
+    from pipelines.archive.manifest import part_names
 
-    if not settings.local_root.is_dir() or not len(read_manifest(settings.archive_dir)):
+    if not part_names(settings.archive):
         raise click.ClickException(
-            f"nothing is archived in {settings.local_root}: run `govreports --data {settings.data} crawl` or "
+            f"nothing is archived in {settings.archive}: run `govreports --data {settings.data} crawl` or "
             "`ingest FILE...` first, or point --data at the data directory that holds the archive"
         )
 
@@ -223,13 +226,15 @@ def build(settings: Settings, rebuild: bool) -> None:
             bar.update(task, completed=done, total=total, description=source[-50:])
 
         try:
-            result = build_warehouse(settings, progress, rebuild=rebuild)
+            result = build_warehouse(settings, progress, rebuild=rebuild, workers=workers)
         except RegistryError as error:
             raise click.ClickException(f"source registry: {error}") from error
     click.echo(
         f"{result.documents} document(s) archived, {result.parsed} parsed now ({result.new} new), "
         f"{result.skipped} already parsed; status {result.statuses}; findings {result.findings}"
     )
+    for failure in result.failures:
+        click.echo(f"parse failed: {failure['message']}", err=True)
     _echo_reports(settings)
 
 
@@ -511,18 +516,23 @@ def _print_main_summary(settings: Settings, summary: dict, started: datetime) ->
 
     console = Console()
     crawls = Table(title="Tonight's crawl, per source")
-    for column in ("source", "health", "pages", "reports found", "new", "errors"):
+    for column in ("source", "health", "pages", "reports found", "new", "errors", "why"):
         crawls.add_column(column)
+    colours = {"ok": "green", "degraded": "yellow", "failed": "red"}
     for row in summary["sources"]:
         figures = (row.get(key) for key in ("pages", "reports_found", "new_reports", "errors"))
-        health = "ok" if row["healthy"] else "FAILED"
-        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures))
+        health = f"[{colours.get(row['status'], 'white')}]{row['status']}[/]"
+        crawls.add_row(row["source"], health, *("" if v is None else str(v) for v in figures),
+                       "; ".join(row.get("reasons") or []))
     console.print(crawls)
     with _connect(settings) as connection:
         counts = {name: run_query(connection, sql, []).column(0)[0].as_py() for name, sql in MAIN_SQL.items()}
         new = run_query(connection, NEW_SQL, [started]).column(0)[0].as_py()
         sample = run_query(connection, SAMPLE_SQL, [])
     healthy = sum(1 for row in summary["sources"] if row["healthy"])
+    if summary.get("failed_sources"):
+        click.echo(f"FAILED sources: {', '.join(summary['failed_sources'])} (their reasons are above and in the "
+                   f"Dagster UI: archived_documents, partitions)", err=True)
     click.echo(
         f"sources: {len(summary['sources'])} ({healthy} healthy)  reports: {counts['reports']} (organ-years)  "
         f"copies: {counts['copies']} (published again: landing pages, other formats)  new tonight: {new}  "

@@ -8,7 +8,7 @@ the numbers involved, and nothing printed is ever rewritten.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -39,6 +39,27 @@ class Finding:
         data = asdict(self)
         data["severity"] = str(self.severity)
         return {key: value for key, value in data.items() if value not in (None, {}, "")}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """The finding ``to_json()`` printed; raises ValueError when ``data`` is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("rule"), str):
+            raise ValueError(f"not a finding: {data!r}")
+        unknown = set(data) - {field.name for field in fields(cls)}
+        if unknown:
+            raise ValueError(f"finding {data['rule']}: unknown key(s) {sorted(unknown)}")
+        values = data.get("values") or {}
+        if not isinstance(values, dict):
+            raise ValueError(f"finding {data['rule']}: values {values!r} is not an object")
+        return cls(
+            rule=data["rule"],
+            severity=Severity(data.get("severity", Severity.WARNING)),
+            message=str(data.get("message", "")),
+            location=str(data.get("location", "")),
+            values=values,
+            stage=str(data.get("stage", "parse")),
+            form_key=data.get("form_key"),
+        )
 
 
 class Describable(Protocol):

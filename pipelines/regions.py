@@ -93,8 +93,22 @@ def provinces() -> list[Region]:
     return [r for division in newest.provinces() if (r := region(division.code)) is not None]
 
 
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "省", "市",
-             "县", "区", "盟", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 
 
 def _short(name: str) -> str:
@@ -107,8 +121,13 @@ def _short(name: str) -> str:
 
 def _match(text: str, divisions: list) -> tuple[object, int] | None:
     """The one division whose name (or short name) ``text`` starts with, and how much of ``text`` it took."""
-    found = [(division, len(name)) for division in divisions if division.name not in _PLACEHOLDERS
-             for name in (division.name, _short(division.name)) if text.startswith(name)]
+    found = [
+        (division, len(name))
+        for division in divisions
+        if division.name not in _PLACEHOLDERS
+        for name in (division.name, _short(division.name))
+        if text.startswith(name)
+    ]
     if not found:
         return None
     longest = max(length for _, length in found)

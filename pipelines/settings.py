@@ -2,8 +2,9 @@
 
 This module sits at the bottom of the import graph so that the crawler, the warehouse, Dagster and the CLI all
 resolve the same place the same way: ``--data`` beats ``GOVREPORTS_DATA`` beats ``./data``. A value with a URI
-scheme (``s3://bucket/prefix``) selects object storage for the warehouse; the archive and Dagster's own storage
-stay on a local path then (``GOVREPORTS_LOCAL_DATA`` or ``./data``).
+scheme (``s3://bucket/prefix``) puts the archive (blobs, WARC, manifest, crawl state, health) and the warehouse on
+object storage; what must stay on this machine (Dagster's sqlite, the DuckDB catalog file, WARC files being
+written, logs) goes to ``GOVREPORTS_LOCAL_DATA`` or ``./data``.
 """
 
 from __future__ import annotations
@@ -42,8 +43,21 @@ class Settings:
         return Path(self.data)
 
     @property
+    def archive(self) -> str:
+        """The archive's location: a local path, or an object-storage URI when ``data`` is one."""
+        return f"{self.data.rstrip('/')}/archive" if is_uri(self.data) else str(Path(self.data) / "archive")
+
+    @property
     def archive_dir(self) -> Path:
-        return self.local_root / "archive"
+        """The archive as a local directory (an archive on object storage has none: use :attr:`archive`)."""
+        if is_uri(self.data):
+            raise ValueError(f"the archive of {self.data} is on object storage ({self.archive}), not a directory")
+        return Path(self.archive)
+
+    @property
+    def spool_dir(self) -> Path:
+        """Local room for files still being written before they move to the archive (WARC files)."""
+        return self.local_root / "spool"
 
     @property
     def warehouse(self) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,34 @@ def shared() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"shared material not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture
+def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A real S3-compatible server (moto) on a free port of 127.0.0.1, the AWS variables pointing at it; its URL.
+
+    fsspec caches filesystems with the endpoint they were made with: none made before or during the test outlives
+    it."""
+    import fsspec
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+    }.items():
+        monkeypatch.setenv(name, value)
+    s3 = fsspec.get_filesystem_class("s3")
+    s3.clear_instance_cache()
+    try:
+        yield endpoint
+    finally:
+        s3.clear_instance_cache()
+        server.stop()

@@ -52,8 +52,15 @@ def test_documents_about_the_report_are_not_reports(title: str) -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["政府信息公开指南", "", None, "2023年政府网站工作年度报表", "某市2023年法治政府建设年度报告",
-     "某市住房公积金2023年年度报告", "市中分局召开政务公开工作推进会"],
+    [
+        "政府信息公开指南",
+        "",
+        None,
+        "2023年政府网站工作年度报表",
+        "某市2023年法治政府建设年度报告",
+        "某市住房公积金2023年年度报告",
+        "市中分局召开政务公开工作推进会",
+    ],
 )
 def test_other_titles(title: str | None) -> None:
     verdict = recognise(title, "本机关")
@@ -69,11 +76,21 @@ def test_the_reports_tables_as_a_file_belong_to_the_report() -> None:
 @pytest.mark.parametrize(
     ("text", "column"),
     [
-        ("政府信息公开年报", True), ("公开年报", True), ("信息公开年报", True), ("政府信息公开工作年度报告", True),
-        ("信息公开年度报告", True), ("工作报表", True), ("政府信息公开年度报告", True),
-        ("政府网站工作年度报表", False), ("政府网站年度报表", False), ("法治政府建设年度报告", False),
-        ("住房公积金年度报告", False), ("政府信息公开指南", False), ("依申请公开", False),
-        ("郑州市公安局2023年政府信息公开工作年度报告", False), ("政府信息公开年报解读", False),
+        ("政府信息公开年报", True),
+        ("公开年报", True),
+        ("信息公开年报", True),
+        ("政府信息公开工作年度报告", True),
+        ("信息公开年度报告", True),
+        ("工作报表", True),
+        ("政府信息公开年度报告", True),
+        ("政府网站工作年度报表", False),
+        ("政府网站年度报表", False),
+        ("法治政府建设年度报告", False),
+        ("住房公积金年度报告", False),
+        ("政府信息公开指南", False),
+        ("依申请公开", False),
+        ("郑州市公安局2023年政府信息公开工作年度报告", False),
+        ("政府信息公开年报解读", False),
     ],
 )
 def test_report_column_names(text: str, column: bool) -> None:

@@ -131,8 +131,9 @@ class Registry:
             detail = "exact" if method == "registry" else f"{printed} → {full}"
             return Decision(name, printed, organ.organ_id, method, detail, organ.region_code)
         folded = fold_confusables(full)
-        candidates = [organ for organ in self.organs.values()
-                      if fold_confusables(organ.name) == folded and organ.name != full]
+        candidates = [
+            organ for organ in self.organs.values() if fold_confusables(organ.name) == folded and organ.name != full
+        ]
         if len(candidates) == 1:
             organ = candidates[0]
             slips = ", ".join(f"{a}→{b}" for a, b in zip(full, organ.name, strict=False) if a != b)

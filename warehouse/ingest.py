@@ -28,7 +28,7 @@ from typing import Any
 from pipelines import crashpoints
 from pipelines.archive.manifest import append_records
 from pipelines.archive.media import media_type
-from pipelines.archive.recovery import recover
+from pipelines.archive.recovery import lock_dir, recover
 from pipelines.archive.store import BlobStore
 from pipelines.locks import archive_writer
 from pipelines.settings import Settings
@@ -159,14 +159,11 @@ def _open(candidate: _Candidate) -> tuple[int, int]:
     return fd, info.st_size
 
 
-def _sample(store: BlobStore, sha256: str, size: int) -> bytes:
-    """The head and tail of a stored blob: what media_type() reads."""
-    with open(store.path(sha256), "rb") as handle:
-        head = handle.read(SNIFF_HEAD)
-        if size <= SNIFF_HEAD + SNIFF_TAIL:
-            return head + handle.read()
-        handle.seek(size - SNIFF_TAIL)
-        return head + handle.read()
+def _sample(fd: int, size: int) -> bytes:
+    """The head and tail of the file: what media_type() reads (read in place: the file offset is not moved)."""
+    if size <= SNIFF_HEAD + SNIFF_TAIL:
+        return os.pread(fd, size, 0)
+    return os.pread(fd, SNIFF_HEAD, 0) + os.pread(fd, SNIFF_TAIL, size - SNIFF_TAIL)
 
 
 def ingest(
@@ -178,7 +175,7 @@ def ingest(
 ) -> IngestResult:
     """Store every file under ``paths`` in the archive as source ``local:<name>``; return what was done, with
     every skipped file and why (``on_skip`` hears of each as it happens)."""
-    archive_dir = settings.archive_dir
+    archive = settings.archive
     run_id = f"ingest-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     result = IngestResult(run_id, 0, 0)
 
@@ -188,9 +185,9 @@ def ingest(
             on_skip(result.skipped[-1])
 
     candidates = list(_candidates([Path(p) for p in paths], skip))  # every path given exists before we write
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    store = BlobStore(archive_dir)
-    with archive_writer(archive_dir, lambda: recover(archive_dir)):
+    store = BlobStore(archive)
+    spool = settings.spool_dir
+    with archive_writer(lock_dir(archive, spool), lambda: recover(archive, spool)):
         pending: list[dict[str, Any]] = []
         last_flush = time.monotonic()
         try:
@@ -202,19 +199,23 @@ def ingest(
                     continue
                 crashpoints.reached("ingest.stored")
                 if len(pending) >= BATCH_FILES or time.monotonic() - last_flush >= BATCH_SECONDS:
-                    append_records(archive_dir, run_id, pending)
+                    append_records(archive, run_id, pending)
                     pending, last_flush = [], time.monotonic()
         finally:
             if pending:  # also when the archive failed mid-way: what was stored gets its rows
-                append_records(archive_dir, run_id, pending)
+                append_records(archive, run_id, pending)
     return result
 
 
 def _store(store: BlobStore, candidate: _Candidate, name: str, result: IngestResult) -> dict[str, Any]:
     """One file into the store; its manifest record. Raises _Unreadable for a file that must be skipped."""
-    fd, _ = _open(candidate)
+    fd, size = _open(candidate)
     source = _Source(fd)
     with source.handle:
+        try:
+            sample = _sample(fd, size)
+        except OSError as error:
+            raise _Unreadable(f"cannot read: {error.strerror}") from error
         sha256, size, new = store.put_file(source)
     result.files += 1
     result.new_blobs += new
@@ -223,7 +224,7 @@ def _store(store: BlobStore, candidate: _Candidate, name: str, result: IngestRes
         "source_id": f"local:{name}",
         "url": path.as_uri(),
         "sha256": sha256,
-        "media_type": media_type(_sample(store, sha256, size)),
+        "media_type": media_type(sample),
         "size": size,
         "role": "file",
         "filename": path.name,

@@ -1,22 +1,29 @@
 """What a family module is given: the source it is walking and the few calls it needs — the family interface.
 
-Nothing per source lives on the spider's fields a family reads: every request carries its source id in
-``meta["source_id"]``, :func:`context_of` finds the :class:`SourceContext` of a request or response, and a family
-module receives that context:
+One spider crawls a batch of sources in one Scrapy engine, so nothing per source lives on the spider. Every
+request carries its source id in ``meta["source_id"]``; :func:`context_of` finds the :class:`SourceContext` of a
+request or response, and a family module receives that context wherever it used to receive the spider:
 
     def start_requests(context: SourceContext) -> Iterator[Request]
     def parse_list(context: SourceContext, response: Response) -> Iterator[Request]
 
-A context offers ``source``, ``logger``, ``request()`` / ``item()`` to build requests, ``is_attachment()``,
-``error()`` to count a problem as data, and ``parse_list`` / ``errback`` as the callbacks of requests a family
-builds itself.
+A context offers ``source`` (the :class:`~crawler.sources.Source`), ``logger``, ``request()`` / ``item()`` to build
+requests, ``is_attachment()``, ``error()`` to count a problem as data, and ``parse_list`` / ``errback`` as the
+callbacks of requests a family builds itself. Requests a family builds directly (``scrapy.Request``) are stamped
+with their source by the spider's tracking middleware, so a family needs no bookkeeping of its own.
+
+The context also keeps the source's tally (what health reports), its crawl state while it is being walked, and the
+requests still in flight, which tell when the source is finished.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+import time
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -26,6 +33,7 @@ from scrapy.http import Response
 from crawler import pages
 from crawler.organs import organ_of_report
 from crawler.sources import Source
+from pipelines.archive.state import SourceState, report_key
 from pipelines.titles import Kind, Title, recognise
 
 if TYPE_CHECKING:
@@ -35,7 +43,55 @@ if TYPE_CHECKING:
 
 SOURCE_ID = "source_id"
 """The request meta key naming the source a request belongs to."""
-ERRORS = "govreports/errors/"
+LIFECYCLE = "lifecycle"
+"""The request meta key identifying one logical request across its retries and redirects."""
+FAILING_LISTED = 20
+LIST_ROLES = frozenset({"list", "api"})
+"""At most this many failing URLs are kept per source (health names them)."""
+
+
+@dataclass
+class SourceTally:
+    """What one source's crawl did: the figures of its health record."""
+
+    fetched: int = 0
+    """Responses downloaded (not served from the archive)."""
+    ok: int = 0
+    """Downloaded responses with a 2xx status that are not deleted-content stubs."""
+    responses: int = 0
+    unchanged: int = 0
+    """Responses served from the archive (a 304, or a document handed over without asking)."""
+    not_modified: int = 0
+    skipped: int = 0
+    """Documents the archive already holds whole: not requested at all."""
+    new_blobs: int = 0
+    retries: int = 0
+    offsite_filtered: int = 0
+    robots_forbidden: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    list_errors: Counter[str] = field(default_factory=Counter)
+    """Errors of list pages and list APIs: the column was not walked to its end."""
+    failing: list[dict[str, str]] = field(default_factory=list)
+    reports: dict[str, bool] = field(default_factory=dict)
+    """Report key → whether this run archived its bytes for the first time."""
+    years: set[int] = field(default_factory=set)
+    """Report years the column lists tonight."""
+    crashes: list[str] = field(default_factory=list)
+    """Exceptions raised while walking the source (a family module's bug, a page it cannot take)."""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def error(self, kind: str, url: str | None = None, role: str | None = None) -> None:
+        self.errors[kind] += 1
+        if role in LIST_ROLES:
+            self.list_errors[kind] += 1
+        if url and len(self.failing) < FAILING_LISTED:
+            self.failing.append({"kind": kind, "url": url, "role": role or ""})
+
+    def report(self, key: str, year: int | None, new: bool = False) -> None:
+        self.reports[key] = self.reports.get(key, False) or new
+        if year:
+            self.years.add(int(year))
 
 
 class SourceContext:
@@ -44,7 +100,21 @@ class SourceContext:
     def __init__(self, source: Source, spider: GenericSpider) -> None:
         self.source = source
         self.spider = spider
+        self.family: Any = None
         self.logger = logging.LoggerAdapter(logging.getLogger(f"govreports.{source.id}"), {"spider": spider})
+        self.tally = SourceTally()
+        self.state = SourceState(source.id)
+        self.children: dict[str, list[str]] = {}
+        """Page URL → the attachment URLs it links to (this run), for the crawl state."""
+        self.checked: dict[str, datetime] = {}
+        """Document URL → when a conditional request found it unchanged."""
+        self.outstanding: set[int] = set()
+        self.starting = True
+        self.finished = False
+        self.failure: str | None = None
+        """Why the source could not be crawled at all (unreadable state, unknown family), when it could not."""
+        self.deadline = float("inf")
+        self.finish_reason = "finished"
 
     def __repr__(self) -> str:
         return f"<SourceContext {self.source.id}>"
@@ -86,7 +156,7 @@ class SourceContext:
 
     def report_of(self, text: str, title: Title) -> dict[str, Any]:
         """The report a title names: its key (the title without spaces), organ, region, year, kind."""
-        key = re.sub(r"[\s\u3000]+", "", text)
+        key = report_key(text)
         agency, region_code = organ_of_report(self.spider.crawler.settings, self.source, title)
         return {"key": key, "agency": agency, "year": title.year, "title": text, "kind": title.kind.value,
                 "region_code": region_code}
@@ -111,11 +181,26 @@ class SourceContext:
             fragment in path for fragment in hints.attachment_paths
         )
 
-    def error(self, kind: str, url: str | None = None, message: str | None = None) -> None:
-        """Count a problem of this source by kind (health shows it); ``message`` goes to the log."""
-        self.spider.crawler.stats.inc_value(f"{ERRORS}{kind}")
+    def error(self, kind: str, url: str | None = None, message: str | None = None, role: str | None = "list") -> None:
+        """Count a problem of this source by kind (health shows it); ``message`` goes to the log. Families report
+        what they find wrong with a list (``role`` list: the column was not walked whole); the spider names the
+        role of the request that failed."""
+        self.tally.error(kind, url, role)
         if message:
             self.logger.warning("%s: %s", url or self.source.id, message)
+
+    # Bookkeeping --------------------------------------------------------------------------------------------------
+
+    def open(self, deadline_seconds: float) -> None:
+        self.tally.started_at = datetime.now(UTC)
+        self.deadline = time.monotonic() + deadline_seconds
+
+    def past_deadline(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    @property
+    def idle(self) -> bool:
+        return not self.starting and not self.outstanding and not self.finished
 
 
 def source_id_of(request: Request | Response | None) -> str | None:
@@ -133,8 +218,25 @@ def context_of(crawler: Crawler, request: Request | Response | None) -> SourceCo
 
 
 def source_of(crawler: Crawler, request: Request | Response | None) -> Source | None:
-    """The source a request belongs to; framework requests (robots.txt) get the spider's only source, if any."""
+    """The source a request belongs to; a framework request (robots.txt) gets the source of its host when exactly
+    one source of the crawl lives there."""
     context = context_of(crawler, request)
     if context is not None:
         return context.source
-    return getattr(crawler.spider, "source", None)
+    if request is None:
+        return None
+    host = urlsplit(request.url).hostname or ""
+    contexts: dict[str, SourceContext] = getattr(crawler.spider, "contexts", {})
+    on_host = [c.source for c in contexts.values() if host in c.source.domains()]
+    return on_host[0] if len(on_host) == 1 else None
+
+
+def loopback_allowed(crawler: Crawler, request: Request) -> bool:
+    """Whether ``request`` may reach loopback addresses: its source is a replica on this machine (``local``); a
+    framework request (robots.txt) may when a local source of this crawl lives on its host."""
+    context = context_of(crawler, request)
+    if context is not None:
+        return context.source.local
+    host = urlsplit(request.url).hostname or ""
+    contexts: dict[str, SourceContext] = getattr(crawler.spider, "contexts", {})
+    return any(c.source.local and host in c.source.domains() for c in contexts.values())

@@ -1,8 +1,8 @@
-"""The jobs of a night: sync the registry, crawl each source (one run per partition), parse and refresh."""
+"""The jobs of a night: sync the registry, crawl the sources (a run per shard, a partition per source), parse."""
 
 import dagster as dg
 
-from dagster_project.defs.archive import archived_documents, source_registry
+from dagster_project.defs.archive import archived_documents, crawl_healthy, source_registry
 from dagster_project.defs.checks import sources_crawled_recently
 from dagster_project.instance import WAREHOUSE_WRITER_TAG
 
@@ -12,10 +12,12 @@ sync_source_registry = dg.define_asset_job(
     description="Load the source registry and add a partition for every new source.",
 )
 
-crawl_source = dg.define_asset_job(
-    "crawl_source",
-    selection=dg.AssetSelection.assets(archived_documents) - dg.AssetSelection.checks(sources_crawled_recently),
-    description="Crawl one source's portal and archive what it returns; one run per source, so none blocks another.",
+crawl_sources = dg.define_asset_job(
+    "crawl_sources",
+    selection=dg.AssetSelection.assets(archived_documents)
+    - dg.AssetSelection.checks(sources_crawled_recently, crawl_healthy),
+    description="Crawl a range of sources in one process and archive what their portals return; every source's "
+    "partition is materialized, or failed with its reasons, on its own.",
 )
 
 parse_and_refresh = dg.define_asset_job(

@@ -20,3 +20,25 @@ def registered_partitions(instance: dg.DagsterInstance, source_files: SourceFile
     """The partitions whose source is still in the registry (the ones to crawl and to keep fresh)."""
     registered = {source.id for source in load_sources(source_files.path)}
     return [key for key in instance.get_dynamic_partitions(SOURCES_PARTITION) if key in registered]
+
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+"""Dagster's tags for a run over a partition range (a single-run backfill)."""
+
+
+def shards(instance: dg.DagsterInstance, source_files: SourceFiles, size: int) -> list[list[str]]:
+    """The registered partitions cut into runs of at most ``size``, each a contiguous range of the partitions'
+    order (a source removed from the registry keeps its partition but splits the range: it is not crawled)."""
+    registered = {source.id for source in load_sources(source_files.path)}
+    runs: list[list[str]] = [[]]
+    for key in instance.get_dynamic_partitions(SOURCES_PARTITION):
+        if key not in registered or len(runs[-1]) >= size:
+            runs.append([])
+        if key in registered:
+            runs[-1].append(key)
+    return [run for run in runs if run]
+
+
+def range_tags(keys: list[str]) -> dict[str, str]:
+    return {RANGE_START_TAG: keys[0], RANGE_END_TAG: keys[-1]}

@@ -1,56 +1,40 @@
-"""Stages 2–3 in Dagster: parse and validate every newly archived document, one batch per run.
+"""Stage 3 in Dagster: the parse stage, one library call (``pipelines.report.stage.parse_archive``).
 
-One library call (``warehouse.build.build``) parses what this parser version has not parsed yet and writes the
-reports, their findings and their values in one go, so the three assets materialize together.
+It parses, in a process pool, every archived document this parser version has not parsed and persists one
+outcome per document beside the archive: the typed Report with its findings, or why there is none.
 """
 
-from collections.abc import Iterator
-
 import dagster as dg
+from pydantic import Field
 
 from dagster_project.defs.archive import archived_documents, transient_failure_retry
-from dagster_project.defs.metadata import as_metadata, table_metadata, tables_overview
-from dagster_project.defs.resources import DataDirectory, SourceFiles
-from warehouse.build import build
-from warehouse.catalog import connect
-from warehouse.schema import tables
-
-parsed_reports = dg.AssetSpec(
-    "parsed_reports",
-    group_name="reports",
-    deps=[archived_documents],
-    kinds={"parquet"},
-    description="One row per parsed document (the warehouse `reports` table): organ, year, template, status.",
-)
-findings = dg.AssetSpec(
-    "findings",
-    group_name="reports",
-    deps=[archived_documents],
-    kinds={"parquet"},
-    description="Every problem the readers, the parser and the form's arithmetic found, per document.",
-)
-warehouse_tables = dg.AssetSpec(
-    "warehouse_tables",
-    group_name="warehouse",
-    deps=[archived_documents],
-    kinds={"parquet"},
-    description="The values and their context as hive-partitioned Parquet: documents, parts 二–四, cells, organs.",
-)
+from dagster_project.defs.metadata import as_metadata
+from dagster_project.defs.resources import DataDirectory
+from pipelines.report.stage import WORKERS_ENV, parse_archive
+from pipelines.report.store import ReportStore
 
 
-@dg.multi_asset(specs=[parsed_reports, findings, warehouse_tables], retry_policy=transient_failure_retry)
-def parse_archived_documents(
-    context: dg.AssetExecutionContext, data_directory: DataDirectory, source_files: SourceFiles
-) -> Iterator[dg.MaterializeResult]:
-    """Parse the documents archived since the last run; re-running parses nothing twice."""
-    result = build(data_directory.settings, sources_dir=source_files.path)
-    context.log.info(f"warehouse build: {result}")
-    summary = as_metadata(result)
-    with connect(data_directory.settings) as db:
-        described = {
-            parsed_reports.key: table_metadata(db, "reports"),
-            findings.key: table_metadata(db, "findings"),
-            warehouse_tables.key: tables_overview(db, tables()),
-        }
-    for spec in (parsed_reports, findings, warehouse_tables):
-        yield dg.MaterializeResult(asset_key=spec.key, metadata={**summary, **described[spec.key]})
+class ParseConfig(dg.Config):
+    """How the parse stage runs (the run's launchpad config; defaults suit a laptop)."""
+
+    workers: int | None = Field(
+        default=None, ge=1, description=f"Parsing processes; default {WORKERS_ENV}, else one per CPU."
+    )
+    rebuild: bool = Field(default=False, description="Parse every document again, not only those new to the parser.")
+
+
+@dg.asset(
+    group_name="reports", deps=[archived_documents], kinds={"python", "json"}, retry_policy=transient_failure_retry
+)
+def parsed_reports(
+    context: dg.AssetExecutionContext, config: ParseConfig, data_directory: DataDirectory
+) -> dg.MaterializeResult:
+    """One persisted outcome per archived document: its Report (values, provenance, findings) or why there is none.
+
+    Re-running parses nothing already parsed by this parser version; a new parser version parses everything."""
+    archive = data_directory.settings.archive
+    result = parse_archive(archive, workers=config.workers, rebuild=config.rebuild)
+    context.log.info(f"parse stage: {result}")
+    metadata = as_metadata(result)
+    metadata["reports"] = dg.MetadataValue.path(ReportStore(archive, result.parser_version).uri)
+    return dg.MaterializeResult(metadata=metadata)

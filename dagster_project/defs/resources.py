@@ -2,17 +2,31 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
+from crawler.run import SOURCE_MESSAGE
 from pipelines.children import TiedChild
 from pipelines.registry import DEFAULT_DIR
 from pipelines.settings import Settings
 from warehouse.catalog import connect
 
 SOURCES_ENV = "GOVREPORTS_SOURCES"
+DEFAULT_SHARD_SIZE = 500
 STDERR = 2
 """File descriptor 2: the process's stderr whatever wraps ``sys.stderr`` (pytest, Dagster's log capture)."""
+
+
+class CrawlShards(dg.ConfigurableResource):
+    """How the nightly crawl is cut into runs: ``size`` sources per run (one crawl process, one Scrapy engine each);
+    the runs go to Dagster's run queue and executor. Unset means ``GOVREPORTS_SHARD_SIZE`` or 500."""
+
+    size: int | None = None
+
+    @property
+    def sources_per_run(self) -> int:
+        return max(1, self.size or int(os.environ.get("GOVREPORTS_SHARD_SIZE") or DEFAULT_SHARD_SIZE))
 
 
 class DataDirectory(dg.ConfigurableResource):
@@ -51,22 +65,21 @@ class WarehouseCatalog(dg.ConfigurableResource):
 
 
 class PipesCrawler(dg.ConfigurableResource):
-    """Runs ``python -m crawler.run`` as a dagster-pipes child process and returns what it reported.
+    """Runs ``python -m crawler.run`` for a batch of sources as a dagster-pipes child and returns what it reported:
+    the run's summary with one health record per source (the asset turns them into per-partition events).
 
     Dagster's PipesSubprocessClient treats every non-zero exit as a crash and drops what the child reported, but
-    the crawler exits 1 when a portal failed *after* reporting it (its materialization and a failed check): that
-    is the per-source health the UI must show, not a crash to retry. So a child that reported its materialization
-    completes the step whatever its exit status; one that did not (killed, crashed, bad arguments) fails the step,
-    and the asset's RetryPolicy retries it.
+    the crawler exits 1 when a portal failed *after* reporting it: that is per-source health, not a crash to
+    retry. So a child that reported its sources completes the call whatever its exit status; one that did not
+    (killed, crashed, bad arguments) raises, and the asset's RetryPolicy retries the step.
     """
 
-    def run(
-        self, context: dg.AssetExecutionContext, command: list[str]
-    ) -> list[dg.MaterializeResult | dg.AssetCheckResult]:
+    def run(self, context: dg.AssetExecutionContext, command: list[str], source_ids: list[str]) -> dict[str, Any]:
         with dg.open_pipes_session(
             context=context,
             context_injector=dg.PipesTempFileContextInjector(),
             message_reader=dg.PipesTempFileMessageReader(),
+            extras={"source_ids": source_ids},
         ) as session:
             # The child's stdout carries its JSON summary for hand runs; here Pipes brings the figures, so it joins
             # the log stream (stderr) instead of the terminal of whoever launched Dagster.
@@ -74,13 +87,12 @@ class PipesCrawler(dg.ConfigurableResource):
             # Tied to this step: a step killed or interrupted never leaves its crawl running (pipelines.children).
             with TiedChild(command, env=env, stdout=STDERR, forward_signals=False) as process:
                 process.wait()
-        # Dagster would invent an empty materialization for a child that reported none: ask for what it reported.
-        results = list(session.get_results(implicit_materializations=False))
-        if not any(isinstance(result, dg.MaterializeResult) for result in results):
-            raise dg.Failure(f"the crawl exited with status {process.returncode} without reporting its materialization")
-        if process.returncode:
-            context.log.warning(f"the crawl exited with status {process.returncode}; its check says why")
-        return results
+        messages = session.get_custom_messages()
+        summary = next((message for message in messages if message.get("kind") == "summary"), None)
+        if summary is None:
+            raise dg.Failure(f"the crawl exited with status {process.returncode} without reporting its sources")
+        records = [message["record"] for message in messages if message.get("kind") == SOURCE_MESSAGE]
+        return {**summary, "sources": records}
 
 
 def govreports_resources(data: str | None = None, sources: str | None = None) -> dict[str, object]:
@@ -91,4 +103,5 @@ def govreports_resources(data: str | None = None, sources: str | None = None) ->
         "source_files": SourceFiles(directory=sources),
         "warehouse_catalog": WarehouseCatalog(data_directory=data_directory),
         "pipes_crawler": PipesCrawler(),
+        "crawl_shards": CrawlShards(),
     }

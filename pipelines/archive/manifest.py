@@ -1,22 +1,28 @@
 """The ``documents`` manifest: one row per archived body — where it came from and what the listing said it is.
 
-Append-only Parquet files ``{archive_dir}/manifest/<run_id>[.<n>].parquet``: a writer never rewrites a file, it
-adds the next part (hard-linked into place, so two writers never clobber each other). The crawler writes rows for
-what it fetched; ``govreports ingest`` writes rows for local files (source_id ``local``) through the same function.
-Readers take the union with :func:`read_manifest`.
+Append-only Parquet parts ``{archive}/manifest/<day>/<written at>-<run_id>.parquet``: a writer never rewrites a
+part, it adds the next one (created exclusively, so two writers never clobber each other). The crawler writes rows
+for what it fetched; ``govreports ingest`` writes rows for local files (source_id ``local``) through the same
+function. Readers take the union with :func:`read_manifest`, or only what is new since their last read with
+:func:`read_new` and a :class:`ManifestCursor`: parts are filed by the day they were written, so a reader that
+keeps its cursor lists only the folders of the last day or two, however long the archive's history. Parts of the
+first layout (``manifest/<run_id>[.<n>].parquet``) are still read.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
+import io
+import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from pipelines.archive.location import Location
 
 SCHEMA = pa.schema(
     [
@@ -57,8 +63,15 @@ class ManifestError(ValueError):
     """A record that does not fit the manifest schema."""
 
 
+FOLDER = "manifest"
+STAMP = "%Y%m%dT%H%M%S%fZ"
+VISIBLE_WITHIN = timedelta(hours=1)
+"""A part is visible to readers within this time of the stamp in its name (its write takes milliseconds locally and
+seconds on object storage; the margin also covers clocks of different writers that disagree by minutes)."""
+
+
 def manifest_dir(archive_dir: Path | str) -> Path:
-    return Path(archive_dir) / "manifest"
+    return Path(archive_dir) / FOLDER
 
 
 def _normalise(record: dict[str, Any], run_id: str, index: int) -> dict[str, Any]:
@@ -75,7 +88,9 @@ def _normalise(record: dict[str, Any], run_id: str, index: int) -> dict[str, Any
     return row
 
 
-def append_records(archive_dir: Path | str, run_id: str, records: Iterable[dict[str, Any]]) -> Path | None:
+def append_records(
+    archive: Path | str | Location, run_id: str, records: Iterable[dict[str, Any]]
+) -> str | None:
     """Write ``records`` as a new Parquet part of run ``run_id``; return its path (None when there were none)."""
     if not run_id or "/" in run_id or run_id.startswith("."):
         raise ManifestError(f"run_id {run_id!r} is not usable as a file name")
@@ -86,50 +101,110 @@ def append_records(archive_dir: Path | str, run_id: str, records: Iterable[dict[
         table = pa.Table.from_pylist(rows, schema=SCHEMA)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         raise ManifestError(f"manifest records of run {run_id}: {error}") from error
-    directory = manifest_dir(archive_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    temp = directory / f".{run_id}.{os.getpid()}.{uuid.uuid4().hex}.tmp"
-    try:
-        pq.write_table(table, temp)
-        with open(temp, "rb") as handle:
-            os.fsync(handle.fileno())
-        part = 0
-        while True:
-            final = directory / (f"{run_id}.parquet" if part == 0 else f"{run_id}.{part}.parquet")
-            try:
-                os.link(temp, final)
-                break
-            except FileExistsError:
-                part += 1
-    finally:
-        temp.unlink(missing_ok=True)
-    return final
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    location = _location(archive)
+    while True:
+        now = datetime.now(UTC)
+        name = f"{FOLDER}/{now:%Y-%m-%d}/{now.strftime(STAMP)}-{run_id}.parquet"
+        if location.create(name, buffer.getvalue()):
+            return location.path(name)
 
 
-def read_manifest(archive_dir: Path | str) -> pa.Table:
-    """Every manifest row of every run (older parts missing newer columns get nulls)."""
-    directory = manifest_dir(archive_dir)
-    tables = []
-    for path in sorted(directory.glob("*.parquet")) if directory.is_dir() else []:
-        table = pq.read_table(path)
-        columns = [
-            table.column(name).cast(field.type) if name in table.column_names else pa.nulls(len(table), field.type)
-            for name, field in zip(SCHEMA.names, SCHEMA, strict=True)
+def _location(archive: Path | str | Location) -> Location:
+    return archive if isinstance(archive, Location) else Location(archive)
+
+
+def _read_part(location: Location, name: str) -> pa.Table:
+    """One part, cast to the current schema (older parts missing newer columns get nulls)."""
+    with location.open_input(name) as handle:
+        table = pq.read_table(handle)
+    columns = [
+        table.column(name).cast(field.type) if name in table.column_names else pa.nulls(len(table), field.type)
+        for name, field in zip(SCHEMA.names, SCHEMA, strict=True)
+    ]
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
+
+
+def _concat(location: Location, names: Iterable[str]) -> pa.Table:
+    tables = [_read_part(location, name) for name in names]
+    return pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+
+
+def _days(location: Location, since: str | None = None) -> list[str]:
+    """The day folders (``manifest/YYYY-MM-DD``), from ``since`` on."""
+    return [folder for folder in location.folders(FOLDER) if since is None or folder.rsplit("/", 1)[-1] >= since]
+
+
+def part_names(archive: Path | str | Location, since_day: str | None = None) -> list[str]:
+    """Every part's name, oldest first (first-layout parts, then day folders from ``since_day``)."""
+    location = _location(archive)
+    names = location.list(FOLDER, ".parquet") if since_day is None else []
+    for day in _days(location, since_day):
+        names += location.list(day, ".parquet")
+    return names
+
+
+def read_manifest(archive: Path | str | Location) -> pa.Table:
+    """Every manifest row of every run."""
+    location = _location(archive)
+    return _concat(location, part_names(location))
+
+
+def run_parts(archive: Path | str | Location, run_id: str, since: datetime) -> list[str]:
+    """The parts run ``run_id`` wrote (it started at ``since``): what recovery after a killed run reads."""
+    location = _location(archive)
+    suffix = f"-{run_id}.parquet"
+    return [name for name in part_names(location, f"{since - timedelta(days=1):%Y-%m-%d}") if name.endswith(suffix)]
+
+
+def read_parts(archive: Path | str | Location, names: Iterable[str]) -> pa.Table:
+    return _concat(_location(archive), names)
+
+
+def _stamp(name: str) -> str:
+    """The write stamp of a day-folder part (first-layout parts have none: they sort before every stamp)."""
+    base = name.rsplit("/", 1)[-1]
+    return base.split("-", 1)[0] if name.count("/") >= 2 else ""
+
+
+@dataclass
+class ManifestCursor:
+    """How far a reader has read: every part stamped before ``watermark``, and the later ones in ``seen``."""
+
+    watermark: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    def to_json(self) -> str:
+        return json.dumps({"watermark": self.watermark, "seen": sorted(self.seen)})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> ManifestCursor | None:
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(watermark=data.get("watermark", ""), seen=set(data.get("seen", [])))
+
+
+def read_new(
+    archive: Path | str | Location, cursor: ManifestCursor | None = None, now: datetime | None = None
+) -> tuple[pa.Table, ManifestCursor]:
+    """The rows written since ``cursor`` (all rows when it is None) and the cursor to pass next time.
+
+    Only day folders from the watermark's day on are listed, so the cost follows what is new, not the history."""
+    location = _location(archive)
+    now = now or datetime.now(UTC)
+    if cursor is None:
+        names = part_names(location)
+    else:
+        stamp_day = cursor.watermark[:8]
+        since_day = f"{stamp_day[:4]}-{stamp_day[4:6]}-{stamp_day[6:8]}" if stamp_day else None
+        names = [
+            name for name in part_names(location, since_day)
+            if _stamp(name) >= cursor.watermark and name not in cursor.seen
         ]
-        tables.append(pa.Table.from_arrays(columns, schema=SCHEMA))
-    if not tables:
-        return SCHEMA.empty_table()
-    return pa.concat_tables(tables)
-
-
-def latest_by_url(archive_dir: Path | str, source_id: str | None = None) -> dict[str, dict[str, Any]]:
-    """The newest successful row per URL (and per final URL): what an incremental crawl already holds."""
-    table = read_manifest(archive_dir)
-    latest: dict[str, dict[str, Any]] = {}
-    for row in sorted(table.to_pylist(), key=lambda row: row["fetched_at"] or datetime.min.replace(tzinfo=UTC)):
-        if source_id is not None and row["source_id"] != source_id:
-            continue
-        if row["http_status"] is not None and not 200 <= row["http_status"] < 300:
-            continue
-        latest[row["url"]] = row
-    return latest
+    watermark = (now - VISIBLE_WITHIN).strftime(STAMP)
+    previous = cursor.seen if cursor is not None else set()
+    seen = {name for name in (*previous, *names) if _stamp(name) >= watermark}
+    return _concat(location, names), ManifestCursor(watermark=max(watermark, cursor.watermark if cursor else ""),
+                                                    seen=seen)

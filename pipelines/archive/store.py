@@ -1,8 +1,8 @@
 """The content-addressed blob store: every fetched body kept once, named by its sha256, never overwritten.
 
-Layout ``{archive_dir}/blobs/sha256/<2 hex>/<2 hex>/<sha256>``. A blob appears only by ``os.replace`` of a
+Layout ``{archive}/blobs/sha256/<2 hex>/<2 hex>/<sha256>``. Locally a blob appears only by ``os.replace`` of a
 fsynced temporary file, so a crash (even SIGKILL) leaves either the whole blob or none; temporaries of dead
-processes are swept by :meth:`BlobStore.sweep`.
+processes are swept by :meth:`BlobStore.sweep`. On object storage (an ``s3://…`` archive) a blob is one PUT.
 """
 
 from __future__ import annotations
@@ -12,18 +12,29 @@ import ctypes.util
 import hashlib
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from pipelines.archive.location import Location
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CHUNK = 1 << 20
-try:
-    _LIBC: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    _LIBC.syncfs  # noqa: B018 - probe: syncfs(2) is Linux-only
-except (OSError, AttributeError):
-    _LIBC = None
+
+
+def _libc_with_syncfs() -> ctypes.CDLL | None:
+    """The C library, if it has syncfs(2) (Linux only)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.syncfs  # noqa: B018 - probe
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _libc_with_syncfs()
 
 
 class Readable(Protocol):
@@ -54,19 +65,30 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class BlobStore:
-    """Blobs under ``root`` (the archive directory): put/get/verify by sha256."""
+def blob_name(sha256: str) -> str:
+    """The blob's name inside the archive."""
+    sha256 = _check(sha256)
+    return f"blobs/sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
-    def __init__(self, root: Path | str) -> None:
-        self.root = Path(root)
+
+class BlobStore:
+    """Blobs under ``root`` (the archive: a directory or an object-storage URI): put/get/verify by sha256."""
+
+    def __init__(self, root: Path | str | Location) -> None:
+        self.location = root if isinstance(root, Location) else Location(root)
+        self.remote = self.location.remote
+        self.root = Path(self.location.base) if not self.remote else Path(self.location.uri)
         self.blobs = self.root / "blobs" / "sha256"
         self.tmp = self.root / "blobs" / "tmp"
 
     def path(self, sha256: str) -> Path:
+        """The blob's file (local archives)."""
         sha256 = _check(sha256)
         return self.blobs / sha256[:2] / sha256[2:4] / sha256
 
     def exists(self, sha256: str) -> bool:
+        if self.remote:
+            return self.location.is_file(blob_name(sha256))
         return self.path(sha256).is_file()
 
     def put(self, data: bytes, *, durable: bool = True) -> str:
@@ -77,6 +99,10 @@ class BlobStore:
         that once per manifest batch: one filesystem sync instead of two fsyncs per response (~1.3 ms CPU each
         here)."""
         digest = sha256_hex(data)
+        if self.remote:
+            if not (self.exists(digest) and self.verify(digest)):
+                self.location.write_bytes(blob_name(digest), data)
+            return digest
         target = self.path(digest)
         if target.is_file() and self.verify(digest):
             return digest
@@ -110,11 +136,17 @@ class BlobStore:
     def put_file(self, source: Readable, *, durable: bool = True) -> tuple[str, int, bool]:
         """Store what ``source`` reads, a chunk at a time (memory stays small whatever the size); return its
         sha256, its size and whether it is new to the store. The bytes are hashed as they are copied, read back
-        and checked before they are named."""
+        and checked before they are named. On object storage the bytes are spooled to a local temporary file
+        first, then uploaded once."""
         digest = hashlib.sha256()
         size = 0
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        temp = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}"
+        if self.remote:
+            fd, name = tempfile.mkstemp(prefix="govreports-blob-")
+            os.close(fd)
+            temp = Path(name)
+        else:
+            self.tmp.mkdir(parents=True, exist_ok=True)
+            temp = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}"
         try:
             with open(temp, "wb") as handle:
                 for chunk in iter(lambda: source.read(CHUNK), b""):
@@ -125,6 +157,9 @@ class BlobStore:
                     handle.flush()
                     os.fsync(handle.fileno())
             sha256 = digest.hexdigest()
+            if self.remote:
+                new = self._upload(temp, sha256)
+                return sha256, size, new
             target = self.path(sha256)
             if target.is_file() and self.verify(sha256):
                 temp.unlink()
@@ -145,6 +180,8 @@ class BlobStore:
         sha256, read once to hash it; return its sha256, size and whether it is new. The file is gone after."""
         sha256 = _file_sha256(path)
         size = path.stat().st_size
+        if self.remote:
+            return sha256, size, self._upload(path, sha256)
         target = self.path(sha256)
         if target.is_file() and self.verify(sha256):
             path.unlink()
@@ -158,8 +195,21 @@ class BlobStore:
             _fsync_dir(target.parent)
         return sha256, size, True
 
+    def _upload(self, local: Path, sha256: str) -> bool:
+        """Object storage: upload a finished local file as the blob (unless a good one is there); it is gone after.
+        True when the blob is new."""
+        try:
+            if self.exists(sha256) and self.verify(sha256):
+                return False
+            self.location.upload(local, blob_name(sha256))
+            return True
+        finally:
+            local.unlink(missing_ok=True)
+
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable: syncfs(2) of the archive's filesystem."""
+        if self.remote:
+            return  # a PUT is durable when it returns
         self.blobs.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.blobs, os.O_RDONLY)
         try:
@@ -171,17 +221,22 @@ class BlobStore:
 
     def get(self, sha256: str) -> bytes:
         """The blob's bytes; raises FileNotFoundError naming the sha256 when absent, CorruptBlob when damaged."""
-        path = self.path(sha256)
         try:
-            data = path.read_bytes()
+            data = self.location.read_bytes(blob_name(sha256))
         except FileNotFoundError:
-            raise FileNotFoundError(f"blob {sha256} is not in the archive at {self.root}") from None
+            raise FileNotFoundError(f"blob {sha256} is not in the archive at {self.location}") from None
         if sha256_hex(data) != sha256:
-            raise CorruptBlob(f"blob {sha256} at {path} does not match its sha256")
+            raise CorruptBlob(f"blob {sha256} at {self.location.path(blob_name(sha256))} does not match its sha256")
         return data
 
     def verify(self, sha256: str) -> bool:
         """True when the blob exists and its bytes hash to its name."""
+        if self.remote:
+            try:
+                with self.location.open_input(blob_name(sha256)) as handle:
+                    return _stream_sha256(handle) == sha256
+            except FileNotFoundError:
+                return False
         try:
             return _file_sha256(self.path(sha256)) == sha256
         except FileNotFoundError:
@@ -189,6 +244,11 @@ class BlobStore:
 
     def __iter__(self) -> Iterator[str]:
         """Every stored sha256."""
+        if self.remote:
+            for name in self.location.walk_files("blobs/sha256"):
+                if _SHA256.match(name.rsplit("/", 1)[-1]):
+                    yield name.rsplit("/", 1)[-1]
+            return
         if not self.blobs.is_dir():
             return
         for path in sorted(self.blobs.glob("??/??/*")):
@@ -198,7 +258,7 @@ class BlobStore:
     def sweep(self) -> list[Path]:
         """Remove temporaries left by dead writers (a crash mid-put); return what was removed."""
         removed: list[Path] = []
-        if not self.tmp.is_dir():
+        if self.remote or not self.tmp.is_dir():
             return removed
         for temp in self.tmp.iterdir():
             pid = temp.name.split("-", 1)[0]
@@ -212,10 +272,14 @@ class BlobStore:
 
 
 def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
+        return _stream_sha256(handle)
+
+
+def _stream_sha256(handle: Readable) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -40,7 +40,6 @@ _BLOCK = (
     "center", "form", "fieldset", "legend", "hr", "figure", "figcaption", "details", "summary",
 )  # fmt: skip
 _BLOCKS = frozenset(_BLOCK)
-_CELL_TAGS = frozenset(("td", "th"))
 _CELL = "\ufdd2"  # marks where each cell's text starts when a table is serialized at once
 _LINE = "\ufdd0"  # a noncharacter: never in a real page, so it can mark line breaks in the tree
 _TABLE = "\ufdd1"  # marks where a data table stood in the container's text
@@ -57,8 +56,7 @@ _DISPLAY_NONE = re.compile(rb"display\s*:\s*none")  # matched in the lowercased 
 _INVISIBLE = re.compile(rb"visibility\s*:\s*hidden")
 _HIDDEN_WORD = re.compile(rb"(?<=[\s])hidden(?=[\s=>/])")
 _HIDDEN_ATTRIBUTE = etree.XPath(".//*[@hidden]")
-_CELL_COUNT = etree.XPath("count(.//td | .//th)")
-_TABLES = etree.XPath(".//table")
+_LEADING_DIGITS = re.compile(r"\s*(\d+)")
 _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _LINK_TEXTS = etree.XPath(".//a//text()", smart_strings=False)
 _DOMINANT_TEXT = 0.6
@@ -93,9 +91,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     root = _parse(utf8, source)
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
-    body = root.find("body")
-    if body is None:
-        body = root
+    body = next(root.iterchildren("body"), root)
     container, found = _container(body)
     if not found:
         log.warning(
@@ -205,7 +201,7 @@ def _container(body: etree._Element) -> tuple[etree._Element, bool]:
     body_weight = _weight(body)
     if body_weight == 0:
         return body, False
-    cells = {table: _CELL_COUNT(table) for table in _TABLES(body) if _is_data_table(table)}
+    cells = {table: sum(len(row) for row in table.iter("tr")) for table in body.iter("table") if _is_data_table(table)}
     node = max(cells, key=cells.__getitem__).getparent() if cells else None
     if node is not None:
         total = sum(cells.values())
@@ -243,7 +239,7 @@ def _has_blocks(element: etree._Element) -> bool:
 
 def _is_data_table(element: etree._Element) -> bool:
     """A table with no table inside and a row of two or more cells holds data; anything else is layout."""
-    if element.tag != "table" or element.find(".//table") is not None:
+    if element.tag != "table" or next(element.iterdescendants("table"), None) is not None:
         return False
     return any(len(row) >= 2 for row in element.iter("tr"))
 
@@ -269,8 +265,8 @@ def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: b
             if not any(ancestor in hidden for ancestor in element.iterancestors()):
                 _drop(element)
     tables: list[Table] = []
-    for element in [table for table in _TABLES(container) if _is_data_table(table)]:
-        caption = element.find("caption")
+    for element in [table for table in container.iter("table") if _is_data_table(table)]:
+        caption = next(element.iterchildren("caption"), None)
         title = _clean(_text(caption)) if caption is not None else ""
         tables.append(_table(element, len(tables)))
         placeholder = etree.Element("p")
@@ -327,11 +323,9 @@ def _link_heavy(container: etree._Element) -> list[etree._Element]:
     return [element for element in heavy if not any(ancestor in heavy for ancestor in element.iterancestors())]
 
 
-def _span(value: str | None) -> int:
+def _span(value: str) -> int:
     """A rowspan/colspan as browsers read it: leading digits count ('2;', '2.0', '3px'); anything else is 1."""
-    if not value:
-        return 1
-    digits = re.match(r"\s*(\d+)", value)
+    digits = _LEADING_DIGITS.match(value)
     span = int(digits.group(1)) if digits else 1
     return span if span > 0 else 1
 
@@ -355,10 +349,13 @@ def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]
         for child in cell:
             _mark_lines(child)
     for cell in cells:
-        cell.text = _CELL + cell.text if cell.text else _CELL
+        text = cell.text
+        cell.text = _CELL + text if text else _CELL
     texts = []
     for raw in _text(table).split(_CELL)[1:]:
-        if _LINE in raw:
+        if raw.isdigit():  # most cells: a number, nothing to clean
+            texts.append(raw)
+        elif _LINE in raw:
             parts = [_clean(part) for part in raw.split(_LINE) if part.strip(_SOURCE_SPACES)]
             texts.append("\n".join(part for part in parts if part))
         else:
@@ -372,23 +369,37 @@ def _spacer(tr: etree._Element) -> bool:
 
 
 def _table(element: etree._Element, index: int) -> Table:
-    """Printed rows with each cell's grid position: a merged cell occupies the slots its spans cover."""
-    printed = [[td for td in tr if td.tag in _CELL_TAGS] for tr in element.iter("tr") if not _spacer(tr)]
-    texts = iter(_cell_texts(element, [td for tds in printed for td in tds]))
+    """Printed rows with each cell's grid position: a merged cell occupies the slots its spans cover.
+
+    This is the reader's per-cell loop, the work a bare grid extraction does too, so it does no more per cell than
+    it must: the spans are read only where a cell has them, rows of cells that span nothing skip the bookkeeping."""
+    printed: list[list[etree._Element]] = []
+    every: list[etree._Element] = []
+    for tr in element.iter("tr"):
+        if tr.get("height") == "0" and _spacer(tr):
+            continue
+        tds = list(tr.iterchildren("td", "th"))
+        printed.append(tds)
+        every += tds
+    texts = iter(_cell_texts(element, every))
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}
     for row, tds in enumerate(printed):
-        taken = occupied.pop(row, ())
+        taken = occupied.pop(row, None)
         col = 0
         cells: list[Cell] = []
         for td in tds:
-            while col in taken:
-                col += 1
-            rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
-            cells.append(Cell(next(texts), Location(table=index, row=row, col=col), rowspan, colspan))
-            for below in range(row + 1, row + rowspan):
-                occupied.setdefault(below, set()).update(range(col, col + colspan))
-            col += colspan
+            if taken:
+                while col in taken:
+                    col += 1
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            rows_spanned = _span(rowspan) if rowspan else 1
+            columns_spanned = _span(colspan) if colspan else 1
+            cells.append(Cell(next(texts), Location(index, row, col), rows_spanned, columns_spanned))
+            if rows_spanned > 1:
+                for below in range(row + 1, row + rows_spanned):
+                    occupied.setdefault(below, set()).update(range(col, col + columns_spanned))
+            col += columns_spanned
         if cells:
             rows.append(cells)
     return Table(rows=rows, index=index, location=Location(table=index))

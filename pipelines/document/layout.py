@@ -141,7 +141,8 @@ def build_blocks(pages: list[PageContent], findings: list[Finding], source: str)
         previous = items[last] if last >= 0 else None
         following = page_items[first] if first < len(page_items) else None
         if isinstance(previous, _Grid) and isinstance(following, _Grid) and _continues(previous, following):
-            _join(previous, page_items.pop(first))
+            page_items.pop(first)
+            _join(previous, following)
         items.extend(page_items)
         previous_height = page.height
     blocks: list[Block] = []
@@ -187,8 +188,8 @@ def _page_items(page: PageContent) -> list[_Grid | Paragraph | list[Cell]]:
     grids = _grids(page)
     free = []
     for glyph in page.glyphs:
-        for grid in grids:
-            if grid.take(glyph):
+        for candidate in grids:
+            if candidate.take(glyph):
                 break
         else:
             free.append(glyph)
@@ -298,17 +299,17 @@ def _strokes(rules: list[Rule], horizontal: bool) -> list[Rule]:
     t = _TOLERANCE
     strokes: list[Rule] = []
     for line in _collinear(rules, horizontal):
-        start = end = across = None
+        current: tuple[float, float, float] | None = None  # start, end, across of the stroke being drawn
         for rule in line:
             low, high = (rule.x0, rule.x1) if horizontal else (rule.y0, rule.y1)
-            if start is not None and low <= end + t:
-                end = max(end, high)
+            if current is not None and low <= current[1] + t:
+                current = (current[0], max(current[1], high), current[2])
                 continue
-            if start is not None:
-                strokes.append(_stroke(start, end, across, horizontal))
-            start, end, across = low, high, rule.y0 if horizontal else rule.x0
-        if start is not None:
-            strokes.append(_stroke(start, end, across, horizontal))
+            if current is not None:
+                strokes.append(_stroke(*current, horizontal))
+            current = (low, high, rule.y0 if horizontal else rule.x0)
+        if current is not None:
+            strokes.append(_stroke(*current, horizontal))
     return strokes
 
 
@@ -590,7 +591,7 @@ def title(page: PageContent) -> str | None:
         return None
     heights = sorted(glyph.height for glyph in page.glyphs)
     body = heights[len(heights) // 2]
-    parts = []
+    parts: list[str] = []
     for line in lines[:6]:
         text = _text(line)
         if _PAGE_NUMBER.match(text):

@@ -37,6 +37,19 @@ class Location:
             if (value := getattr(self, key)) is not None
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Location:
+        """The location ``to_json()`` printed (lists back to tuples); raises ValueError on a key it does not have."""
+        if not data:
+            return cls()
+        unknown = set(data) - set(cls.__slots__)
+        if unknown:
+            raise ValueError(f"location {data!r}: unknown key(s) {sorted(unknown)}")
+        fields: dict[str, Any] = {
+            key: tuple(value) if isinstance(value, list) else value for key, value in data.items()
+        }
+        return cls(**fields)
+
     def describe(self) -> str:
         parts = [f"{key} {value}" for key, value in self.to_json().items() if key not in ("bbox", "span")]
         if self.span:

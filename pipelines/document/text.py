@@ -68,9 +68,9 @@ def _rows(lines: list[str]):
             if len(cells) > 1 or cells[0].strip():
                 yield start + 1, [Cell(text, Location(line=start + 1, col=col)) for col, text in enumerate(cells)]
             continue
-        cells = _split(line)
-        if cells is not None and any(cell.strip() for cell in cells):
-            yield index + 1, [Cell(text, Location(line=index + 1, col=col)) for col, text in enumerate(cells)]
+        split = _split(line)
+        if split is not None and any(cell.strip() for cell in split):
+            yield index + 1, [Cell(text, Location(line=index + 1, col=col)) for col, text in enumerate(split)]
         index += 1
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 from datetime import date, datetime
+from typing import Any
 
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
@@ -63,7 +64,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     return _document(source, sha256, XLSX_MEDIA_TYPE, sheets, title)
 
 
-def _read_sheet(sheet, archive: SafeZip, part: str | None) -> tuple[Grid, list[Merge]]:  # type: ignore[no-untyped-def]
+def _read_sheet(sheet: Any, archive: SafeZip, part: str | None) -> tuple[Grid, list[Merge]]:
     declared = (sheet.max_row or 0) * (sheet.max_column or 0)
     if declared > MAX_CELLS:
         raise UnreadableDocument(archive.source, f"sheet {sheet.title!r} declares {declared:,} cells, more than "
@@ -109,7 +110,7 @@ def _merges(archive: SafeZip, part: str) -> list[Merge]:
             continue
         element.clear(keep_tail=False)
         if None not in (min_col, min_row, max_col, max_row):
-            merges.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))  # type: ignore[operator]
+            merges.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
         if len(merges) > MAX_CELLS:
             raise UnreadableDocument(archive.source, f"sheet part {part} has more than {MAX_CELLS:,} merged ranges")
     return merges
@@ -188,7 +189,7 @@ def _blocks(grid: Grid, merges: list[Merge], before: list[Block]) -> list[Block]
             row.append(Cell(_text(value), Location(table=tables, row=r, col=c), rowspan=rowspan, colspan=colspan))
         filled = [cell for cell in row if cell.text]
         lone = len(filled) == 1 and filled[0].rowspan == 1
-        if lone and (filled[0].location.col + filled[0].colspan >= sheet_width or len(filled[0].text) > 40):
+        if lone and ((filled[0].location.col or 0) + filled[0].colspan >= sheet_width or len(filled[0].text) > 40):
             flush()
             blocks.append(Paragraph(filled[0].text, Location(line=r)))
             continue

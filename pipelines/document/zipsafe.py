@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -118,7 +118,7 @@ class Entry(io.RawIOBase):
             )
         return data
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)

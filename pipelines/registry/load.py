@@ -71,7 +71,8 @@ def source_files(directory: Path | str | None = None) -> list[Path]:
     if not folder.is_dir():
         raise SourceError(f"{folder}: no such sources directory")
     return sorted(
-        path for path in folder.rglob("*.yaml")
+        path
+        for path in folder.rglob("*.yaml")
         if not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
     )
 
@@ -108,8 +109,9 @@ class Registry:
         merged: dict[str, dict[str, Any]] = {}
         for source in self.sources.values():
             key = f"{source.region_code}:{source.organ}"
-            entry = merged.setdefault(key, {"name": source.organ, "region_code": source.region_code, "aliases": [],
-                                            "source_ids": []})
+            entry = merged.setdefault(
+                key, {"name": source.organ, "region_code": source.region_code, "aliases": [], "source_ids": []}
+            )
             entry["source_ids"].append(source.id)
             entry["aliases"] += [alias for alias in source.aliases if alias not in entry["aliases"]]
             for name in ("level", "parent", "portal"):
@@ -210,6 +212,8 @@ def load_sources(directory: Path | str | None = None, ids: list[str] | tuple[str
         raise SourceError(f"{registry.directory}: unknown source id(s) {unknown}; known: {shown}")
     waiting = [source_id for source_id in ids if not registry.sources[source_id].has_column]
     if waiting:
-        raise SourceError(f"{registry.directory}: source(s) {waiting} have no column yet (marked for discovery: "
-                          "run govreports discover on their portal)")
+        raise SourceError(
+            f"{registry.directory}: source(s) {waiting} have no column yet (marked for discovery: "
+            "run govreports discover on their portal)"
+        )
     return [registry.sources[source_id] for source_id in ids]

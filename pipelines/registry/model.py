@@ -109,7 +109,19 @@ class Hints(BaseModel):
     column."""
     attachment_extensions: list[str] = Field(
         default_factory=lambda: [
-            "pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "txt", "zip", "rar", "7z", "csv",
+            "pdf",
+            "doc",
+            "docx",
+            "wps",
+            "ofd",
+            "xls",
+            "xlsx",
+            "et",
+            "txt",
+            "zip",
+            "rar",
+            "7z",
+            "csv",
         ]
     )
     """Link targets with these extensions are attachments (downloaded, never parsed for links)."""

@@ -26,8 +26,13 @@ from pipelines.registry.model import NATIONAL, Evidence, Family, Hints, Level, S
 from pipelines.registry.names import comparable
 from pipelines.registry.write import write_source
 
-FAMILIES = {"trs": Family.TRS, "hanweb": Family.HANWEB, "jcms-api": Family.JCMS, "gkmlpt": Family.GKMLPT,
-            "json-api": Family.JSON_API}
+FAMILIES = {
+    "trs": Family.TRS,
+    "hanweb": Family.HANWEB,
+    "jcms-api": Family.JCMS,
+    "gkmlpt": Family.GKMLPT,
+    "json-api": Family.JSON_API,
+}
 """The CSV's cms → a family module; the others (static-other, the city platforms, nanwei-igs, unknown) are walked
 as plain lists until someone looks at the column."""
 GOVERNMENT_LEVELS = ("central", "province", "prefecture", "county")
@@ -81,8 +86,12 @@ def region_code(row: dict[str, str], built: Built) -> str:
         return NATIONAL
     from_row = code_of(row["region"])
     own = code_of(row["organ"])
-    if own and from_row and own.startswith(_significant(from_row)) and len(_significant(own)) > len(
-            _significant(from_row)):
+    if (
+        own
+        and from_row
+        and own.startswith(_significant(from_row))
+        and len(_significant(own)) > len(_significant(from_row))
+    ):
         return own
     if from_row:
         if own != from_row:
@@ -120,8 +129,11 @@ def _parent(row: dict[str, str], code: str, governments: dict[tuple[str, str], s
         own_level = level.removeprefix("department-of-")
         key = code[:2] + "0000" if own_level == "province" else code[:4] + "00" if own_level == "prefecture" else code
         return governments.get((own_level, key))
-    above = {"province": ("central", NATIONAL), "prefecture": ("province", code[:2] + "0000"),
-             "county": ("prefecture", code[:4] + "00")}
+    above = {
+        "province": ("central", NATIONAL),
+        "prefecture": ("province", code[:2] + "0000"),
+        "county": ("prefecture", code[:4] + "00"),
+    }
     if level == "county" and code[:2] in MUNICIPALITIES:  # a municipality's districts are under the city itself
         return governments.get(("province", code[:2] + "0000"))
     return governments.get(above[level]) if level in above else None
@@ -144,8 +156,10 @@ def build(rows: list[dict[str, str]], existing: Sequence[Source] = ()) -> Built:
         portal = _portal(row["portal"])
         code = codes[row["organ"]]
         starts, family, hints = _column(row, portal)
-        notes = [f"portals.csv: cms {row['cms']}" + (f", site id {row['site_id']}" if row["site_id"] else ""),
-                 f"reachable from abroad: {row['reachable_from_abroad']}"]
+        notes = [
+            f"portals.csv: cms {row['cms']}" + (f", site id {row['site_id']}" if row["site_id"] else ""),
+            f"reachable from abroad: {row['reachable_from_abroad']}",
+        ]
         if not re.match(r"https?://", row["portal"].strip()):
             notes.append("the portal's scheme was not recorded: http assumed")
         if "{Y}" in row["column_url"]:
@@ -158,9 +172,15 @@ def build(rows: list[dict[str, str]], existing: Sequence[Source] = ()) -> Built:
         if len(hosts) > 1:
             notes.append("the column is on another host than the portal")
         source = Source(
-            id=source_id(row, taken), organ=row["organ"], region_code=code, level=Level(row["level"]),
-            parent=_parent(row, code, governments), portal=portal, start_urls=starts,
-            allowed_domains=sorted(hosts) if len(hosts) > 1 and starts else [], family=family,
+            id=source_id(row, taken),
+            organ=row["organ"],
+            region_code=code,
+            level=Level(row["level"]),
+            parent=_parent(row, code, governments),
+            portal=portal,
+            start_urls=starts,
+            allowed_domains=sorted(hosts) if len(hosts) > 1 and starts else [],
+            family=family,
             hints=Hints.model_validate(hints),
             evidence=Evidence(found_by="shared/registry/portals.csv (public crawls)", signals=[row["evidence"]]),
             notes="; ".join(notes),
@@ -181,10 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     built = build(rows, existing)
     for source in built.sources:
         write_source(args.out, source)
-    print(f"{len(built.sources)} source files written ({sum(s.has_column for s in built.sources)} with a column); "
-          f"{len(built.merged)} merged into existing files: {', '.join(built.merged) or '-'}")
-    print(f"region code from the row's region (the organ's name names no deeper division): "
-          f"{len(built.region_from_row)}: {', '.join(built.region_from_row) or '-'}")
+    print(
+        f"{len(built.sources)} source files written ({sum(s.has_column for s in built.sources)} with a column); "
+        f"{len(built.merged)} merged into existing files: {', '.join(built.merged) or '-'}"
+    )
+    print(
+        f"region code from the row's region (the organ's name names no deeper division): "
+        f"{len(built.region_from_row)}: {', '.join(built.region_from_row) or '-'}"
+    )
     print(f"no division found: {len(built.no_region)}: {', '.join(built.no_region) or '-'}")
     return 0
 

@@ -51,8 +51,9 @@ def identify(title: str | None, layout: Layout) -> Identity:
         if hit and hit[0]:
             return Identity(agency=hit[0], year=hit[1], title=candidate, title_says_report=True, year_from="title")
         if hit and without_organ is None:
-            without_organ = Identity(agency=None, year=hit[1], title=candidate, title_says_report=True,
-                                     year_from="title")
+            without_organ = Identity(
+                agency=None, year=hit[1], title=candidate, title_says_report=True, year_from="title"
+            )
     if without_organ is not None:
         return without_organ
     year = _period_year(layout)

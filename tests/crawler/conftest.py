@@ -34,8 +34,18 @@ class Replicas:
 
 def run_crawl(sources: Path, data: Path, *args: str, timeout: float = 180) -> tuple[int, dict[str, Any] | None, str]:
     """``python -m crawler.run`` as a child; (exit status, summary from the last stdout line, stderr)."""
-    command = [sys.executable, "-m", "crawler.run", "--sources", str(sources), "--data", str(data),
-               "--log-level", "WARNING", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.run",
+        "--sources",
+        str(sources),
+        "--data",
+        str(data),
+        "--log-level",
+        "WARNING",
+        *args,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     lines = done.stdout.strip().splitlines()
     summary = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else None

@@ -19,7 +19,7 @@ from crawler.access.challenge import is_challenge
 from crawler.access.jsengine import run_challenge
 from pipelines.archive.manifest import read_manifest
 from replicas.network import ForwardProxy, blackhole
-from replicas.server import ReplicaServer, Request
+from replicas.server import ReplicaFleet, ReplicaServer, Request
 from replicas.sites.challenge import CLEARANCE, JslGuard
 from replicas.sites.plain import PlainSite
 from tests.crawler.conftest import run_crawl
@@ -62,8 +62,12 @@ def _cookie(held: dict[str, str]) -> str:
 
 @pytest.mark.parametrize(
     "script",
-    ["while(true){}", "var a=[];while(true){a.push(new Array(1e6).join('x'))}", "throw new Error('no DOM')",
-     "document.getElementById('x').innerHTML"],
+    [
+        "while(true){}",
+        "var a=[];while(true){a.push(new Array(1e6).join('x'))}",
+        "throw new Error('no DOM')",
+        "document.getElementById('x').innerHTML",
+    ],
 )
 def test_hostile_or_failing_scripts_end_as_engine_failures(script: str) -> None:
     outcome = run_challenge(f"<script>{script}</script>", "http://h/", "UA", timeout=1.0)
@@ -111,11 +115,15 @@ def test_crawl_passes_the_challenge_the_waf_and_the_reset(tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_a_challenge_the_engine_refuses_is_passed_by_the_browser_for_that_host_only(tmp_path: Path) -> None:
-    with replicas.serve_all(["replica-jsl-browser", "replica-jsl"]) as urls:
-        replicas.write_sources(tmp_path / "sources", urls)
+    # One engine crawls both, so they are on hosts of their own (cookies and clearances are per host name, as in a
+    # browser; two ports of 127.0.0.1 would be one host).
+    ids = ["replica-jsl-browser", "replica-jsl"]
+    with ReplicaFleet([replicas.site(source_id) for source_id in ids]) as fleet:
+        servers = dict(zip(ids, fleet.endpoints, strict=True))
+        replicas.write_sources(tmp_path / "sources", {i: e.base_url for i, e in servers.items()})
         code, _summary, stderr = run_crawl(tmp_path / "sources", tmp_path / "data", "--log-level", "INFO")
-        browser_log = [entry.path for entry in urls.servers["replica-jsl-browser"].log]
-        engine_log = [entry.path for entry in urls.servers["replica-jsl"].log]
+        browser_log = [entry.path for entry in servers["replica-jsl-browser"].log]
+        engine_log = [entry.path for entry in servers["replica-jsl"].log]
     assert _reports(tmp_path / "data", "replica-jsl-browser") == replicas.expected_reports("replica-jsl-browser")
     assert _reports(tmp_path / "data", "replica-jsl") == replicas.expected_reports("replica-jsl")
     assert "/favicon.ico" in browser_log  # Chromium came to this host …
@@ -137,9 +145,16 @@ def test_ipv6_published_but_not_served_and_the_family_a_source_names(tmp_path: P
                 if version:
                     data["access"] = {"ip_version": version}
                 (sources / f"plain-{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
-            _code, summary, stderr = run_crawl(sources, tmp_path / "data", "--set",
-                                               f"GOVREPORTS_HOSTS={json.dumps(hosts)}", "--set", "DOWNLOAD_TIMEOUT=2",
-                                               "--set", "RETRY_TIMES=0")
+            _code, summary, stderr = run_crawl(
+                sources,
+                tmp_path / "data",
+                "--set",
+                f"GOVREPORTS_HOSTS={json.dumps(hosts)}",
+                "--set",
+                "DOWNLOAD_TIMEOUT=2",
+                "--set",
+                "RETRY_TIMES=0",
+            )
     expected = replicas.expected_reports("replica-hanweb-art")
     assert _reports(tmp_path / "data", "plain-both") == expected, stderr[-3000:]
     assert _reports(tmp_path / "data", "plain-four") == expected

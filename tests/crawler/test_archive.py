@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
-from pipelines.archive.manifest import ManifestError, append_records, latest_by_url, read_manifest
+from pipelines.archive.manifest import ManifestCursor, ManifestError, append_records, read_manifest, read_new
 from pipelines.archive.media import DOCX, HTML, PDF, TEXT, media_type
+from pipelines.archive.state import CrawlState, SourceState, StateError
 from pipelines.archive.store import BlobStore, CorruptBlob
 from pipelines.archive.warc import RunWarc, recover
 
@@ -75,7 +77,7 @@ def test_manifest_append_parts_and_read(tmp_path: Path) -> None:
     table = read_manifest(tmp_path)
     assert table.num_rows == 2 and table.column("run_id").to_pylist() == ["run1", "run1"]
     assert table.schema.field("year").type == pa.int16()
-    assert latest_by_url(tmp_path, "s")["http://a/1"]["etag"] == '"e1"'
+    assert table.column("etag").to_pylist() == ['"e1"', None]
     assert append_records(tmp_path, "run2", []) is None
     assert read_manifest(tmp_path / "nothing").num_rows == 0
 
@@ -93,21 +95,84 @@ def test_warc_passes_warcio_check_and_a_torn_tail_is_recovered(tmp_path: Path) -
     warc = RunWarc(tmp_path, "r1")
     warc.write("http://127.0.0.1/a?x=1", "GET", [("Host", "127.0.0.1")], b"", "HTTP/1.1", 200, "OK",
                [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")], b"<html>\xd6\xd0</html>")
-    path = warc.close()
-    done = warcio_check(path)
+    (path,) = warc.close()
+    assert Path(path).name == "r1-00000.warc.gz" and Path(path).parent.parent.name == "warc"
+    done = warcio_check(Path(path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("digest pass") == 2
 
     torn = RunWarc(tmp_path, "r2")
     for index in range(3):
         torn.write(f"http://127.0.0.1/{index}", "GET", [], b"", "HTTP/1.1", 200, "OK", [], b"x" * 5000)
-    torn._handle.flush()
-    good_size = torn.open_path.stat().st_size
-    with open(torn.open_path, "ab") as handle:  # a record cut off mid-write, as SIGKILL leaves it
+    open_path = torn.open_path
+    good_size = open_path.stat().st_size
+    with open(open_path, "ab") as handle:  # a record cut off mid-write, as SIGKILL leaves it
         handle.write(b"\x1f\x8b\x08\x00" + b"\x00" * 30)
-    assert recover(tmp_path) == [tmp_path / "warc" / "r2.warc.gz"]
-    assert (tmp_path / "warc" / "r2.warc.gz").stat().st_size == good_size
-    assert warcio_check(tmp_path / "warc" / "r2.warc.gz").returncode == 0
+    (recovered,) = recover(tmp_path)
+    assert Path(recovered) == open_path.with_name("r2-00000.warc.gz")
+    assert Path(recovered).stat().st_size == good_size
+    assert warcio_check(Path(recovered)).returncode == 0
+
+
+def test_warc_files_rotate_by_size(tmp_path: Path) -> None:
+    warc = RunWarc(tmp_path, "big", max_bytes=8_000)  # two 5 KB pairs a file
+    for index in range(6):
+        warc.write(f"http://127.0.0.1/{index}", "GET", [], b"", "HTTP/1.1", 200, "OK", [], os.urandom(5000))
+    files = warc.close()
+    assert [Path(name).name for name in files] == ["big-00000.warc.gz", "big-00001.warc.gz", "big-00002.warc.gz"]
+    assert warc.records == 12 and all(warcio_check(Path(name)).returncode == 0 for name in files)
+
+
+def test_manifest_cursor_reads_only_what_is_new(tmp_path: Path) -> None:
+    digest = BlobStore(tmp_path).put(b"x")
+    row = {"source_id": "s", "sha256": digest, "http_status": 200}
+    append_records(tmp_path, "night1", [{**row, "url": "http://a/1"}])
+    first, cursor = read_new(tmp_path)
+    assert first.column("url").to_pylist() == ["http://a/1"]
+    again, cursor = read_new(tmp_path, ManifestCursor.from_json(cursor.to_json()))
+    assert again.num_rows == 0
+    append_records(tmp_path, "night2", [{**row, "url": "http://a/2"}, {**row, "url": "http://a/3"}])
+    second, cursor = read_new(tmp_path, cursor)
+    assert second.column("url").to_pylist() == ["http://a/2", "http://a/3"]
+    later = datetime.now(UTC) + timedelta(days=3)  # the watermark moves on; older parts are never listed again
+    _, cursor = read_new(tmp_path, cursor, now=later)
+    assert cursor.seen == set() and read_new(tmp_path, cursor, now=later)[0].num_rows == 0
+    assert read_manifest(tmp_path).num_rows == 3
+
+
+def test_state_round_trip_merge_and_recovery_of_a_dead_run(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path)
+    assert state.load("s").entries == {}
+    digest = BlobStore(tmp_path).put(b"page")
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    source = SourceState("s", meta={"expected_years": [2022, 2023]})
+    source.merge_fetch({"url": "http://a/p", "sha256": digest, "http_status": 200, "role": "page", "fetched_at": when,
+                        "title": "某局 2023年 政府信息公开工作年度报告", "is_report": True, "year": 2023,
+                        "children": ["http://a/p.pdf"]})
+    source.merge_fetch({"url": "http://a/list", "sha256": digest, "http_status": 200, "role": "list"})
+    source.merge_fetch({"url": "http://a/gone", "sha256": digest, "http_status": 404, "role": "page"})
+    state.save(source)
+    loaded = state.load("s")
+    assert list(loaded.entries) == ["http://a/p"] and loaded.meta == {"expected_years": [2022, 2023]}
+    entry = loaded.entries["http://a/p"]
+    assert entry["report_key"] == "某局2023年政府信息公开工作年度报告" and entry["children"] == ["http://a/p.pdf"]
+
+    lease = state.begin_run("killed")  # a run of this process is alive; one of a dead pid is not
+    assert state.recover() == []
+    append_records(tmp_path, "killed", [{"source_id": "s", "url": "http://a/p.pdf", "sha256": digest,
+                                          "http_status": 200, "role": "attachment"}])
+    lease.pid = 999_999_999
+    state.location.write_bytes(f"state/runs/{lease.run_id}.json", lease.to_json())
+    assert state.recover() == ["killed"] and state.leases() == []
+    assert set(state.load("s").entries) == {"http://a/p", "http://a/p.pdf"}
+    assert state.load("s").entries["http://a/p"]["children"] == ["http://a/p.pdf"]
+
+
+def test_unreadable_state_names_the_file_and_the_remedy(tmp_path: Path) -> None:
+    (tmp_path / "state" / "sources").mkdir(parents=True)
+    (tmp_path / "state" / "sources" / "s.parquet").write_bytes(b"not parquet")
+    with pytest.raises(StateError, match=r"s\.parquet .*remove it"):
+        CrawlState(tmp_path).load("s")
 
 
 @pytest.mark.parametrize(

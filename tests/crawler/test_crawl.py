@@ -1,4 +1,5 @@
-"""A real ``govreports crawl`` against every replica portal, then a second run with nothing changed.
+"""A real ``govreports crawl`` of every replica portal in one engine, then a second night with nothing changed, then
+a third on which every held document is due for a check.
 
 One crawl (module fixture) is checked from every side: the reports found per portal, the archive's bytes, the
 WARC files, the health record, the replica servers' request logs.
@@ -13,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -46,15 +48,20 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         portals.clear_logs()
         code, second, stderr = run_crawl(portals.sources, portals.data)
         second_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
+        portals.clear_logs()
+        _, third, _ = run_crawl(portals.sources, portals.data, "--set", "GOVREPORTS_REVALIDATE_DAYS=0")
+        third_log = {source_id: list(server.log) for source_id, server in urls.servers.items()}
         yield {
             "portals": portals, "cli": first, "first_log": first_log, "rows": manifest_after_first,
             "in_flight": in_flight,
             "second": second, "second_code": code, "second_stderr": stderr, "second_log": second_log,
+            "third": third, "third_log": third_log,
         }
 
 
 def _health(portals: Replicas) -> dict[str, Any]:
-    files = sorted((portals.archive / "health").glob("*.json"))
+    """The first run's health summary (``health/<day>/<run_id>.json``; run ids sort by time)."""
+    files = sorted((portals.archive / "health").glob("*/*.json"), key=lambda path: path.name)
     return json.loads(files[0].read_text(encoding="utf-8"))
 
 
@@ -145,9 +152,11 @@ def test_faults(crawled: dict[str, Any]) -> None:
 
 
 def test_warc_files_pass_warcio_check_and_keep_bytes_as_received(crawled: dict[str, Any]) -> None:
-    warcs = sorted((crawled["portals"].archive / "warc").glob("*.warc.gz"))
-    assert len(warcs) == 2 * len(FAMILIES)  # one per source per run
-    assert not list((crawled["portals"].archive / "warc").glob("*.open"))
+    warcs = sorted((crawled["portals"].archive / "warc").glob("*/*.warc.gz"))
+    first_run = crawled["rows"][0]["run_id"]
+    assert [path.name for path in warcs if path.name.startswith(first_run)] == [f"{first_run}-00000.warc.gz"]
+    assert len(warcs) == 3  # one series per crawl process, not a file per source
+    assert not list((crawled["portals"].archive / "warc").glob("*/*.open"))
     for path in warcs:
         done = warcio_check(path)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -176,19 +185,32 @@ def test_at_most_two_requests_at_once_per_host(crawled: dict[str, Any]) -> None:
     assert all(1 <= most <= 2 for most in crawled["in_flight"].values()), crawled["in_flight"]
 
 
-def test_second_run_downloads_no_document_again(crawled: dict[str, Any]) -> None:
+def test_second_night_asks_for_no_held_document(crawled: dict[str, Any]) -> None:
     second = crawled["second"]
     assert second is not None, crawled["second_stderr"]
     for source_id, log in crawled["second_log"].items():
-        downloaded = [entry for entry in log if entry.kind in DOCUMENT and entry.status == 200]
-        assert downloaded == [], source_id
+        documents = [entry for entry in log if entry.kind in DOCUMENT and entry.status in (200, 304)]
+        assert documents == [], source_id  # held whole: not even a conditional request
         assert any(entry.kind == "list" and entry.status == 200 for entry in log)  # lists are re-read
     for record in second["sources"]:
         assert record["new_reports"] == 0 and record["new_blobs"] == 0
         assert record["reports_found"] == len(replicas.expected_reports(record["source_id"]))
-    conditional = sum(1 for log in crawled["second_log"].values() for e in log if e.status == 304)
-    assert conditional > 0  # ETag / Last-Modified servers were asked, the validator-less one was not
-    assert not [e for e in crawled["second_log"]["replica-plain"] if e.kind in DOCUMENT]
+        assert record["skipped"] > 0 and record["pages_fetched"] < 8, record
+
+
+def test_documents_due_for_a_check_are_asked_conditionally(crawled: dict[str, Any]) -> None:
+    third = crawled["third"]
+    assert third is not None
+    validated = {urlsplit(row["final_url"]).path for row in crawled["rows"] if row["role"] in DOCUMENT
+                 and row["http_status"] == 200 and (row["etag"] or row["last_modified"])}  # redirects: the target
+    assert len(validated) >= 5
+    answers = [(e.path.split("?")[0], e.status) for log in crawled["third_log"].values() for e in log
+               if e.kind in DOCUMENT]
+    assert {path for path, status in answers if status == 304} == validated  # each asked with its validators
+    assert not [path for path, status in answers if status == 200 and path in validated]
+    for record in third["sources"]:
+        assert record["new_reports"] == 0 and record["new_blobs"] == 0
+        assert record["reports_found"] == len(replicas.expected_reports(record["source_id"]))
 
 
 def test_content_disposition_of_replica_is_raw_gbk() -> None:
@@ -204,5 +226,6 @@ def test_content_disposition_of_replica_is_raw_gbk() -> None:
 
 def test_nothing_generated_outside_the_data_directory(crawled: dict[str, Any]) -> None:
     data: Path = crawled["portals"].data
-    names = ["blobs", "health", "manifest", "warc", "writers.lock"]
+    names = ["blobs", "health", "manifest", "state", "warc", "writers.lock"]
     assert sorted(p.name for p in (data / "archive").iterdir()) == names
+    assert sorted(p.name for p in data.iterdir()) == ["archive"]

@@ -42,8 +42,9 @@ def _documents(data: Path) -> dict[str, set[tuple[str, str, bool]]]:
     for row in read_manifest(data / "archive").to_pylist():
         if row["role"] in ("page", "attachment"):
             parts = urlsplit(row["url"])
-            found.setdefault(row["source_id"], set()).add((row["role"], f"{parts.path}?{parts.query}",
-                                                           bool(row["is_report"])))
+            found.setdefault(row["source_id"], set()).add(
+                (row["role"], f"{parts.path}?{parts.query}", bool(row["is_report"]))
+            )
     return found
 
 
@@ -51,22 +52,47 @@ def _documents(data: Path) -> dict[str, set[tuple[str, str, bool]]]:
 def discovered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("discover")
     with serve_tree() as tree:
-        cli = subprocess.run([str(ROOT / ".venv" / "bin" / "govreports"), "discover", tree.url("national") + "/",
-                              "--out", str(tmp / "proposed"), "--local"], capture_output=True, text=True,
-                             timeout=300, cwd=ROOT)
+        cli = subprocess.run(
+            [
+                str(ROOT / ".venv" / "bin" / "govreports"),
+                "discover",
+                tree.url("national") + "/",
+                "--out",
+                str(tmp / "proposed"),
+                "--local",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        )
         registry = load_registry(tmp / "proposed")
         code, summary, stderr = run_crawl(tmp / "proposed", tmp / "discovered-data")
         hand = tmp / "hand"
         hand.mkdir()
         by_portal = _by_portal(tree, registry.columns)
         for key, portal in PORTALS.items():
-            data = {**replicas.ALL[portal.replica].SOURCE, "id": f"hand-{key}", "local": True,
-                    "start_urls": [tree.column_url(key)]}
+            data = {
+                **replicas.ALL[portal.replica].SOURCE,
+                "id": f"hand-{key}",
+                "local": True,
+                "start_urls": [tree.column_url(key)],
+            }
             (hand / f"hand-{key}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         _hand_code, hand_summary, hand_stderr = run_crawl(hand, tmp / "hand-data")
-        yield {"cli": cli, "registry": registry, "by_portal": by_portal, "code": code, "summary": summary,
-               "stderr": stderr, "data": tmp / "discovered-data", "hand_data": tmp / "hand-data",
-               "hand_summary": hand_summary, "hand_stderr": hand_stderr, "tree": tree}
+        yield {
+            "cli": cli,
+            "registry": registry,
+            "by_portal": by_portal,
+            "code": code,
+            "summary": summary,
+            "stderr": stderr,
+            "data": tmp / "discovered-data",
+            "hand_data": tmp / "hand-data",
+            "hand_summary": hand_summary,
+            "hand_stderr": hand_stderr,
+            "tree": tree,
+        }
 
 
 def test_cli_reports_what_it_found(discovered: dict[str, Any]) -> None:
@@ -81,8 +107,11 @@ def test_every_government_and_its_column_is_found_and_described(discovered: dict
     registry = discovered["registry"]
     for key, portal in PORTALS.items():
         source = by_portal[key]
-        assert (source.organ, source.region_code, source.family.value) == (portal.organ, portal.region_code,
-                                                                         portal.family), key
+        assert (source.organ, source.region_code, source.family.value) == (
+            portal.organ,
+            portal.region_code,
+            portal.family,
+        ), key
         assert not source.verified and source.local and source.evidence is not None
         assert source.evidence.link_path[0].startswith("start → ") and source.evidence.signals
         assert set(source.evidence.titles) <= set(portal.expected) | {"河南省2023年政府信息公开工作年度报告"}
@@ -91,13 +120,24 @@ def test_every_government_and_its_column_is_found_and_described(discovered: dict
     assert levels["national"] == "central" and levels["henan"] == "province"
     assert levels["zhengzhou"] == "prefecture" and levels["shizhong"] == "county"
     parents = {key: by_portal[key].parent for key in PORTALS}
-    assert parents == {"national": None, "henan": "国务院", "shandong": "国务院", "jiangsu": "国务院",
-                       "zhengzhou": "河南省人民政府", "zhumadian": "河南省人民政府", "zaozhuang": "山东省人民政府",
-                       "shizhong": "枣庄市人民政府", "suqian": "江苏省人民政府", "shuyang": "宿迁市人民政府"}
-    assert all(registry.parent_of(registry.organ_of(by_portal[key])) is not None for key in PORTALS
-               if key != "national")
-    assert not any(hint for key in PORTALS if key != "shuyang" for hint in by_portal[key].hints.model_dump(
-        exclude_defaults=True))  # only the JSON search API needs hints: the rest is read at crawl time
+    assert parents == {
+        "national": None,
+        "henan": "国务院",
+        "shandong": "国务院",
+        "jiangsu": "国务院",
+        "zhengzhou": "河南省人民政府",
+        "zhumadian": "河南省人民政府",
+        "zaozhuang": "山东省人民政府",
+        "shizhong": "枣庄市人民政府",
+        "suqian": "江苏省人民政府",
+        "shuyang": "宿迁市人民政府",
+    }
+    assert all(
+        registry.parent_of(registry.organ_of(by_portal[key])) is not None for key in PORTALS if key != "national"
+    )
+    assert not any(
+        hint for key in PORTALS if key != "shuyang" for hint in by_portal[key].hints.model_dump(exclude_defaults=True)
+    )  # only the JSON search API needs hints: the rest is read at crawl time
 
 
 def test_lookalikes_are_not_proposed(discovered: dict[str, Any]) -> None:
@@ -123,7 +163,8 @@ def test_discovered_sources_crawl_what_hand_written_ones_do(discovered: dict[str
 
 
 def test_reading_a_home_page() -> None:
-    page = Selector(text="""<html><head><title>首页_某市人民政府门户网站</title></head><body>
+    page = Selector(
+        text="""<html><head><title>首页_某市人民政府门户网站</title></head><body>
       <div class="box"><h3>政府信息公开</h3><ul><li><a href="/xxgkzn/">政府信息公开指南</a></li>
       <li><a href="/xxgkml/">政府信息公开目录</a></li><li><a href="/nb/">政府信息公开年报</a></li></ul></div>
       <div><h3>网站管理</h3><a href="/zfwzgzndbb/">政府网站工作年度报表</a>
@@ -131,7 +172,8 @@ def test_reading_a_home_page() -> None:
       <div class="fr"><span>县区政府</span><select onchange="window.open(this.value)"><option value="">请选择</option>
       <option value="http://www.a.gov.cn/">甲县</option><option value="http://www.b.gov.cn">乙区</option></select></div>
       <div><span>友情链接</span><a href="http://www.example.com/">外站</a></div>
-      <p>网站标识码：4101000008</p></body></html>""")
+      <p>网站标识码：4101000008</p></body></html>"""
+    )
     assert reading.organ_name(page) == "某市人民政府"
     assert reading.region_code(page, "某市人民政府", None) == ("410100", "网站标识码 4101000008")
     assert [link.url for link in reading.column_links(page, "http://www.x.gov.cn/")] == ["http://www.x.gov.cn/nb/"]
@@ -159,6 +201,11 @@ def test_each_replica_column_is_told_apart(source_id: str) -> None:
 
 
 def test_bad_start_urls_are_refused(tmp_path: Path) -> None:
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "govreports"), "discover", "ftp://x", "--out",
-                           str(tmp_path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "govreports"), "discover", "ftp://x", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert done.returncode != 0 and "not an http(s) URL: ftp://x" in done.stderr

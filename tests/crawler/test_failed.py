@@ -28,9 +28,20 @@ def test_dead_portal_and_non_local_loopback_source_fail(tmp_path: Path) -> None:
         dead = replicas.source_data("replica-plain", f"http://127.0.0.1:{_free_port()}")
         dead.update(id="dead")
         (sources / "dead.yaml").write_text(yaml.safe_dump(dead, allow_unicode=True), encoding="utf-8")
-        code, summary, stderr = run_crawl(sources, tmp_path / "data", "--source", "not-local", "--source", "dead",
-                                          "--set", "RETRY_BACKOFF_BASE=0.05", "--set", "DOWNLOAD_DELAY=0",
-                                          "--set", "AUTOTHROTTLE_START_DELAY=0.05")
+        code, summary, stderr = run_crawl(
+            sources,
+            tmp_path / "data",
+            "--source",
+            "not-local",
+            "--source",
+            "dead",
+            "--set",
+            "RETRY_BACKOFF_BASE=0.05",
+            "--set",
+            "DOWNLOAD_DELAY=0",
+            "--set",
+            "AUTOTHROTTLE_START_DELAY=0.05",
+        )
         assert urls.servers["replica-plain"].log == []  # the guard stopped every request before it left
     assert code == 1 and summary is not None, stderr
     health = {record["source_id"]: record for record in summary["sources"]}
@@ -38,8 +49,11 @@ def test_dead_portal_and_non_local_loopback_source_fail(tmp_path: Path) -> None:
     assert health["not-local"]["errors"] == {"refused_address": 1}
     assert health["dead"]["status"] == "failed" and "connection_refused" in health["dead"]["errors"]
     assert summary["status"] == "failed"
-    stored = json.loads((tmp_path / "data" / "archive" / "health" / f"{summary['run_id']}.json").read_text())
-    assert stored == summary
+    assert health["dead"]["reasons"] and "connection_refused" in health["dead"]["reasons"][0]
+    assert health["dead"]["failing_urls"][0]["kind"] == "connection_refused"
+    assert summary["failed_sources"] == ["not-local", "dead"]
+    stored = json.loads(Path(summary["health_file"]).read_text(encoding="utf-8"))
+    assert stored == {key: value for key, value in summary.items() if key != "health_file"}
 
 
 def test_unknown_source_is_a_usage_error(tmp_path: Path) -> None:

@@ -8,9 +8,17 @@ from pathlib import Path
 
 CRAWLER = Path(__file__).resolve().parents[2] / "crawler"
 ALLOWED = (
-    "pipelines.archive", "pipelines.findings", "pipelines.settings", "pipelines.registry", "pipelines.titles",
-    "pipelines.regions", "pipelines.locks", "pipelines.children", "pipelines.faults", "pipelines.crashpoints",
-)  # fmt: skip
+    "pipelines.archive",
+    "pipelines.findings",
+    "pipelines.settings",
+    "pipelines.registry",
+    "pipelines.titles",
+    "pipelines.regions",
+    "pipelines.locks",
+    "pipelines.children",
+    "pipelines.faults",
+    "pipelines.crashpoints",
+)
 FORBIDDEN_TOP = {"warehouse", "dagster_project", "govreports", "replicas", "dagster"}
 
 

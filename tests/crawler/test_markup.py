@@ -23,8 +23,13 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     with replicas.serve_all(IDS) as urls:
         replicas.write_sources(tmp / "sources", urls)
         code, summary, stderr = run_crawl(tmp / "sources", tmp / "data")
-        yield {"code": code, "summary": summary, "stderr": stderr, "rows": read_manifest(tmp / "data" / "archive")
-               .to_pylist(), "log": {source_id: list(server.log) for source_id, server in urls.servers.items()}}
+        yield {
+            "code": code,
+            "summary": summary,
+            "stderr": stderr,
+            "rows": read_manifest(tmp / "data" / "archive").to_pylist(),
+            "log": {source_id: list(server.log) for source_id, server in urls.servers.items()},
+        }
 
 
 def _health(crawled: dict[str, Any], source_id: str) -> dict[str, Any]:
@@ -51,8 +56,9 @@ def test_hand_written_pager_stops_at_the_first_page_that_adds_nothing(crawled: d
 
 
 def test_tables_file_belongs_to_the_report_and_an_explanation_does_not(crawled: dict[str, Any]) -> None:
-    attachments = [row for row in crawled["rows"] if row["source_id"] == "replica-trs-countpage"
-                   and row["role"] == "attachment"]
+    attachments = [
+        row for row in crawled["rows"] if row["source_id"] == "replica-trs-countpage" and row["role"] == "attachment"
+    ]
     tables = [row for row in attachments if row["url"].endswith("_tables.txt")]
     about = [row for row in attachments if row["url"].endswith("_jd.doc")]
     assert tables and all(row["is_report"] and row["kind"] == "tables" and row["parent_url"] for row in tables)
@@ -94,8 +100,11 @@ def test_platforms_entry_shell_followed_and_pager_links_are_not_items(crawled: d
 
 
 def test_many_organ_column_resolves_each_reports_organ(crawled: dict[str, Any]) -> None:
-    reports = {row["title"]: row for row in crawled["rows"] if row["source_id"] == "replica-many"
-               and row["is_report"] and row["role"] == "page"}
+    reports = {
+        row["title"]: row
+        for row in crawled["rows"]
+        if row["source_id"] == "replica-many" and row["is_report"] and row["role"] == "page"
+    }
     organs = {title: (row["agency"], row["region_code"]) for title, row in reports.items()}
     assert organs == {
         "郑州市公安局2023年政府信息公开工作年度报告": ("郑州市公安局", "410100"),
@@ -119,5 +128,6 @@ def test_api_results_are_kept_to_the_column_and_plain_pagers_are_not_items(tmp_p
     assert not [row for row in rows if "/zwgk/xxgk/" in row["url"]]  # another channel's search hit
     lists = sorted(entry.path for entry in plain_log if entry.kind == "list")
     assert lists == ["/gknb/index.html", "/gknb/list_2.htm", "/gknb/list_3.htm"]
-    assert not [row for row in rows if row["source_id"] == "replica-plain" and row["role"] == "page"
-                and "list_" in row["url"]]
+    assert not [
+        row for row in rows if row["source_id"] == "replica-plain" and row["role"] == "page" and "list_" in row["url"]
+    ]

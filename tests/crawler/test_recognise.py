@@ -40,14 +40,23 @@ def test_deleted_stub_and_extensions() -> None:
     [
         (b'<meta http-equiv="refresh" content="0;URL=../" />', "http://x/a/b/t1.html", None, True),
         (b'<meta http-equiv="refresh" content="0;URL=./" />', "http://x/a/index_9.html", None, True),
-        (b'<meta http-equiv="refresh" content="0; url=/zwgk/zfxxgknb/list.shtml">', "http://x/zwgk/zfxxgknb/",
-         "http://x/zwgk/zfxxgknb/list.shtml", False),
-        (b"<html><head><script>window.location.replace('nb/index.shtml');</script></head><body></body></html>",
-         "http://x/zwgk/", "http://x/zwgk/nb/index.shtml", False),
+        (
+            b'<meta http-equiv="refresh" content="0; url=/zwgk/zfxxgknb/list.shtml">',
+            "http://x/zwgk/zfxxgknb/",
+            "http://x/zwgk/zfxxgknb/list.shtml",
+            False,
+        ),
+        (
+            b"<html><head><script>window.location.replace('nb/index.shtml');</script></head><body></body></html>",
+            "http://x/zwgk/",
+            "http://x/zwgk/nb/index.shtml",
+            False,
+        ),
         (b"<html><body>" + "正文".encode() * 300 + b"</body></html>", "http://x/a/t1.html", None, False),
     ],
 )
-def test_entry_shells_are_followed_and_stubs_pointing_up_are_deleted(body: bytes, url: str, entry: str | None,
-                                                                     deleted: bool) -> None:
+def test_entry_shells_are_followed_and_stubs_pointing_up_are_deleted(
+    body: bytes, url: str, entry: str | None, deleted: bool
+) -> None:
     assert entry_target(body, url) == entry
     assert is_deleted_stub(body, url) is deleted

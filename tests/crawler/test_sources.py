@@ -14,8 +14,13 @@ from pipelines.registry import NATIONAL, Registry, Source, load_registry, source
 from pipelines.registry.portals import build
 
 SEED_AND_CORPUS_ORGANS = {
-    "郑州市公安局": "410100", "永城市公安局": "411481", "周口市公安局": "411600", "驻马店市公安局": "411700",
-    "枣庄市公安局市中分局": "370402", "淮安市人民政府": "320800", "沭阳县发展和改革局": "321322",
+    "郑州市公安局": "410100",
+    "永城市公安局": "411481",
+    "周口市公安局": "411600",
+    "驻马店市公安局": "411700",
+    "枣庄市公安局市中分局": "370402",
+    "淮安市人民政府": "320800",
+    "沭阳县发展和改革局": "321322",
     "上海市科学技术委员会": "310000",
 }
 PORTALS_CSV = Path(__file__).resolve().parents[3] / "shared" / "registry" / "portals.csv"
@@ -56,8 +61,11 @@ def test_every_portals_csv_row_is_an_organ_and_every_known_column_a_column(shipp
     assert gkmlpt and all(source.hints.sid and source.start_urls[0].endswith("/gkmlpt/index") for source in gkmlpt)
     waiting = shipped.to_discover
     assert len(waiting) >= len(rows) - len(columns) - len(gkmlpt)
-    assert all(source.portal and "marked for discovery" in source.notes for source in waiting
-               if source.evidence and "portals.csv" in source.evidence.found_by)
+    assert all(
+        source.portal and "marked for discovery" in source.notes
+        for source in waiting
+        if source.evidence and "portals.csv" in source.evidence.found_by
+    )
 
 
 @pytest.mark.skipif(not PORTALS_CSV.exists(), reason="shared registry not found")
@@ -67,7 +75,8 @@ def test_the_registry_is_what_the_generator_builds_from_the_csv(shipped: Registr
     hand_written = [s for s in shipped.sources.values() if not (s.evidence and "portals.csv" in s.evidence.found_by)]
     built = build(rows, hand_written)
     assert {source.id: source for source in built.sources} == {
-        source.id: source for source in shipped.sources.values() if source not in hand_written}
+        source.id: source for source in shipped.sources.values() if source not in hand_written
+    }
 
 
 def test_load_sources_returns_columns_and_names_what_waits_for_discovery(shipped: Registry) -> None:
@@ -85,8 +94,9 @@ def _write(folder: Path, name: str, text: str) -> None:
 
 def test_only_named_sources_and_folders(tmp_path: Path) -> None:
     _write(tmp_path / "河南省", "a", "id: a\norgan: 甲\nregion_code: '410100'\nstart_urls: [http://a.gov.cn/]\n")
-    _write(tmp_path / "河南省", "b", "id: b\norgan: 乙\nregion_code: 410100\nstart_urls: [http://b.gov.cn/]\n"
-                                   "family: trs\n")
+    _write(
+        tmp_path / "河南省", "b", "id: b\norgan: 乙\nregion_code: 410100\nstart_urls: [http://b.gov.cn/]\nfamily: trs\n"
+    )
     _write(tmp_path / ".hidden", "c", "not: a source\n")
     assert [source.id for source in load_sources(tmp_path, ["b"])] == ["b"]
     assert load_sources(tmp_path, ["b"])[0].family is Family.TRS
@@ -98,32 +108,51 @@ def test_only_named_sources_and_folders(tmp_path: Path) -> None:
 
 
 def test_organs_apart_from_columns_merged_by_name_and_region(tmp_path: Path) -> None:
-    _write(tmp_path, "city", "id: city\norgan: 某市人民政府\nregion_code: '410100'\nlevel: prefecture\n"
-                              "portal: http://www.city.gov.cn/\n")
-    _write(tmp_path, "police", "id: police\norgan: 某市公安局\nregion_code: '410100'\naliases: [某市公安]\n"
-                                "level: department-of-prefecture\nparent: 某市人民政府\n"
-                                "portal: http://ga.city.gov.cn/\n")
-    _write(tmp_path, "police-nb", "id: police-nb\norgan: 某市公安局\nregion_code: '410100'\n"
-                                   "start_urls: [http://ga.city.gov.cn/nb/]\n")
-    _write(tmp_path, "platform", "id: platform\norgan: 某市人民政府\nregion_code: '410100'\nlists: many\n"
-                                  "organs: [某市公安局]\nstart_urls: [http://zwgk.city.gov.cn/nb/]\n")
+    _write(
+        tmp_path,
+        "city",
+        "id: city\norgan: 某市人民政府\nregion_code: '410100'\nlevel: prefecture\nportal: http://www.city.gov.cn/\n",
+    )
+    _write(
+        tmp_path,
+        "police",
+        "id: police\norgan: 某市公安局\nregion_code: '410100'\naliases: [某市公安]\n"
+        "level: department-of-prefecture\nparent: 某市人民政府\n"
+        "portal: http://ga.city.gov.cn/\n",
+    )
+    _write(
+        tmp_path,
+        "police-nb",
+        "id: police-nb\norgan: 某市公安局\nregion_code: '410100'\nstart_urls: [http://ga.city.gov.cn/nb/]\n",
+    )
+    _write(
+        tmp_path,
+        "platform",
+        "id: platform\norgan: 某市人民政府\nregion_code: '410100'\nlists: many\n"
+        "organs: [某市公安局]\nstart_urls: [http://zwgk.city.gov.cn/nb/]\n",
+    )
     registry = load_registry(tmp_path)
     assert len(registry.organs) == 2 and [s.id for s in registry.columns] == ["platform", "police-nb"]
     police = registry.find("某市公安")
     assert police is not None and set(police.source_ids) == {"police", "police-nb"}
     assert police.level == "department-of-prefecture"
     assert registry.parent_of(police) is not None and registry.parent_of(police).name == "某市人民政府"  # type: ignore
-    _write(tmp_path, "other", "id: other\norgan: 某市公安局\nregion_code: '410100'\nlevel: county\n"
-                               "portal: http://x.gov.cn/\n")
+    _write(
+        tmp_path,
+        "other",
+        "id: other\norgan: 某市公安局\nregion_code: '410100'\nlevel: county\nportal: http://x.gov.cn/\n",
+    )
     with pytest.raises(SourceError, match="disagrees"):
         load_registry(tmp_path)
 
 
 def test_find_prefers_the_nearest_region() -> None:
-    registry = Registry.from_sources([
-        Source(id="a", organ="市中区人民政府", region_code="370402", portal="http://a.gov.cn/"),
-        Source(id="b", organ="市中区人民政府", region_code="511102", portal="http://b.gov.cn/"),
-    ])
+    registry = Registry.from_sources(
+        [
+            Source(id="a", organ="市中区人民政府", region_code="370402", portal="http://a.gov.cn/"),
+            Source(id="b", organ="市中区人民政府", region_code="511102", portal="http://b.gov.cn/"),
+        ]
+    )
     assert registry.find("市中区人民政府") is None  # two, nothing to choose by
     assert registry.find("市中区人民政府", "370400").region_code == "370402"  # type: ignore[union-attr]
     assert registry.find("市中区人民政府", "510000").region_code == "511102"  # type: ignore[union-attr]
@@ -138,8 +167,10 @@ def test_find_prefers_the_nearest_region() -> None:
         ("id: other\norgan: 甲\nregion_code: '410100'\nstart_urls: [http://a.gov.cn/]\n", "file name"),
         ("id: bad\norgan: 甲\nregion_code: '410100'\n", "start_urls .* or a portal"),
         ("id: bad\norgan: 甲\nregion_code: '410100'\nportal: http://a.gov.cn/\nparent: 乙\n", "not a registered organ"),
-        ("id: bad\norgan: 甲\nregion_code: '410100'\nportal: http://a.gov.cn/\naccess: {ip_version: 5}\n",
-         "ip_version"),
+        (
+            "id: bad\norgan: 甲\nregion_code: '410100'\nportal: http://a.gov.cn/\naccess: {ip_version: 5}\n",
+            "ip_version",
+        ),
         ("- just\n- a list\n", "mapping"),
         ("id: [unclosed\n", "bad.yaml"),
     ],

@@ -1,7 +1,8 @@
 """Two nights of the whole graph, materialized once per test session and shared by the graph and browser tests.
 
-Real crawls (Scrapy in Pipes child processes) of the replica portals plus one dead portal, real parsing, real
-Parquet and DuckDB, the real sqlite instance under the data directory. Started only by a test that asks for it.
+Real crawls (Scrapy in a Pipes child process per shard run, as the nightly schedule asks for them) of the replica
+portals plus one dead portal and one degraded column, real parsing, real Parquet and DuckDB, the real sqlite
+instance under the data directory. Started only by a test that asks for it.
 """
 
 import socket
@@ -15,16 +16,29 @@ import yaml
 
 import replicas
 from dagster_project.defs import archive, checks, reports, tables
-from dagster_project.defs.partitions import SOURCES_PARTITION
+from dagster_project.defs.partitions import SOURCES_PARTITION, range_tags
 from dagster_project.defs.resources import govreports_resources
 from dagster_project.instance import prepare_dagster_home
 from pipelines.settings import Settings
+from replicas.server import ReplicaServer
+from replicas.sites.column import COLUMN, ColumnSite, source_fields
 from warehouse.catalog import connect
 
 BROKEN = "replica-dead"
-ASSETS = [archive.source_registry, archive.archived_documents, reports.parse_archived_documents, tables.catalog]
+DEGRADED = "replica-degraded"
+"""A column that answers but lists no report."""
+HEALTHY = sorted(replicas.MODULES)
+ASSETS = [
+    archive.source_registry,
+    archive.archived_documents,
+    reports.parsed_reports,
+    tables.warehouse_tables,
+    tables.catalog,
+]
+CRAWL_CHECKS = [archive.crawl_healthy]
 CHECKS = [
     checks.report_documents_accounted_for,
+    checks.no_parser_failures,
     checks.arithmetic_pass_rate,
     checks.no_duplicate_reports,
     checks.sources_crawled_recently,
@@ -42,7 +56,7 @@ TABLE_COUNTS = {
 
 @dataclass
 class Night:
-    crawls: dict[str, dg.ExecuteInProcessResult] = field(default_factory=dict)
+    crawl: dg.ExecuteInProcessResult | None = None
     parse: dg.ExecuteInProcessResult | None = None
     downloads: dict[str, int] = field(default_factory=dict)
     tables: dict[str, int] = field(default_factory=dict)
@@ -68,6 +82,11 @@ def _write_dead_source(directory: Path) -> None:
     data = replicas.source_data("replica-plain", f"http://127.0.0.1:{_dead_port()}")
     data["id"] = BROKEN
     (directory / f"{BROKEN}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _write_degraded_source(directory: Path, server: ReplicaServer) -> None:
+    data = {**source_fields(0), "id": DEGRADED, "start_urls": [f"{server.base_url}{COLUMN}index.html"]}
+    (directory / f"{DEGRADED}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
 def figures_of(result: dg.ExecuteInProcessResult) -> dict:
@@ -96,15 +115,17 @@ def _night(instance: dg.DagsterInstance, resources: dict, served: replicas.Serve
     for server in served.servers.values():
         server.clear()
     assert dg.materialize(ASSETS, selection=[archive.source_registry], instance=instance, resources=resources).success
-    for source_id in sorted(instance.get_dynamic_partitions(SOURCES_PARTITION)):
-        night.crawls[source_id] = dg.materialize(
-            ASSETS,
-            selection=[archive.archived_documents],
-            partition_key=source_id,
-            instance=instance,
-            resources=resources,
-            raise_on_error=False,
-        )
+    keys = list(instance.get_dynamic_partitions(SOURCES_PARTITION))  # one shard: a single run over the range
+    night.crawl = dg.materialize(
+        [*ASSETS, *CRAWL_CHECKS],
+        # as the nightly job: crawl_healthy is not planned for the whole range (the crawl evaluates it per source)
+        selection=dg.AssetSelection.assets(archive.archived_documents)
+        - dg.AssetSelection.checks(archive.crawl_healthy),
+        tags=range_tags(keys),
+        instance=instance,
+        resources=resources,
+        raise_on_error=False,
+    )
     night.parse = dg.materialize(
         [*ASSETS, *CHECKS], selection=PARSE_SELECTION, instance=instance, resources=resources, raise_on_error=False
     )
@@ -123,9 +144,10 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nights]:
     root = tmp_path_factory.mktemp("nights")
     settings = Settings.resolve(root / "data")
     sources = root / "sources"
-    with replicas.serve_all() as served:
+    with replicas.serve_all() as served, ReplicaServer(ColumnSite(reports=False)) as degraded:
         replicas.write_sources(sources, served)
         _write_dead_source(sources)
+        _write_degraded_source(sources, degraded)
         resources = govreports_resources(settings.data, str(sources))
         with dg.DagsterInstance.from_config(str(prepare_dagster_home(settings))) as instance:
             first = _night(instance, resources, served, settings)

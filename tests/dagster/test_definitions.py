@@ -16,17 +16,18 @@ from pipelines.settings import Settings
 ASSET_KEYS = [
     "archived_documents",
     "catalog",
-    "findings",
     "parsed_reports",
     "source_registry",
     "warehouse_tables",
 ]
 CHECK_KEYS = [
     "archived_documents:crawl_healthy",
+    "archived_documents:every_source_healthy",
     "archived_documents:sources_crawled_recently",
-    "findings:arithmetic_pass_rate",
-    "parsed_reports:no_duplicate_reports",
+    "parsed_reports:arithmetic_pass_rate",
+    "parsed_reports:no_parser_failures",
     "parsed_reports:report_documents_accounted_for",
+    "warehouse_tables:no_duplicate_reports",
 ]
 
 
@@ -43,21 +44,23 @@ def test_asset_and_check_keys_snapshot() -> None:
 def test_jobs_schedules_sensors() -> None:
     assert {job.name for job in defs.resolve_all_job_defs()} >= {
         "sync_source_registry",
-        "crawl_source",
+        "crawl_sources",
         "parse_and_refresh",
     }
     nightly = defs.resolve_schedule_def("nightly_crawl")
     assert nightly.execution_timezone == "Asia/Shanghai"
     assert nightly.default_status == dg.DefaultScheduleStatus.RUNNING
     assert defs.resolve_sensor_def("newly_archived_documents").job_name == "parse_and_refresh"
-    crawl_checks = defs.resolve_job_def("crawl_source").asset_layer.asset_graph.asset_check_keys
-    assert {key.name for key in crawl_checks} == {"crawl_healthy"}, "a crawl run judges its own source only"
+    crawl_checks = defs.resolve_job_def("crawl_sources").asset_layer.asset_graph.asset_check_keys
+    # crawl_healthy is evaluated by the crawl per unhealthy source, never planned for a whole range of partitions
+    assert {key.name for key in crawl_checks} == {"every_source_healthy"}
 
 
-def test_archive_is_partitioned_by_source_and_retried() -> None:
+def test_archive_is_partitioned_by_source_crawled_a_range_per_run_and_retried() -> None:
     archived = defs.resolve_assets_def("archived_documents")
     assert isinstance(archived.partitions_def, dg.DynamicPartitionsDefinition)
     assert archived.partitions_def.name == "source"
+    assert archived.backfill_policy == dg.BackfillPolicy.single_run()
     assert archived.op.retry_policy is not None
 
 

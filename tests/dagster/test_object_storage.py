@@ -17,7 +17,12 @@ from warehouse.write import Warehouse
 
 BUCKET = "govreports-dagster"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-WAREHOUSE_CHECKS = [checks.report_documents_accounted_for, checks.arithmetic_pass_rate, checks.no_duplicate_reports]
+WAREHOUSE_CHECKS = [
+    checks.report_documents_accounted_for,
+    checks.no_parser_failures,
+    checks.arithmetic_pass_rate,
+    checks.no_duplicate_reports,
+]
 
 
 def _free_port() -> int:
@@ -57,13 +62,14 @@ def test_warehouse_assets_on_object_storage(s3_settings: Settings) -> None:
     samples = sorted(path for path in SAMPLES.iterdir() if path.suffix != ".md")
     ingest(s3_settings, samples, name="samples")
     result = dg.materialize(
-        [reports.parse_archived_documents, tables.catalog, *WAREHOUSE_CHECKS],
+        [reports.parsed_reports, tables.warehouse_tables, tables.catalog, *WAREHOUSE_CHECKS],
         instance=dg.DagsterInstance.ephemeral(),
         resources=govreports_resources(s3_settings.data),
+        run_config={"ops": {"parsed_reports": {"config": {"workers": 1}}}},
     )
     assert result.success
-    parsed = result.asset_materializations_for_node("parse_archived_documents")[0].metadata["parsed"].value
-    assert parsed == len(samples)
+    parse_figures = result.asset_materializations_for_node("parsed_reports")[0].metadata
+    assert parse_figures["parsed"].value == len(samples) and parse_figures["workers"].value == 1
     warehouse = Warehouse(s3_settings.warehouse)
     assert not warehouse.local and warehouse.fs.exists(f"{BUCKET}/data/warehouse/reports")
     assert {check.check_name: check.passed for check in result.get_asset_check_evaluations()}[

@@ -1,5 +1,6 @@
-"""The Dagster UI on two nights of data, driven in the system Chromium: the asset graph, and the per-source health
-where the dead portal's check failed and every other portal's passed. Screenshots go to tests/.artifacts/."""
+"""The Dagster UI on two nights of data, driven in the system Chromium: the asset graph; the dead portal's partition
+red on the partitions page; the dead and the degraded source failed on ``crawl_healthy`` with their reasons; the
+night's overview check listing both. Screenshots go to tests/.artifacts/."""
 
 import os
 import signal
@@ -14,9 +15,8 @@ from urllib.parse import quote
 
 import pytest
 
-import replicas
-from dagster_project.defs.archive import CRAWL_HEALTHY
-from tests.dagster.conftest import BROKEN, Nights
+from dagster_project.defs.archive import CRAWL_HEALTHY, EVERY_SOURCE_HEALTHY
+from tests.dagster.conftest import BROKEN, DEGRADED, HEALTHY, Nights
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ CHROMIUM_FLAGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / ".artifacts"
 GROUPS = ("archive", "reports", "warehouse")
-ASSETS = ("source_registry", "archived_documents", "parsed_reports", "findings", "warehouse_tables", "catalog")
+ASSETS = ("source_registry", "archived_documents", "parsed_reports", "warehouse_tables", "catalog")
 STARTUP_SECONDS = 240
 """The webserver loads the code location in a child process: ~15 s here when idle, far more under load."""
 
@@ -110,27 +110,48 @@ def test_asset_graph(page, webserver: str) -> None:
     page.screenshot(path=ARTIFACTS / "asset-graph.png")
 
 
-def test_per_source_health_shows_the_dead_portal_failed_and_the_others_passed(page, webserver: str) -> None:
-    healthy = sorted(replicas.MODULES)
-    _open(page, f"{webserver}/assets/archived_documents?view=checks")
-    page.get_by_text(CRAWL_HEALTHY, exact=True).first.click()
-    page.get_by_text("Partitions", exact=True).last.click()
+def test_failed_source_is_red_on_the_partitions_page(page, webserver: str) -> None:
+    _open(page, f"{webserver}/assets/archived_documents?view=partitions")
     page.get_by_text("Failed (1)", exact=True).wait_for(state="visible")
-    page.get_by_text(f"Passed ({len(healthy)})", exact=True).wait_for(state="visible")
+    page.get_by_text(f"Materialized ({len(HEALTHY) + 1})", exact=True).wait_for(state="visible")
     page.get_by_text(BROKEN, exact=True).first.click()
-    page.get_by_text("Latest execution", exact=True).wait_for(state="visible")
-    page.screenshot(path=ARTIFACTS / "source-health.png")
-    page.get_by_text(f"Passed ({len(healthy)})", exact=True).click()
-    for source_id in healthy:
+    page.wait_for_timeout(1000)
+    page.screenshot(path=ARTIFACTS / "partitions-failed.png")
+    page.get_by_text(f"Materialized ({len(HEALTHY) + 1})", exact=True).click()  # hide the materialized ones
+    for source_id in [*HEALTHY, DEGRADED]:
         page.get_by_text(source_id, exact=True).wait_for(state="detached")
     assert page.get_by_text(BROKEN, exact=True).count() >= 1
 
 
+def test_crawl_healthy_shows_the_dead_and_the_degraded_source_failed_with_reasons(page, webserver: str) -> None:
+    _open(page, f"{webserver}/assets/archived_documents?view=checks")
+    page.get_by_text(CRAWL_HEALTHY, exact=True).first.click()
+    page.get_by_text("Partitions", exact=True).last.click()
+    page.get_by_text("Failed (2)", exact=True).wait_for(state="visible")
+    page.get_by_text("Passed (0)", exact=True).wait_for(state="visible")
+    page.get_by_text(DEGRADED, exact=True).first.click()
+    page.get_by_text("the column answers but lists no report", exact=False).first.wait_for(state="visible")
+    page.get_by_text(BROKEN, exact=True).first.click()
+    page.get_by_text("connection_refused", exact=False).first.wait_for(state="visible")
+    page.screenshot(path=ARTIFACTS / "source-health.png")
+    page.get_by_text("Missing (", exact=False).first.click()  # hide the sources with nothing to report
+    for source_id in HEALTHY:
+        page.get_by_text(source_id, exact=True).wait_for(state="detached")
+
+
+def test_overview_check_lists_every_failed_and_degraded_source(page, webserver: str) -> None:
+    _open(page, f"{webserver}/assets/archived_documents?view=checks")
+    page.get_by_text(EVERY_SOURCE_HEALTHY, exact=True).first.click()
+    page.get_by_text("Latest execution", exact=True).wait_for(state="visible")
+    page.get_by_text("failed_sources", exact=True).wait_for(state="visible")
+    page.get_by_text(BROKEN, exact=True).first.wait_for(state="visible")
+    page.get_by_text(DEGRADED, exact=True).first.wait_for(state="visible")
+    page.screenshot(path=ARTIFACTS / "night-overview.png")
+
+
 def test_per_source_crawl_figures(page, webserver: str) -> None:
     _open(page, f"{webserver}/assets/archived_documents?view=partitions")
-    page.get_by_text("Materialized (6)", exact=False).or_(
-        page.get_by_text("Materialized (", exact=False)
-    ).first.wait_for()
+    page.get_by_text("Materialized (", exact=False).first.wait_for()
     page.get_by_text("replica-trs", exact=True).first.click()
     for figure in ("pages", "reports_found", "new_reports", "errors"):
         page.get_by_text(figure, exact=True).first.wait_for(state="visible")

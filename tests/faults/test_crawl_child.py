@@ -98,7 +98,7 @@ def test_sigkill_of_the_command_stops_its_crawl_child(slow_portals: tuple[Path, 
     again.assert_message_only()
     assert again.code == 0, again.stderr
     check_archive(archive)  # the run completed what the killed one stored
-    assert not list((archive / "warc").glob("*.open"))
+    assert not list((archive / "warc").rglob("*.open"))
 
 
 def test_ctrl_c_stops_the_crawl_cleanly_with_status_130(slow_portals: tuple[Path, Path]) -> None:
@@ -112,7 +112,7 @@ def test_ctrl_c_stops_the_crawl_cleanly_with_status_130(slow_portals: tuple[Path
     assert not alive(child)
     archive = data / "archive"
     check_archive(archive)  # a clean stop writes every row before it ends
-    assert not list((archive / "warc").glob("*.open"))  # and closes its WARC files
+    assert not list((archive / "warc").rglob("*.open"))  # and closes its WARC files
 
 
 def test_a_killed_crawl_child_gives_a_message_and_status_3(slow_portals: tuple[Path, Path]) -> None:

@@ -47,6 +47,6 @@ def test_a_crawl_killed_at_each_point_is_completed_by_the_next(tmp_path: Path, p
     documents = Counter((row["source_id"], row["url"]) for row in rows
                         if row["role"] in ("page", "attachment") and row["http_status"] == 200)
     assert [key for key, count in documents.items() if count > 1] == []
-    assert not list((archive / "warc").glob("*.open"))
-    for path in (archive / "warc").glob("*.warc.gz"):
+    assert not list((archive / "warc").rglob("*.open"))
+    for path in (archive / "warc").rglob("*.warc.gz"):
         assert warcio_check(path).returncode == 0, path

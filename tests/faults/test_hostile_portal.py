@@ -125,7 +125,7 @@ def test_a_spooled_body_is_archived_byte_for_byte(tmp_path: Path) -> None:
     expected = hashlib.sha256(b"%PDF-1.4\n" + b"0" * (MB - 9) + b"1" * (size - MB)).hexdigest()
     assert (row["sha256"], row["size"], row["media_type"]) == (expected, size, "application/pdf")
     check_archive(archive)
-    [warc] = (archive / "warc").glob("*.warc.gz")
+    [warc] = (archive / "warc").rglob("*.warc.gz")
     assert warcio_check(warc).returncode == 0
     with open(warc, "rb") as handle:
         bodies = [hashlib.sha256(record.content_stream().read()).hexdigest() for record in ArchiveIterator(handle)

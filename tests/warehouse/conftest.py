@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.report.model import Report
+from pipelines.report.outcome import ParsedDocument
 from pipelines.settings import Settings
 from warehouse.build import build
 from warehouse.ingest import ingest
@@ -39,8 +41,9 @@ def outcome(
     source_id: str = "test",
     media_type: str = "text/plain",
 ) -> Outcome:
-    """A document as the warehouse loads it, from report JSON (a seed's expected values)."""
-    return Outcome(sha256, source, source_id, media_type, report, parser_version, organ_id=organ_id)
+    """A document as the warehouse loads it, its Report read from report JSON (a seed's expected values)."""
+    parsed = ParsedDocument(sha256, source, parser_version, report=Report.from_json(report))
+    return Outcome(parsed, source_id, media_type, organ_id=organ_id)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from warehouse.ingest import ingest
 from warehouse.rows import Outcome, batch_tables
 from warehouse.write import Warehouse
 
-from .conftest import expected, seed_files
+from .conftest import expected, outcome, seed_files
 
 ZHENGZHOU_2023, ZHOUKOU_2022, ZHUMADIAN_2021 = 0, 2, 3
 
@@ -23,7 +23,7 @@ def _outcome(seed_index: int, sha_char: str, agency: str, organ: str, year: int 
     report = expected(seed_files()[seed_index]) | {"agency": agency}
     if year is not None:
         report["year"] = year
-    return Outcome(sha_char * 64, f"seed {seed_index}", "test", "text/plain", report, "test", organ_id=organ)
+    return outcome(sha_char * 64, report, f"seed {seed_index}", organ_id=organ)
 
 
 def _load(tmp_path, outcomes: list[Outcome], registry: Registry | None = None) -> Settings:

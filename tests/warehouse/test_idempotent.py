@@ -46,17 +46,17 @@ def test_loading_twice_changes_nothing(tmp_path) -> None:
 
 
 def test_reparsing_replaces_rows_even_when_the_year_moves(tmp_path) -> None:
-    from warehouse.rows import Outcome, batch_tables
+    from warehouse.rows import batch_tables
     from warehouse.write import Warehouse
 
-    from .conftest import expected
+    from .conftest import expected, outcome
 
     settings = Settings.resolve(tmp_path / "data")
     warehouse = Warehouse(settings.warehouse)
     report = expected(seed_files()[0])
-    outcome = Outcome("a" * 64, "seed", "test", "text/plain", report, "v1", organ_id="o")
-    warehouse.replace_reports(batch_tables([outcome]))
-    moved = Outcome("a" * 64, "seed", "test", "text/plain", report | {"year": report["year"] - 1}, "v2", organ_id="o")
+    first = outcome("a" * 64, report, "seed", parser_version="v1", organ_id="o")
+    warehouse.replace_reports(batch_tables([first]))
+    moved = outcome("a" * 64, report | {"year": report["year"] - 1}, "seed", parser_version="v2", organ_id="o")
     warehouse.replace_reports(batch_tables([moved]))
     catalog.refresh(settings)
     with catalog.connect(settings) as db:

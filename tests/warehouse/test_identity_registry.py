@@ -16,10 +16,16 @@ def _write(path: Path, text: str) -> None:
 
 
 def test_organs_come_from_the_registry_with_their_aliases(tmp_path: Path) -> None:
-    _write(tmp_path / "山东省" / "police.yaml", "id: police\norgan: 枣庄市公安局市中分局\nregion_code: '370402'\n"
-                                                "aliases: [市中公安分局]\nportal: http://www.zzszq.gov.cn/\n")
-    _write(tmp_path / "山东省" / "police-nb.yaml", "id: police-nb\norgan: 枣庄市公安局市中分局\nregion_code: '370402'\n"
-                                                   "start_urls: [http://www.zzszq.gov.cn/nb/]\n")
+    _write(
+        tmp_path / "山东省" / "police.yaml",
+        "id: police\norgan: 枣庄市公安局市中分局\nregion_code: '370402'\n"
+        "aliases: [市中公安分局]\nportal: http://www.zzszq.gov.cn/\n",
+    )
+    _write(
+        tmp_path / "山东省" / "police-nb.yaml",
+        "id: police-nb\norgan: 枣庄市公安局市中分局\nregion_code: '370402'\n"
+        "start_urls: [http://www.zzszq.gov.cn/nb/]\n",
+    )
     registry = Registry.load(tmp_path)
     assert len(registry.organs) == 1
     by_alias = registry.resolve("市中公安分局")

@@ -104,8 +104,10 @@ def test_the_form_checks_recomputed_in_sql_agree_with_seed_arithmetic(built: Set
 
 def test_form_rules_in_sql_follow_the_template_a_report_printed(tmp_path) -> None:
     """A 2019-form report prints （六）其他处理 as one row: the SQL result sum takes it instead of the 2021 rows."""
-    from warehouse.rows import Outcome, batch_tables
+    from warehouse.rows import batch_tables
     from warehouse.write import Warehouse
+
+    from .conftest import outcome
 
     report = expected(seed_files()[0])
     itemised = [
@@ -126,8 +128,8 @@ def test_form_rules_in_sql_follow_the_template_a_report_printed(tmp_path) -> Non
     Warehouse(settings.warehouse).replace_reports(
         batch_tables(
             [
-                Outcome("e" * 64, "2019", "t", None, report | {"template": "2019", "applications": applications}, "t"),
-                Outcome("f" * 64, "2019 broken", "t", None, report | {"template": "2019", "applications": broken}, "t"),
+                outcome("e" * 64, report | {"template": "2019", "applications": applications}, "2019"),
+                outcome("f" * 64, report | {"template": "2019", "applications": broken}, "2019 broken"),
             ]
         )
     )
