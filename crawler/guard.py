@@ -30,6 +30,7 @@ from zope.interface import implementer, provider
 
 from crawler.access.addresses import AddressFamilyResolver
 from crawler.access.source import PROXY_ENV
+from crawler.backoff import HostUnreachable
 from crawler.spiders.context import loopback_allowed
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -100,6 +101,9 @@ class AddressGuardMiddleware:
         reason = refusal(request.url, loopback_allowed(self.crawler, request))
         if reason:
             self._refuse(f"refused {request.url}: {reason}")
+        host = urlsplit(request.url).hostname or ""
+        if host in _REFUSED:  # the resolver gave this name no address before: refused without asking again
+            self._refuse(f"refused {request.url}: {host} resolves only to {_REFUSED[host]}")
 
     def process_response(self, request: Request, response: Response) -> Response:
         """The peer the bytes came from, whatever the URL said (None for a response served from the archive; the
@@ -114,8 +118,10 @@ class AddressGuardMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         """A name the resolver emptied is a refusal; a name that does not resolve at all is refused as such (an
         IgnoreRequest: nothing further, robots.txt included, tries it again)."""
+        host = urlsplit(request.url).hostname or ""
+        if isinstance(exception, HostUnreachable) and host in _REFUSED:  # given up after its look-up was refused
+            self._refuse(f"refused {request.url}: {host} resolves only to {_REFUSED[host]}")
         if isinstance(exception, DNSLookupError | CannotResolveHostError):
-            host = urlsplit(request.url).hostname or ""
             if host in _REFUSED:
                 self._refuse(f"refused {request.url}: {host} resolves only to {_REFUSED[host]}")
             raise UnresolvableHost(f"refused {request.url}: {host} does not resolve") from exception

@@ -43,7 +43,7 @@ def test_ingest_and_build_while_a_crawl_writes(tmp_path: Path) -> None:
                                   str(tmp_path / "sources")], cwd=ROOT, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
-        while not list((data / "archive" / "manifest").rglob("*.parquet")) and time.monotonic() < deadline:
+        while not list((data / "archive" / "blobs").rglob("??/??/*")) and time.monotonic() < deadline:
             time.sleep(0.05)
         started = time.monotonic()
         ingested = govreports(data, "ingest", *map(str, seed_files()))

@@ -74,7 +74,9 @@ def test_each_fault_is_its_own_error_and_the_good_report_lands(tmp_path: Path, t
     assert "Traceback" not in stderr, stderr
     [health] = summary["sources"]
     errors = health["errors"]
-    assert code == 0 and health["status"] == "degraded", health
+    # Each hostile document is an error of its kind, named in the record; the list was walked whole, so the column
+    # is not degraded by them (crawler/health.py: a portal's broken links are not the column's failure).
+    assert code == 0 and health["status"] == "ok", health
     assert errors.get("refused_redirect") == 2, errors  # another port of the host; a file:// URL
     assert errors.get("refused_address") == 2, errors  # 169.254.169.254; localhost (a name, refused on resolving)
     assert errors.get("redirect_loop") == 1, errors  # a chain longer than REDIRECT_MAX_TIMES
