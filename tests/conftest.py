@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A real S3-compatible server (moto) on a free port of 127.0.0.1, the AWS variables pointing at it; its URL.
 
     fsspec caches filesystems with the endpoint they were made with: none made before or during the test outlives
-    it."""
+    it. Moto's backends are global to the process, so the server starts empty (reset) for every test."""
     import fsspec
     from moto.server import ThreadedMotoServer
 
@@ -70,6 +71,7 @@ def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=30).close()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",

@@ -103,7 +103,7 @@ def build(
         parsed=parsed.parsed,
         loaded=tables.loaded,
         new=tables.new,
-        skipped=parsed.skipped,
+        skipped=min(tables.documents, tables.current + parsed.skipped),
         statuses=tables.statuses,
         findings=tables.findings,
         failures=parsed.failures,
@@ -142,7 +142,7 @@ def _write_tables(
     documents = {**(position.awaiting if position else {}), **report_documents(manifest)}
     todo = [row for sha256, row in documents.items() if reload or sha256 not in current]
     result = TablesResult(
-        documents=len(set(documents_rows.column("sha256").to_pylist())), current=len(documents) - len(todo)
+        documents=len(set(documents_rows.column("sha256").to_pylist())), current=0 if reload else len(current)
     )
     store = ReportStore(settings.archive, version)
     awaiting: dict[str, dict[str, Any]] = {}

@@ -17,8 +17,6 @@ import codecs
 import re
 from typing import NamedTuple
 
-from charset_normalizer import from_bytes
-
 from pipelines.document.errors import UnreadableDocument
 
 _BOMS = (
@@ -31,8 +29,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-]+)""
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030"}
 _WEAK = {"latin_1", "iso8859-1", "ascii", "cp1252"}
 _LEGACY = _WEAK | {"gb18030", "big5", "shift_jis", "euc_jp", "euc_kr"}
-_NOT_HAN = re.compile(r"[^\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2000-\u206f]")
-"""Characters that are neither ASCII nor common Chinese text (CJK ideographs, CJK and full-width punctuation)."""
+_HAN_OR_ASCII = re.compile(r"[\x00-\x7f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2000-\u206f]+")
+"""Runs of ASCII and common Chinese text (CJK ideographs, CJK and full-width punctuation): what is left when they are
+removed is the rest (removing runs is twice as fast as finding the rest one character at a time)."""
 _HAN_SHARE = 0.9
 codecs.lookup("gb18030")  # loaded with the reader, not by the first page: most pages declaring nothing are GBK
 _CHINESE_SAMPLE = 32_768
@@ -103,6 +102,8 @@ def decode_with_origin(data: bytes, source: str, declared: str | None = None, *,
     lossy = _lossy([name for name, _ in candidates if name and canonical(name) not in _WEAK] + ["gb18030"], data)
     if lossy is not None:
         return lossy
+    from charset_normalizer import from_bytes  # only pages no cheaper rule reads: spares every worker 14 ms of import
+
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise UnreadableDocument(source, "undecodable: no text encoding reads these bytes")
@@ -154,7 +155,10 @@ def _as_chinese(data: bytes) -> str | None:
     sample = text[:_CHINESE_SAMPLE]
     if sample.isascii():
         sample = text
+        if sample.isascii():
+            return None
+    rare = len(_HAN_OR_ASCII.sub("", sample))
+    if not rare:
+        return text
     non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
-    if non_ascii == 0:
-        return None
-    return text if non_ascii - len(_NOT_HAN.findall(sample)) >= _HAN_SHARE * non_ascii else None
+    return text if non_ascii - rare >= _HAN_SHARE * non_ascii else None

@@ -45,6 +45,7 @@ _LINE = "\ufdd0"  # a noncharacter: never in a real page, so it can mark line br
 _TABLE = "\ufdd1"  # marks where a data table stood in the container's text
 _SOURCE_SPACES = " \t\n\r\f\v"  # HTML's whitespace; U+00A0 and U+3000 are text the author typed
 _SOURCE_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_COLLAPSIBLE = (_LINE, "\n", "\r", "  ", "\t", "\f", "\v")  # what _clean or a line mark changes in a stripped text
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A source line break between two CJK characters is the editor wrapping a line, not a space the author typed.
 _CJK_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n][ \t\r\n]*(?=[{_CJK}])")
@@ -53,7 +54,8 @@ _TITLE_SEPARATORS_LOOSE = re.compile(r"\s*[-–—_|｜]\s*")
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _DISPLAY_NONE = re.compile(rb"display\s*:\s*none")  # matched in the lowercased page
-_INVISIBLE = re.compile(rb"visibility\s*:\s*hidden")
+_BYTE_SPACES = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
+_COLON = ord(":")
 _HIDDEN_WORD = re.compile(rb"(?<=[\s])hidden(?=[\s=>/])")
 _HIDDEN_ATTRIBUTE = etree.XPath(".//*[@hidden]")
 _LEADING_DIGITS = re.compile(r"\s*(\d+)")
@@ -92,16 +94,14 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
     body = next(root.iterchildren("body"), root)
-    container, found = _container(body)
+    grids = _data_tables(body)
+    container, found = _container(body, grids)
     if not found:
         log.warning(
             "html.no_content_container",
             "no content container told apart from the site's chrome; the text of the whole page is kept",
         )
-    lowered = utf8.lower()
-    lowered = lowered[max(lowered.find(b"<body"), 0) :]
-    hidden_styles = _in_a_tag(lowered, b"display", _DISPLAY_NONE) or _in_a_tag(lowered, b"visibility", _INVISIBLE)
-    blocks = _blocks(container, hidden_styles, _in_a_tag(lowered, b"hidden", _HIDDEN_WORD))
+    blocks = _blocks(container, grids, *_hiding(utf8))
     if not blocks:
         log.warning("html.no_content", "the page holds no text")
     return Document(source, sha256, MEDIA_TYPE, blocks=blocks, title=title, findings=log.findings)
@@ -120,15 +120,52 @@ def _parse(utf8: bytes, source: str) -> etree._Element:
     return root
 
 
-def _in_a_tag(page: bytes, word: bytes, pattern: re.Pattern[bytes]) -> bool:
-    """Whether ``pattern`` (starting with ``word``) occurs inside a tag — an inline style or an attribute, not CSS
-    or text: only then can an element be hidden, and only then is every block's style worth checking."""
-    start = page.find(word)
+def _hiding(page: bytes) -> tuple[bool, bool]:
+    """Whether the page's body can hide blocks by style (display:none, visibility:hidden) and whether any element
+    can carry the hidden attribute: only then is every block's style, or every element, worth checking.
+
+    The patterns count only inside a tag (an inline style or an attribute, not CSS or text). bytes.find is slow on
+    UTF-8 Chinese (~1 ns a byte), so the page is scanned for two words, not three: each "hidden" is either the
+    attribute or the end of visibility:hidden."""
+    lowered = page.lower()
+    body = max(lowered.find(b"<body"), 0)
+    styles = _in_a_tag(lowered, body, b"display", _DISPLAY_NONE)
+    attributes = False
+    start = lowered.find(b"hidden", body)
+    while start != -1 and not (styles and attributes):
+        if _inside_tag(lowered, start):
+            attributes = attributes or _HIDDEN_WORD.match(lowered, start) is not None
+            styles = styles or _after_visibility(lowered, body, start)
+        start = lowered.find(b"hidden", start + 1)
+    return styles, attributes
+
+
+def _in_a_tag(page: bytes, start: int, word: bytes, pattern: re.Pattern[bytes]) -> bool:
+    """Whether ``pattern`` (starting with ``word``) occurs from ``start`` on inside a tag."""
+    start = page.find(word, start)
     while start != -1:
-        if pattern.match(page, start) and page.rfind(b"<", 0, start) > page.rfind(b">", 0, start):
+        if pattern.match(page, start) and _inside_tag(page, start):
             return True
         start = page.find(word, start + 1)
     return False
+
+
+def _inside_tag(page: bytes, at: int) -> bool:
+    return page.rfind(b"<", 0, at) > page.rfind(b">", 0, at)
+
+
+def _after_visibility(page: bytes, body: int, at: int) -> bool:
+    """Whether ``visibility\\s*:\\s*`` ends at ``at`` and starts in the body."""
+    at -= 1
+    while at >= body and page[at] in _BYTE_SPACES:
+        at -= 1
+    if at < body or page[at] != _COLON:
+        return False
+    at -= 1
+    while at >= body and page[at] in _BYTE_SPACES:
+        at -= 1
+    start = at + 1 - len(b"visibility")
+    return start >= body and page.startswith(b"visibility", start)
 
 
 def _drop(element: etree._Element) -> None:
@@ -188,10 +225,81 @@ def _title(root: etree._Element) -> str | None:
     return best if len(best) * 2 >= len(longest) else longest
 
 
+# --- data tables -------------------------------------------------------------------------------------------------
+
+
+class _Grid:
+    """A data table as parsed: each row (<tr>) with its cells (its <td>/<th> children), how many cells the
+    container's search counts for it (every child of every row), and its <br>s (their cells print several lines).
+    Found once for the whole page, since both the search for the content container and the reading of its tables
+    need them."""
+
+    __slots__ = ("breaks", "cells", "rows")
+
+    def __init__(
+        self, rows: list[tuple[etree._Element, list[etree._Element]]], cells: int, breaks: list[etree._Element]
+    ) -> None:
+        self.rows = rows
+        self.cells = cells
+        self.breaks = breaks
+
+
+def _data_tables(root: etree._Element) -> dict[etree._Element, _Grid]:
+    """Every data table under ``root``: a table with no table inside and a row of two or more cells (anything else
+    is layout, read through)."""
+    grids = {}
+    for table in root.iter("table"):
+        grid = _grid(table)
+        if grid is not None:
+            grids[table] = grid
+    return grids
+
+
+def _grid(table: etree._Element) -> _Grid | None:
+    """The rows of a table, or None if it holds a table or no row has two cells.
+
+    One walk over the table for rows, cells, line breaks and tables inside (a cell belongs to the row it is a child
+    of; the parser leaves stray cells outside rows, which no row reads), instead of a child iterator per row (twice
+    the cost) and a walk for each of the others."""
+    rows: list[tuple[etree._Element, list[etree._Element]]] = []
+    cells: list[etree._Element] = []
+    breaks: list[etree._Element] = []
+    tr = None
+    count = 0
+    wide = False
+    walk = table.iter("tr", "td", "th", "br", "table")
+    next(walk)  # the table itself
+    for element in walk:
+        tag = element.tag
+        if tag == "br":
+            breaks.append(element)
+        elif tag == "table":
+            return None
+        elif tag == "tr":
+            tr, cells = element, []
+            rows.append((tr, cells))
+            children = len(tr)
+            count += children
+            wide = wide or children >= 2
+        else:
+            parent = element.getparent()
+            if parent is tr:
+                cells.append(element)
+            elif parent is not None and parent.tag == "tr":  # a cell after a row nested in its row
+                next(row_cells for row, row_cells in rows if row is parent).append(element)
+    return _Grid(rows, count, breaks) if wide else None
+
+
+def _is_data_table(element: etree._Element) -> bool:
+    if element.tag != "table" or next(element.iterdescendants("table"), None) is not None:
+        return False
+    return any(len(row) >= 2 for row in element.iter("tr"))
+
+
 # --- the content container ---------------------------------------------------------------------------------------
 
 
-def _container(body: etree._Element) -> tuple[etree._Element, bool]:
+def _container(body: etree._Element, grids: dict[etree._Element, _Grid]) -> tuple[etree._Element, bool]:
     """The element holding the report: returns it and whether it is narrower than the whole page.
 
     A report page's largest data table is part 三 of the report; the container is its nearest ancestor holding most
@@ -201,13 +309,16 @@ def _container(body: etree._Element) -> tuple[etree._Element, bool]:
     body_weight = _weight(body)
     if body_weight == 0:
         return body, False
-    cells = {table: sum(len(row) for row in table.iter("tr")) for table in body.iter("table") if _is_data_table(table)}
-    node = max(cells, key=cells.__getitem__).getparent() if cells else None
-    if node is not None:
-        total = sum(cells.values())
+    if grids:
+        # Cells under each ancestor, from one walk up from each table (not a walk per table per ancestor tried).
+        inside: dict[etree._Element, int] = {}
+        for table, grid in grids.items():
+            for ancestor in table.iterancestors():
+                inside[ancestor] = inside.get(ancestor, 0) + grid.cells
+        node = max(grids, key=lambda table: grids[table].cells).getparent()
+        total = sum(grid.cells for grid in grids.values())
         while node is not body:
-            inside = sum(count for table, count in cells.items() if node in table.iterancestors())
-            if inside >= _DOMINANT_CELLS * total and _weight(node) >= _DOMINANT_TEXT * body_weight:
+            if inside.get(node, 0) >= _DOMINANT_CELLS * total and _weight(node) >= _DOMINANT_TEXT * body_weight:
                 break
             node = node.getparent()
     else:
@@ -237,42 +348,44 @@ def _has_blocks(element: etree._Element) -> bool:
     return next(element.iterdescendants(*_BLOCK, "br"), None) is not None
 
 
-def _is_data_table(element: etree._Element) -> bool:
-    """A table with no table inside and a row of two or more cells holds data; anything else is layout."""
-    if element.tag != "table" or next(element.iterdescendants("table"), None) is not None:
-        return False
-    return any(len(row) >= 2 for row in element.iter("tr"))
-
-
 # --- reading the container ---------------------------------------------------------------------------------------
 
 
-def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: bool) -> list[Block]:
+def _blocks(
+    container: etree._Element, grids: dict[etree._Element, _Grid], hidden_styles: bool, hidden_attributes: bool
+) -> list[Block]:
     """Paragraphs and data tables of the container, in reading order.
 
     Data tables are read first and replaced by a placeholder line (after their <caption>, if any, as a paragraph),
     so that only the narrative's blocks need line marks. Hidden blocks (display:none, the hidden attribute) are
     dropped; ``hidden_styles`` says whether the page can hold any (``hidden_attributes`` likewise), which spares
-    checking every block on pages that cannot.
+    checking every block on pages that cannot. The page's data tables are found again only if something was
+    dropped (a dropped row or nested table changes what a table holds).
     """
+    dropped = False
     for block in _link_heavy(container):
         _drop(block)
+        dropped = True
     hidden = [node for node in container.iter(*_BLOCK) if _is_hidden(node)] if hidden_styles else []
     if hidden_attributes:
         hidden += _HIDDEN_ATTRIBUTE(container)
     if hidden:
+        dropped = True
         for element in hidden:
             if not any(ancestor in hidden for ancestor in element.iterancestors()):
                 _drop(element)
+    if dropped:
+        grids = _data_tables(container)
     tables: list[Table] = []
-    for element in [table for table in container.iter("table") if _is_data_table(table)]:
+    for element in [table for table in container.iter("table") if table in grids]:
         caption = next(element.iterchildren("caption"), None)
         title = _clean(_text(caption)) if caption is not None else ""
-        tables.append(_table(element, len(tables)))
-        placeholder = etree.Element("p")
-        placeholder.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
-        placeholder.tail = element.tail
-        element.getparent().replace(element, placeholder)
+        tables.append(_table(element, grids.pop(element), len(tables)))
+        # The table becomes its placeholder line: cheaper than a new element, and cheapest once the cells read are
+        # let go (lxml moves a removed node that Python still holds into a document of its own).
+        element.clear(keep_tail=True)
+        element.tag = "p"
+        element.text = f"{title}{_LINE}{_TABLE}{len(tables) - 1}{_TABLE}"
     _mark_lines(container)
     blocks: list[Block] = []
     line_number = 0
@@ -289,11 +402,29 @@ def _blocks(container: etree._Element, hidden_styles: bool, hidden_attributes: b
 
 
 def _mark_lines(element: etree._Element) -> None:
-    """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep."""
-    for node in element.iter(*_BLOCK, "br"):
-        if node.tag != "br":
-            node.text = _LINE + node.text if node.text else _LINE
-        node.tail = _LINE + node.tail if node.tail else _LINE
+    """Put a line mark where every block (and every <br>) starts and ends, for the text serializer to keep.
+
+    A block's start is marked at the end of the text before it (its previous sibling's tail, or its parent's text),
+    not at the start of its own text: the same place in the serialized text, but that text is short (source
+    whitespace), while a paragraph's own text is long and lxml copies and checks every character it is given."""
+    for node in element.iter():
+        tag = node.tag
+        if tag == "br":
+            pass
+        elif tag in _BLOCKS:
+            previous = node.getprevious()
+            if previous is not None:
+                tail = previous.tail
+                previous.tail = tail + _LINE if tail else _LINE
+            else:
+                parent = node.getparent()
+                if parent is not None:
+                    text = parent.text
+                    parent.text = text + _LINE if text else _LINE
+        else:
+            continue
+        tail = node.tail
+        node.tail = _LINE + tail if tail else _LINE
 
 
 def _is_hidden(element: etree._Element) -> bool:
@@ -323,44 +454,66 @@ def _link_heavy(container: etree._Element) -> list[etree._Element]:
     return [element for element in heavy if not any(ancestor in heavy for ancestor in element.iterancestors())]
 
 
+# --- reading a data table ----------------------------------------------------------------------------------------
+
+
 def _span(value: str) -> int:
     """A rowspan/colspan as browsers read it: leading digits count ('2;', '2.0', '3px'); anything else is 1."""
-    digits = _LEADING_DIGITS.match(value)
-    span = int(digits.group(1)) if digits else 1
+    if value.isdecimal():
+        span = int(value)
+    else:
+        digits = _LEADING_DIGITS.match(value)
+        span = int(digits.group(1)) if digits else 1
     return span if span > 0 else 1
 
 
-def _multiline(table: etree._Element, cells: list[etree._Element]) -> list[etree._Element]:
-    """Cells that may print more than one line: several child elements (Word's one <p> per cell is one line), or a
-    <br> anywhere inside. Marking lines in a cell of inline runs changes nothing, so a loose test is enough."""
-    multiline = [cell for cell in cells if len(cell) > 1]
-    for br in table.iter("br"):
+def _cell_texts(table: etree._Element, cells: list[etree._Element], breaks: list[etree._Element]) -> list[str]:
+    """Every cell's text, from one serialization of the table: a mark starts each cell's text, and cells that may
+    print more than one line get line marks inside (their lines join with newlines); runs within a line join as
+    they are. A cell may print several lines if it has several child elements (Word's one <p> per cell is one
+    line) or a <br> anywhere inside; marking lines in a cell of inline runs changes nothing, so a loose test is
+    enough, and most cells need no line marks."""
+    multiline = []
+    for cell in cells:
+        if len(cell) > 1:
+            multiline.append(cell)
+        text = cell.text
+        cell.text = _CELL + text if text else _CELL
+    for br in breaks:
         cell = next((ancestor for ancestor in br.iterancestors("td", "th")), None)
         if cell is not None and cell not in multiline:
             multiline.append(cell)
-    return multiline
-
-
-def _cell_texts(table: etree._Element, cells: list[etree._Element]) -> list[str]:
-    """Every cell's text, from one serialization of the table: a mark starts each cell's text, and cells with more
-    than one block or a <br> get line marks inside (their lines join with newlines); runs within a line join as
-    they are. Most cells (one Word <p>) need no line marks."""
-    for cell in _multiline(table, cells):
+    for cell in multiline:
         for child in cell:
             _mark_lines(child)
-    for cell in cells:
-        text = cell.text
-        cell.text = _CELL + text if text else _CELL
-    texts = []
-    for raw in _text(table).split(_CELL)[1:]:
-        if raw.isdigit():  # most cells: a number, nothing to clean
-            texts.append(raw)
-        elif _LINE in raw:
-            parts = [_clean(part) for part in raw.split(_LINE) if part.strip(_SOURCE_SPACES)]
-            texts.append("\n".join(part for part in parts if part))
+    raws = _text(table).split(_CELL)[1:]
+    texts = [raw.strip(_SOURCE_SPACES) for raw in raws]
+    joined = _CELL.join(texts)
+    if not any(mark in joined for mark in _COLLAPSIBLE):
+        return texts  # most tables: every cell's text is clean once stripped (checked at once, not cell by cell)
+    for at in sorted(_holding(joined, _COLLAPSIBLE)):
+        text = texts[at]
+        if _LINE in text:
+            parts = [_clean(part) for part in text.split(_LINE) if part.strip(_SOURCE_SPACES)]
+            texts[at] = "\n".join(part for part in parts if part)
         else:
-            texts.append(_clean(raw))
+            texts[at] = _clean(text)  # the stripped text, as _clean strips first
     return texts
+
+
+def _holding(joined: str, marks: tuple[str, ...]) -> set[int]:
+    """The indexes of the cell texts (joined by _CELL) that hold any of ``marks``: found with str.find over the
+    joined text, not by testing every cell (a table with one such cell among 300 costs 60 µs less)."""
+    found: set[int] = set()
+    for mark in marks:
+        at = joined.find(mark)
+        while at != -1:
+            found.add(joined.count(_CELL, 0, at))
+            end = joined.find(_CELL, at)
+            if end == -1:
+                break
+            at = joined.find(mark, end)
+    return found
 
 
 def _spacer(tr: etree._Element) -> bool:
@@ -368,22 +521,16 @@ def _spacer(tr: etree._Element) -> bool:
     return tr.get("height") == "0" and not _text(tr).strip(_SOURCE_SPACES)
 
 
-def _table(element: etree._Element, index: int) -> Table:
+def _table(element: etree._Element, grid: _Grid, index: int) -> Table:
     """Printed rows with each cell's grid position: a merged cell occupies the slots its spans cover.
 
     This is the reader's per-cell loop, the work a bare grid extraction does too, so it does no more per cell than
     it must: the spans are read only where a cell has them, rows of cells that span nothing skip the bookkeeping."""
-    printed: list[list[etree._Element]] = []
-    every: list[etree._Element] = []
-    for tr in element.iter("tr"):
-        if tr.get("height") == "0" and _spacer(tr):
-            continue
-        tds = list(tr.iterchildren("td", "th"))
-        printed.append(tds)
-        every += tds
-    texts = iter(_cell_texts(element, every))
+    printed = [cells for tr, cells in grid.rows if not (tr.get("height") == "0" and _spacer(tr))]
+    texts = _cell_texts(element, [cell for cells in printed for cell in cells], grid.breaks)
     rows: list[list[Cell]] = []
     occupied: dict[int, set[int]] = {}
+    next_text = 0
     for row, tds in enumerate(printed):
         taken = occupied.pop(row, None)
         col = 0
@@ -395,7 +542,8 @@ def _table(element: etree._Element, index: int) -> Table:
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
             rows_spanned = _span(rowspan) if rowspan else 1
             columns_spanned = _span(colspan) if colspan else 1
-            cells.append(Cell(next(texts), Location(index, row, col), rows_spanned, columns_spanned))
+            cells.append(Cell(texts[next_text], Location(index, row, col), rows_spanned, columns_spanned))
+            next_text += 1
             if rows_spanned > 1:
                 for below in range(row + 1, row + rows_spanned):
                     occupied.setdefault(below, set()).update(range(col, col + columns_spanned))

@@ -246,7 +246,13 @@ def _parse_in_pool(
         return
     pending = iter(todo)
     workers = min(workers, len(todo))
-    with ProcessPool(max_workers=workers, max_tasks=TASKS_PER_WORKER, context=_context()) as pool:
+    with ProcessPool(
+        max_workers=workers,
+        max_tasks=TASKS_PER_WORKER,
+        context=_context(),
+        initializer=_adopt_environment,
+        initargs=(dict(os.environ),),
+    ) as pool:
         running: dict[Future[_Summary], tuple[str, str]] = {}
 
         def fill() -> None:
@@ -283,6 +289,13 @@ def _result(future: Future[_Summary], store: ReportStore, sha256: str, source: s
     outcome = _failed(sha256, source, store.version, rule, message + "; `govreports build --rebuild` tries again")
     store.put(outcome)
     return _summary(outcome)
+
+
+def _adopt_environment(environment: dict[str, str]) -> None:
+    """A worker takes the caller's environment of now, not the fork server's of its start (which outlives calls):
+    storage settings such as the object store's endpoint and keys follow the run that launched the pool."""
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 def _exit(code: int | None) -> str:

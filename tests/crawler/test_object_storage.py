@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import fsspec
@@ -25,35 +23,11 @@ from tests.crawler.conftest import ROOT
 BUCKET = "govreports-archive"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def s3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "GOVREPORTS_LOCAL_DATA": str(tmp_path / "local"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    s3fs = fsspec.get_filesystem_class("s3")
-    s3fs.clear_instance_cache()  # no filesystem may outlive its server
+def s3(s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("GOVREPORTS_LOCAL_DATA", str(tmp_path / "local"))
     fsspec.filesystem("s3").mkdir(BUCKET)
-    try:
-        yield Settings.resolve(f"s3://{BUCKET}/data")
-    finally:
-        s3fs.clear_instance_cache()
-        server.stop()
+    return Settings.resolve(f"s3://{BUCKET}/data")
 
 
 def _crawl(sources: Path, settings: Settings) -> dict:

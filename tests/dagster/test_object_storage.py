@@ -1,8 +1,6 @@
 """Object storage by configuration only: the parse, warehouse and catalog assets and their checks, materialized
 with the data directory on s3:// — a real S3-compatible server (moto) on 127.0.0.1, no mocked filesystem."""
 
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -25,37 +23,11 @@ WAREHOUSE_CHECKS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def s3_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    environment = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "GOVREPORTS_LOCAL_DATA": str(tmp_path / "local"),
-    }
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    # fsspec caches filesystems with the endpoint they were made with: none may outlive its server.
-    s3 = fsspec.get_filesystem_class("s3")
-    s3.clear_instance_cache()
+def s3_settings(s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("GOVREPORTS_LOCAL_DATA", str(tmp_path / "local"))
     fsspec.filesystem("s3").mkdir(BUCKET)
-    try:
-        yield Settings.resolve(f"s3://{BUCKET}/data")
-    finally:
-        s3.clear_instance_cache()
-        server.stop()
+    return Settings.resolve(f"s3://{BUCKET}/data")
 
 
 def test_warehouse_assets_on_object_storage(s3_settings: Settings) -> None:

@@ -33,3 +33,11 @@ def parse_with_faults(data: bytes, source: str) -> Report:
     if HANGS.encode() in data:
         time.sleep(3600)
     return parse_bytes(data, source)
+
+
+ENVIRONMENT_PROBE = "GOVREPORTS_TEST_PROBE"
+
+
+def parse_naming_the_environment(data: bytes, source: str) -> Report:
+    """Fails every document with the worker's value of ``ENVIRONMENT_PROBE``: which environment the worker has."""
+    raise RuntimeError(f"probe={os.environ.get(ENVIRONMENT_PROBE)}")

@@ -21,7 +21,15 @@ from pipelines.report.stage import parse_archive, parser_version
 from pipelines.report.store import ReportStore
 from replicas.render import STYLES, render_html, render_run_together_text
 from tests.conftest import CORPUS, seed_expected, seed_names, seed_text
-from tests.report.faults import HANGS, KILLED, RAISES, SEGFAULT, parse_with_faults
+from tests.report.faults import (
+    ENVIRONMENT_PROBE,
+    HANGS,
+    KILLED,
+    RAISES,
+    SEGFAULT,
+    parse_naming_the_environment,
+    parse_with_faults,
+)
 
 
 @cache
@@ -117,6 +125,17 @@ def test_one_documents_exception_crash_kill_or_hang_fails_it_alone(shared, tmp_p
     assert signal.SIGKILL.name in messages[f"{KILLED}.txt"]
     assert {failure["rule"] for failure in result.failures} == {"parse.failed", "parse.worker_died", "parse.timeout"}
     assert parse_archive(archive, workers=2, version="v", parser=parse_with_faults, timeout=5).parsed == 0
+
+
+def test_workers_take_the_environment_of_the_run_not_of_the_first_pool(
+    shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fork server outlives a call; the object store's endpoint and keys a run sets must still reach its workers."""
+    for run in ("first", "second"):
+        monkeypatch.setenv(ENVIRONMENT_PROBE, run)
+        archive = _archive(tmp_path / run, {"one.txt": seed_text(seed_names()[0]).encode()})
+        result = parse_archive(archive, workers=1, version="v", parser=parse_naming_the_environment)
+        assert [f"probe={run} " in failure["message"] for failure in result.failures] == [True]
 
 
 def test_an_archive_fault_is_retried_until_the_bytes_are_there(shared, tmp_path: Path) -> None:
