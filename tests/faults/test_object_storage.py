@@ -8,7 +8,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import fsspec
@@ -20,13 +19,13 @@ from tests.faults.conftest import ROOT, check_archive, seed_files
 from tests.faults.hostile_portal import MB, Hostile, HostilePortal, source_yaml
 from warehouse.ingest import ingest
 
+BUCKET = "govreports-faults"
 
 @pytest.fixture
 def bucket(s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("GOVREPORTS_LOCAL_DATA", str(tmp_path / "local"))
-    name = f"govreports-faults-{uuid.uuid4().hex[:8]}"  # moto's buckets outlive its server within the process
-    fsspec.filesystem("s3").mkdir(name)
-    return Settings.resolve(f"s3://{name}/data")
+    fsspec.filesystem("s3").mkdir(BUCKET)  # the server starts empty for every test (tests/conftest.py)
+    return Settings.resolve(f"s3://{BUCKET}/data")
 
 
 def _leftovers(settings: Settings) -> list[Path]:
