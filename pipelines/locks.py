@@ -35,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from pipelines.archive.store import pid_alive
+
 TIMEOUT_ENV = "GOVREPORTS_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 3600.0
 POLL_SECONDS = 0.2
@@ -105,19 +107,9 @@ def holder(path: Path) -> Holder | None:
         found = Holder(int(record["pid"]), str(record["command"]), str(record["since"]), str(record["host"]))
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if found.host == socket.gethostname() and not _alive(found.pid):
+    if found.host == socket.gethostname() and not pid_alive(found.pid):
         return None
     return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _command() -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipelines import crashpoints, locks
+from pipelines.archive.store import fsync_dir
 from pipelines.settings import Settings, is_uri
 
 STAGING = "_staging"
@@ -159,13 +160,4 @@ class Commit:
 def _fsync_dirs(directories: set[str]) -> None:
     """Make renames durable (POSIX: a directory entry lives in its directory)."""
     for directory in directories:
-        try:
-            fd = os.open(directory, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+        fsync_dir(directory)

@@ -55,7 +55,8 @@ def _check(sha256: str) -> str:
     return sha256
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id lives."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -130,7 +131,7 @@ class BlobStore:
             temp.unlink(missing_ok=True)
             raise
         if durable:
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         return digest
 
     def put_file(self, source: Readable, *, durable: bool = True) -> tuple[str, int, bool]:
@@ -172,7 +173,7 @@ class BlobStore:
             temp.unlink(missing_ok=True)
             raise
         if durable:
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         return sha256, size, True
 
     def adopt(self, path: Path, *, durable: bool = True) -> tuple[str, int, bool]:
@@ -192,7 +193,7 @@ class BlobStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
         if durable:
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         return sha256, size, True
 
     def _upload(self, local: Path, sha256: str) -> bool:
@@ -262,7 +263,7 @@ class BlobStore:
             return removed
         for temp in self.tmp.iterdir():
             pid = temp.name.split("-", 1)[0]
-            if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+            if pid.isdigit() and pid_alive(int(pid)) and int(pid) != os.getpid():
                 continue
             if pid.isdigit() and int(pid) == os.getpid():
                 continue
@@ -283,7 +284,7 @@ def _stream_sha256(handle: Readable) -> str:
     return digest.hexdigest()
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path | str) -> None:
     """Make a rename durable (POSIX: the directory entry lives in the directory)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
