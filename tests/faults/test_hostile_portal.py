@@ -104,7 +104,9 @@ def test_a_list_page_of_20000_links_asks_for_no_more_than_the_limit(tmp_path: Pa
     with HostilePortal(config) as portal:
         source_yaml(portal, tmp_path / "sources")
         _, summary, stderr = crawl(tmp_path / "sources", tmp_path / "data", "GOVREPORTS_MAX_ITEMS_PER_PAGE=300",
-                                   "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=16")
+                                   "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+                                   # a loaded machine's slow answers must not give the host up before all are asked
+                                   "DOWNLOAD_TIMEOUT=30", "RETRY_HOST_GIVE_UP=0")
         asked = [path for path in portal.paths() if path.startswith(f"{COLUMN}n/")]
     assert summary is not None, stderr
     [health] = summary["sources"]
