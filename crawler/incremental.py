@@ -4,7 +4,7 @@ Each source's crawl state (:mod:`pipelines.archive.state`) is read off the event
 time independent of the archive's history. Then, for a document URL the state holds:
 
 * whole (an attachment, or a page whose attachments are all held) and checked recently: the request is not made at
-  all — the spider middleware drops it and counts the report it stands for, so a night with nothing new costs the
+  all — the spider drops it and counts the report it stands for, so a night with nothing new costs the
   list pages and little else;
 * due for a check (``GOVREPORTS_REVALIDATE_DAYS``, spread over the period by URL so that not every document comes
   due the same night): a conditional request when the server gave an ETag or Last-Modified, and on 304 the spider is
@@ -16,7 +16,6 @@ time independent of the archive's history. Then, for a document URL the state ho
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -144,33 +143,3 @@ class IncrementalMiddleware:
         cls = responsetypes.from_args(headers=headers, url=url, body=body)
         context.tally.unchanged += 1
         return cls(url=url, status=200, headers=headers, body=body, request=request, flags=[UNCHANGED])
-
-
-class IncrementalSpiderMiddleware:
-    """Spider middleware (next to the spider): drops requests for documents held whole and not due."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> IncrementalSpiderMiddleware:
-        if not _enabled(crawler):
-            raise NotConfigured
-        return cls(crawler)
-
-    def _keep(self, response: Response, item: Any) -> bool:
-        incremental = getattr(self.crawler, "incremental", None)
-        if not isinstance(item, Request) or incremental is None:
-            return True
-        context = context_of(self.crawler, response)
-        return context is None or incremental.wants(context, item)
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        for item in result:
-            if self._keep(response, item):
-                yield item
-
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        async for item in result:
-            if self._keep(response, item):
-                yield item

@@ -15,6 +15,7 @@ printed). The process stops when its parent dies (pipelines.children), so a kill
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -65,6 +66,19 @@ def status_of(records: list[dict[str, Any]]) -> str:
     return "failed" if "failed" in statuses else "degraded" if "degraded" in statuses else "ok"
 
 
+GC_THRESHOLDS = (50_000, 20, 100)
+"""A crawl keeps tens of thousands of requests queued for minutes: at Python's default thresholds (700, 10, 10) they
+were promoted to the oldest generation and then died there, forcing a full collection every few thousand responses
+— 98 full collections, 42 s of a 150 s night (1,000 columns). With what start-up built frozen and these thresholds:
+no full collection, 4 s (and 40 MB more peak RSS)."""
+
+
+def _tune_garbage_collection() -> None:
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def crawl(
     sources: list[Source], archive: str, run_id: str, spool: Path | None = None, **overrides: Any
 ) -> dict[str, Any]:
@@ -95,6 +109,7 @@ def _crawl(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(GenericSpider)
     process.crawl(crawler, sources=sources)
+    _tune_garbage_collection()
     process.start()
     health = getattr(crawler, "health", None)
     judged = health.records if health is not None else {}

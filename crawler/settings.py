@@ -4,8 +4,9 @@ portals' faults, archiving everything.
 Small components wired here by name, as Scrapy's own defaults are; each can be switched off by its setting. The
 shape is Scrapy's advice for broad crawls: many hosts at once (``CONCURRENT_REQUESTS``) but at most two requests
 in flight and an adaptive delay per host (``CONCURRENT_REQUESTS_PER_DOMAIN``, AutoThrottle), a scheduler that
-hands the downloader requests for hosts with a free slot (``DownloaderAwarePriorityQueue``), retries that wait off
-the downloader, and unreachable hosts given up at once.
+hands the downloader requests for hosts with a free slot (Scrapy's ``DownloaderAwarePriorityQueue``, in
+:mod:`crawler.scheduling` without its scan of every host per request), retries that wait off the downloader, and
+unreachable hosts given up at once.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def scrapy_settings(
         "ROBOTSTXT_OBEY": True,
         "CONCURRENT_REQUESTS": 64,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        "SCHEDULER_PRIORITY_QUEUE": "crawler.scheduling.HostAwarePriorityQueue",
         "REQUEST_FINGERPRINTER_CLASS": "crawler.fingerprint.SourceRequestFingerprinter",
         "REACTOR_THREADPOOL_MAXSIZE": 20,  # DNS lookups of many hosts at once
         # Scrapy starts CONCURRENT_ITEMS asyncio workers for every callback's output (~1.5 ms per response at the
@@ -80,7 +81,6 @@ def scrapy_settings(
         "SPIDER_MIDDLEWARES": {
             "crawler.spiders.tracking.SourceTrackingMiddleware": 10,
             "crawler.fanout.FanOutLimitMiddleware": 800,  # requests per page, bounded
-            "crawler.incremental.IncrementalSpiderMiddleware": 950,
         },
         "EXTENSIONS": {
             "scrapy.extensions.throttle.AutoThrottle": None,

@@ -125,3 +125,28 @@ def _pair(printed: tuple[Segment, ...], row: Label) -> float:
         return UNLABELLED
     score = label_score(printed, row)
     return score if score >= WEAK else score - 0.3
+
+
+def unsettled(printed: list[tuple[Segment, ...]], rows: tuple[Label, ...], assignment: list[int | None]) -> dict:
+    """Printed rows that only the form's order placed (their labels weak or missing) in a gap of more form rows
+    than such rows: which form row each is, the order does not say. printed index → the form rows it could be."""
+    keys = tuple(row.key for row in rows)
+    placed = [(i, j) for i, j in enumerate(assignment) if j is not None]
+    strong = [_scores(printed[i], rows, keys)[j] >= WEAK for i, j in placed]
+    out: dict[int, list[int]] = {}
+    start = 0
+    while start < len(placed):
+        if strong[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(placed) and not strong[end]:
+            end += 1
+        low = placed[start - 1][1] if start else -1
+        high = placed[end][1] if end < len(placed) else len(rows)
+        weak = end - start
+        if high - low - 1 > weak:
+            for t, (i, _) in enumerate(placed[start:end]):
+                out[i] = list(range(low + 1 + t, high - (weak - t) + 1))
+        start = end
+    return out

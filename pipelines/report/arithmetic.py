@@ -10,7 +10,7 @@ A term with a blank cell is unknown; a check with an unknown term is not checkab
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -95,8 +95,19 @@ class Outcome:
 
     @property
     def possible(self) -> bool:
-        """Not broken: it holds, or a blank term leaves it open."""
-        return not self.broken
+        """Not broken, and where a term is blank, not beyond what a count (never negative) there could make up.
+
+        '9 + 0 + blank = 8' cannot hold whatever the blank is; '9 + 0 + blank = 12' can. A trial reading of
+        run-together digits is judged so; a printed report is only ever judged by ``broken``.
+        """
+        if self.checkable:
+            return not self.broken
+        left_open, right_open = None in self.left.values(), None in self.right.values()
+        if left_open and right_open:
+            return True
+        if left_open:
+            return self.left_sum <= self.right_sum + 1e-9
+        return self.right_sum <= self.left_sum + 1e-9
 
 
 Values = Callable[[CellRef], Number | None]
@@ -230,3 +241,29 @@ def row_shape(form: Form, part: str) -> tuple[int, int]:
             if [*rule.left, *rule.right] == measures:
                 return len(form.review_blocks), len(measures)
     raise ValueError(f"no rule of part {part} makes each printed row sum to its last cell")
+
+
+def sum_holds(form: Form, part: str, numbers: Sequence[Number | None], short: bool = False) -> bool:
+    """Whether a printed row's numbers keep the sums of the part's row shape (row_shape): each block's last the
+    sum of the others. ``short``: a row printed with fewer cells, one block whose last is the sum of the others."""
+    blocks, parts = (1, len(numbers)) if short else row_shape(form, part)
+    if len(numbers) != blocks * parts or None in numbers:
+        return False
+    values = [number for number in numbers if number is not None]
+    return all(
+        abs(sum(values[b * parts : (b + 1) * parts - 1]) - values[(b + 1) * parts - 1]) < 1e-9 for b in range(blocks)
+    )
+
+
+def room_for_blanks(form: Form, part: str, numbers: Sequence[Number | None]) -> bool:
+    """Whether a printed row's blank cells could be counts (never negative) that keep its blocks' sums: '·, 140, 0,
+    0, 0, 0, 14' could not — 140 alone is more than the total. A row printing every cell is not judged here."""
+    blocks, parts = row_shape(form, part)
+    if len(numbers) != blocks * parts:
+        return True
+    for block in range(blocks):
+        *terms, total = numbers[block * parts : (block + 1) * parts]
+        known = sum(term for term in terms if term is not None)
+        if None in terms and total is not None and known > total + 1e-9:
+            return False
+    return True

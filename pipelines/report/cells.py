@@ -21,7 +21,7 @@ UNITS = ("万元", "亿元", "元", "件", "项", "个", "条", "次", "人次",
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-]?)(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<unit>" + "|".join(map(re.escape, UNITS)) + r")?"
-    r"(?P<note>[(\[【].*[)\]】])?$"
+    r"(?P<note>[(\[【][^)\]】]*[)\]】])?$"
 )
 _SPACES = re.compile(r"\s+")
 
@@ -55,9 +55,13 @@ def read_cell(raw: str) -> CellValue:
     return CellValue("number", number, match["unit"], match["note"])
 
 
+_DIGITS_RUN = re.compile(r"\d[\d,]*")
+
+
 def is_value(raw: str) -> bool:
-    """A cell that holds a value (a number or a null mark), as opposed to a label."""
-    return read_cell(raw).kind != "text"
+    """A cell that holds a value (a number or a null mark) — or digits of several values whose separators were lost
+    ('9,0090': 9,009 and 0) — as opposed to a label."""
+    return read_cell(raw).kind != "text" or bool(_DIGITS_RUN.fullmatch(clean(raw)))
 
 
 def is_number(raw: str) -> bool:

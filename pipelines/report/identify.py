@@ -16,6 +16,7 @@ from pipelines.titles import Kind, recognise
 
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间)[^0-9]{0,12}(?P<year>(?:19|20)\d{2})年\s*1\s*月\s*1\s*日")
 _TITLE_ROWS = 14
+_PAGE_ROWS = 60  # a page's chrome (navigation, a list of the column's reports) above the article, at most
 _MIN_ORGAN = 3
 """A title's organ has at least three characters (郑州市公安局, 国务院); shorter heads are words, not organs."""
 
@@ -41,6 +42,11 @@ def _match_title(text: str) -> tuple[str | None, int, Kind] | None:
 def identify(title: str | None, layout: Layout) -> Identity:
     candidates: list[str] = [title] if title else []
     texts = [row.text.strip() for row in layout.rows[:_TITLE_ROWS] if row.text.strip()]
+    first_part = min((heading.position for heading in layout.headings.values()), default=_PAGE_ROWS)
+    page = [row.text.strip() for row in layout.rows[: min(first_part, _PAGE_ROWS)] if row.text.strip()]
+    own = _own_title([*candidates, *page])
+    if own is not None:
+        return own
     for size in (1, 2, 3):  # a title on one line first, then titles wrapped over two or three lines
         candidates.extend("".join(texts[i : i + size]) for i in range(len(texts) - size + 1))
     without_organ: Identity | None = None
@@ -64,6 +70,20 @@ def identify(title: str | None, layout: Layout) -> Identity:
         title_says_report=False,
         year_from="statistics period" if year else None,
     )
+
+
+def _own_title(lines: list[str]) -> Identity | None:
+    """The report's own title where the page prints several report titles on lines of their own (a column's list
+    of other years' reports above the article): the year printed most often is the report's — the page prints
+    its own title again (heading, 标题 in its metadata) — and the first title of that year is taken. None where the
+    lines print fewer than two titles naming an organ (the title is then looked for line by line)."""
+    hits = [(line, hit) for line in lines if len(fold(line)) <= 80 and (hit := _match_title(line)) and hit[0]]
+    if len(hits) < 2:
+        return None
+    years = [hit[1] for _, hit in hits]
+    year = max(years, key=lambda y: (years.count(y), -years.index(y)))
+    line, (agency, _, _) = next((line, hit) for line, hit in hits if hit[1] == year)
+    return Identity(agency=agency, year=year, title=line, title_says_report=True, year_from="title")
 
 
 def _period_year(layout: Layout) -> int | None:

@@ -24,7 +24,7 @@ from pipelines.report.reading import read_layout
 from pipelines.report.template import choose_template
 from pipelines.report.validate import validate
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"
 
 
 def parse_file(path: str | Path) -> Report:

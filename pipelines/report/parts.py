@@ -1,23 +1,46 @@
 """The three table parts read from the row stream: part 二's items, part 三's rows, part 四's row, keyed by form keys.
 
 The rows come normalised (stream.py and passes/): each a label and its printed values, or a label and one run of
-digits. Reading a part is matching labels to the form's rows, placing printed cells by the rules of
-spec/report-json.md (a row with fewer or more cells than the form), and splitting runs by the form's sums
-(digits.py). Every value keeps its raw string and location; every rule applied is a finding.
+digits. Reading a part is matching labels to the form's rows; a row printing the form's cells is read as printed,
+one printing more by the rule of spec/report-json.md, and the others — a run, fewer cells, a cell holding digits of
+several ('00', '9,0090') — by the form's sums (digits.py), or left blank with their candidate readings where the
+sums leave more than one. Every value keeps its raw string and location; every rule applied is a finding.
 """
 
 from __future__ import annotations
 
+import re
+
 from pipelines.document.model import Cell, Location
 from pipelines.findings import FindingsLog
-from pipelines.report.align import Segment, align, label_score, segments
-from pipelines.report.arithmetic import APPLICATIONS, REVIEW, CellRef, Check, checks, evaluate, row_shape
+from pipelines.report.align import Segment, align, label_score, segments, unsettled
+from pipelines.report.arithmetic import (
+    APPLICATIONS,
+    REVIEW,
+    CellRef,
+    Check,
+    checks,
+    evaluate,
+    room_for_blanks,
+    row_shape,
+)
 from pipelines.report.cells import read_cell
-from pipelines.report.digits import block_readings, place_short, resolve_rows, standard_places
+from pipelines.report.digits import (
+    Printed,
+    Reading,
+    Resolved,
+    cuts_of,
+    item_readings,
+    place_short,
+    recut,
+    resolve_rows,
+    review_readings,
+    standard_places,
+)
 from pipelines.report.form import ApplicationRow, Form, Item, Template
 from pipelines.report.model import Value
 from pipelines.report.normalize import bare, similarity
-from pipelines.report.split import split_free
+from pipelines.report.passes.digits import sub_cell
 from pipelines.report.stream import Row
 
 CONFIDENT_LABEL = 0.9
@@ -39,39 +62,118 @@ def trim(values: list[Cell], width: int) -> list[Cell]:
     return values
 
 
-def run_values(run: Cell, numbers: tuple[int | None, ...] | list[int]) -> list[Value]:
-    """Values read from a run of digits, each pointing at its own digits within the run where they can be found."""
-    spans = _digit_spans(run, numbers)
-    return [
-        Value(number, run.text, location, note=SPLIT_NOTE) if number is not None else Value(None, "", run.location)
-        for number, location in zip(numbers, spans, strict=True)
-    ]
+def _blank_either_end(values: list[Cell], width: int) -> bool:
+    """More cells than the form with blanks at both ends ('', '1', '0' … '', ''): a merged label's empty cell before
+    the numbers or a printed blank after them — which of them is layout the cells do not say (the sums may)."""
+    return len(values) > width and not values[0].text.strip() and not values[-1].text.strip()
 
 
-def _digit_spans(run: Cell, numbers: tuple[int | None, ...] | list[int]) -> list[Location]:
-    base = run.location.span[0] if run.location.span else 0
-    text, at, out = run.text, 0, []
-    for number in numbers:
-        if number is None:
-            out.append(run.location)
+def numbers_of(row: Row, width: int, form: Form | None = None, part: str = "") -> tuple[list[Cell], Printed | None]:
+    """A row's numbers as printed: its run, or its value cells (blank ends beyond the form's width dropped), and
+    their digits — None where a cell prints anything but digits (a '/', a decimal, a note). A row that lost
+    separators (Row.lost) keeps no blank ends: where its cells stood is lost with them; nor does a row of part 三 or
+    四 whose blank end cells no count could fill (a merged label's empty cell, before numbers that lost a separator:
+    '·', '140', '0' … '14')."""
+    if row.run is not None:
+        return [row.run], Printed.run_of(row.run.text)
+    printed = (
+        trim(row.values, width) if not row.lost and not _blank_either_end(row.values, width) else trim(row.values, 0)
+    )
+    cells = trim([piece for cell in printed for piece in _spaced(cell)], width)
+    numbers = Printed.of([cell.text for cell in cells])
+    if form is not None and numbers is not None and numbers.as_printed is not None and cells:
+        blank_end = not cells[0].text.strip() or not cells[-1].text.strip()
+        if blank_end and not room_for_blanks(form, part, numbers.as_printed):
+            cells = trim(cells, 0)
+            numbers = Printed.of([cell.text for cell in cells])
+    return cells, numbers
+
+
+def _spaced(cell: Cell) -> list[Cell]:
+    """A cell printing numbers with spaces between them ('3 0': a separator lost, its space kept) as a cell per
+    number; any other cell as it is."""
+    tokens = list(re.finditer(r"\S+", cell.text))
+    if len(tokens) < 2 or not all(token.group().isdigit() for token in tokens):
+        return [cell]
+    return [sub_cell(cell, token.start(), token.end()) for token in tokens]
+
+
+def reading_values(cells: list[Cell], printed: Printed, reading: Reading) -> list[Value]:
+    """The values of a reading, each pointing at the cell it was read from and, where it was cut out of a cell
+    (a run, or a cell holding several numbers), at the span of its digits there."""
+    out: list[Value] = []
+    for number, cut in zip(reading, cuts_of(printed, reading), strict=True):
+        if cut is None:
+            out.append(Value.missing())
             continue
-        printed = str(number)
-        while at < len(text) and not text[at].isdigit():
-            at += 1
-        found = text.startswith(printed, at)
-        out.append(_with_span(run.location, base + at, base + at + len(printed)) if found else run.location)
-        at += len(printed) if found else 0
+        cell = cells[cut.piece]
+        if cut.whole and not printed.run:
+            out.append(value_of(cell))
+        else:
+            out.append(Value(number, cell.text, _digits_location(cell, cut.start, cut.end), note=SPLIT_NOTE))
     return out
 
 
-def _with_span(location: Location, start: int, end: int) -> Location:
-    return Location(
-        location.table, location.row, location.col, location.line, location.page, location.bbox, (start, end)
+def _digits_location(cell: Cell, start: int, end: int) -> Location:
+    """The location of the digits [start, end) of the cell's digits (its text's digits, separators left out)."""
+    printed = [index for index, char in enumerate(cell.text) if char.isdigit()]
+    if end > len(printed):
+        return cell.location
+    base = cell.location.span[0] if cell.location.span else 0
+    where = cell.location
+    span = (base + printed[start], base + printed[end - 1] + 1)
+    return Location(where.table, where.row, where.col, where.line, where.page, where.bbox, span)
+
+
+def _open(printed: Printed, width: int, row: Row) -> bool:
+    """Whether a row's printed numbers are to be read by the sums: fewer than the form's cells, or as many with
+    one printing a leading zero ('00': two cells whose separator was lost), or a row that lost separators."""
+    return (
+        len(printed.pieces) < width
+        or (len(printed.pieces) == width and printed.as_printed is None)
+        or bool(row.lost and len(printed.pieces) <= width)
     )
 
 
-def _missing_run(run: Cell, count: int) -> list[Value]:
-    return [Value(None, run.text, run.location) for _ in range(count)]
+def _shown(printed: Printed) -> str:
+    return " ".join(printed.pieces)
+
+
+def _split(printed: Printed, reading: Reading) -> bool:
+    """Whether the reading cuts a printed piece (a run, or a cell holding several numbers)."""
+    return printed.run or any(cut is not None and not cut.whole for cut in cuts_of(printed, reading))
+
+
+def _ambiguous(
+    log: FindingsLog, where: str, printed: Printed, readings: list[Reading], exhausted: bool, how: str
+) -> None:
+    """A warning naming the digits that could not be read and their candidate readings; ``how`` says why."""
+    count = f"{len(readings)}{'' if exhausted else '+'}"
+    log.warning(
+        "parse.ambiguous_split",
+        f"{where}: '{_shown(printed)}' {how.format(count=count)}; values left blank",
+        where,
+        digits=_shown(printed),
+        candidates=[list(reading) for reading in readings][:12],
+    )
+
+
+def _recut(log: FindingsLog, where: str, printed: Printed, others: list[Reading]) -> None:
+    as_printed = printed.as_printed
+    log.warning(
+        "parse.ambiguous_split",
+        f"{where}: '{_shown(printed)}' breaks the form's sums as printed, and cut with one separator more (two "
+        f"cells run together) keeps them {len(others)} way(s); values left blank",
+        where,
+        digits=_shown(printed),
+        candidates=[list(as_printed or ()), *[list(reading) for reading in others][:11]],
+    )
+
+
+def _how(state: Resolved | None) -> str:
+    if state is not None and not state.readings and state.first:
+        return "splits {count} ways by its own sums, none of which the other rows' sums allow"
+    return "splits {count} ways by the form's sums"
 
 
 # --- part 二 -----------------------------------------------------------------------------------------------------
@@ -120,41 +222,53 @@ def read_active_disclosure(
 def _measure_values(item: Item, row: Row, log: FindingsLog) -> dict[str, Value]:
     count = len(item.measures)
     where = f"part 二 row {item.label}"
+    keys = [measure.key for measure in item.measures]
+    if row.run is not None and count == 1:
+        return {keys[0]: value_of(row.run)}
+    cells, printed = numbers_of(row, count)
+    if printed is not None and (printed.run or len(printed.pieces) != count or row.lost):
+        tier = item_readings(printed, count, lost=bool(row.lost))
+        if len(tier.readings) != 1 or not tier.exhausted:
+            how = "reads {count} ways (no sum ties the measures)"
+            _ambiguous(log, where, printed, tier.readings, tier.exhausted, how)
+            return {key: Value(None, "", row.location) for key in keys}
+        reading = tier.readings[0]
+        if _split(printed, reading):
+            log.info(
+                "parse.split_by_sums",
+                f"{where}: '{_shown(printed)}' read as {list(reading)}",
+                where,
+                digits=_shown(printed),
+                values=list(reading),
+            )
+        if None in reading or len(printed.pieces) > count:
+            log.warning(
+                "parse.cell_count",
+                f"{where} printed {len(cells)} cells where the form has {count}",
+                where,
+                printed=[cell.text for cell in cells],
+            )
+        return dict(zip(keys, reading_values(cells, printed, reading), strict=True))
     if row.run is not None:
-        return _split_item_run(item, row.run, where, log)
-    values = trim(row.values, count)
-    if len(values) != count:
-        log.warning(
-            "parse.cell_count",
-            f"{where} printed {len(values)} cells where the form has {count}",
-            where,
-            printed=[cell.text for cell in values],
-        )
-    result = {measure.key: value_of(cell) for measure, cell in zip(item.measures, values, strict=False)}
-    for measure in item.measures[len(values) :]:
-        result[measure.key] = Value.missing()
-    return result
-
-
-def _split_item_run(item: Item, run: Cell, where: str, log: FindingsLog) -> dict[str, Value]:
-    count = len(item.measures)
-    if count == 1:
-        return {item.measures[0].key: value_of(run)}
-    digits = run.text.strip()
-    split = split_free(digits, count)
-    if len(split.candidates) != 1 or not split.exhausted:
         log.warning(
             "parse.ambiguous_split",
-            f"{where}: '{digits}' splits {len(split.candidates)}{'' if split.exhausted else '+'} ways; "
-            "values left blank",
+            f"{where}: '{row.run.text}' is not {count} numbers; values left blank",
             where,
-            digits=digits,
-            candidates=split.candidates[:12],
+            digits=row.run.text,
+            candidates=[],
         )
-        return dict(zip((m.key for m in item.measures), _missing_run(run, count), strict=True))
-    numbers = split.candidates[0]
-    log.info("parse.split_by_sums", f"{where}: '{digits}' read as {numbers}", where, digits=digits, values=numbers)
-    return dict(zip((m.key for m in item.measures), run_values(run, numbers), strict=True))
+        return {key: Value(None, "", row.location) for key in keys}
+    if len(cells) != count:
+        log.warning(
+            "parse.cell_count",
+            f"{where} printed {len(cells)} cells where the form has {count}",
+            where,
+            printed=[cell.text for cell in cells],
+        )
+    result = {key: value_of(cell) for key, cell in zip(keys, cells, strict=False)}
+    for key in keys[len(cells) :]:
+        result[key] = Value.missing()
+    return result
 
 
 def _check_measure_headers(rows: list[Row], template: Template, form: Form, log: FindingsLog) -> None:
@@ -204,12 +318,27 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         return {}
     data = [row for row in rows if row.has_numbers]
     _check_column_headers([row for row in rows if row.header], form, log)
-    assignment, _ = align([row_segments(row) for row in data], template.rows)
+    printed_labels = [row_segments(row) for row in data]
+    assignment, _ = align(printed_labels, template.rows)
+    undecided = unsettled(printed_labels, template.rows, assignment)
+    for at, options in undecided.items():
+        candidates = [template.rows[option].key for option in options]
+        log.warning(
+            "parse.row_unmatched",
+            f"part 三 printed row '{data[at].label_text or data[at].text}' could be any of {', '.join(candidates)}:"
+            " its label does not say which and the form's order leaves more rows than it; not read",
+            data[at].where(),
+            printed=data[at].text,
+            candidates=candidates,
+        )
+        assignment[at] = None
     result: dict[str, list[Value]] = {}
-    runs: dict[str, Row] = {}
+    open_rows: dict[str, tuple[Row, list[Cell], Printed | None]] = {}
     short: set[str] = set()  # rows read with fewer cells than the form, placed by the rule of report-json.md
-    for printed, index in zip(data, assignment, strict=True):
+    for at, (printed, index) in enumerate(zip(data, assignment, strict=True)):
         if index is None:
+            if at in undecided:
+                continue
             log.warning(
                 "parse.row_unmatched",
                 f"part 三 printed row not in the form: '{printed.label_text or printed.text}'",
@@ -220,15 +349,21 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
         form_row = template.rows[index]
         if printed.label_text:
             _check_row_label(printed, form_row, log)
-        if printed.run is not None:
-            runs[form_row.key] = printed
+        cells, numbers = numbers_of(printed, width, form, APPLICATIONS)
+        if printed.run is not None or (numbers is not None and _open(numbers, width, printed)):
+            open_rows[form_row.key] = (printed, cells, numbers)
+        elif numbers is not None and (others := recut(numbers, form, APPLICATIONS)):
+            where = f"part 三 row {form_row.key} (printed row {printed.position})"
+            _recut(log, where, numbers, others)
+            result[form_row.key] = [Value(None, "", printed.location) for _ in range(width)]
         else:
-            result[form_row.key] = _fit_row(printed, form_row, template, form, log)
-            if len(trim(printed.values, width)) < width:
+            result[form_row.key] = _fit_row(printed, cells, form_row, template, form, log)
+            if len(cells) < width:
                 short.add(form_row.key)
-    if runs:
-        result.update(_split_runs(runs, result, template, form, log, short))
+    if open_rows:
+        result.update(_read_open_rows(open_rows, result, template, form, log))
     _place_short_rows(result, short, template, form, log)
+    _distrust_placed_blanks(result, {*open_rows, *short}, template, form, log)
     for form_row in template.rows:
         if form_row.key not in result:
             log.warning(
@@ -238,6 +373,48 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
             )
             result[form_row.key] = [Value.missing() for _ in range(width)]
     return {form_row.key: result[form_row.key] for form_row in template.rows}
+
+
+def _blank_end(values: list[Value]) -> bool:
+    return any(v.value is not None for v in values) and (values[0].value is None or values[-1].value is None)
+
+
+def _distrust_placed_blanks(
+    result: dict[str, list[Value]], placed: set[str], template: Template, form: Form, log: FindingsLog
+) -> None:
+    """Rows whose blanks were placed (printed with fewer cells than the form, or read by the sums from numbers
+    that lost their separators), or that print a blank at an end (a merged label's empty cell or a blank cell: the
+    cells do not say), are a reading, not a printing: where, all rows read, a column rule of the form through such
+    a row cannot hold, the reading is not trusted — the row is left blank, its reading named. (A row printed whole
+    that breaks a rule is the report's own, flagged by the validator.)"""
+    columns = form.column_keys
+    suspect = {key for key in placed & result.keys() if any(value.value is None for value in result[key])}
+    # a row printed with a blank at an end: a merged label's empty cell or a printed blank, the cells do not say
+    suspect |= {key for key, values in result.items() if _blank_end(values)}
+    if not suspect:
+        return
+
+    def value(ref: CellRef) -> float | int | None:
+        values = result.get(ref[1])
+        return values[columns.index(ref[2])].value if values and ref[2] in columns else None
+
+    rules = [c for c in checks(form, (template,)) if c.rule.part == APPLICATIONS]
+    for check in rules:
+        rows = {ref[1] for ref in check.cells} & suspect
+        if not rows or evaluate(check, value).possible:
+            continue
+        for key in sorted(rows):
+            reading = [v.value for v in result[key]]
+            log.warning(
+                "parse.ambiguous_cells",
+                f"part 三 row {key}: its blanks were placed by a reading ({reading}) that breaks the form's "
+                f"{check.rule.id} ({check.where}) with every other row read; "
+                "values left blank",
+                f"part 三 row {key}",
+                candidates=[reading],
+            )
+            result[key] = [Value(None, "", v.location) for v in result[key]]
+            suspect.discard(key)
 
 
 def _place_short_rows(
@@ -305,10 +482,13 @@ def _check_column_headers(headers: list[Row], form: Form, log: FindingsLog) -> N
             )
 
 
-def _fit_row(printed: Row, form_row: ApplicationRow, template: Template, form: Form, log: FindingsLog) -> list[Value]:
-    """Seven values from a printed row, by the rule of report-json.md for rows with fewer or more cells."""
+def _fit_row(
+    printed: Row, cells: list[Cell], form_row: ApplicationRow, template: Template, form: Form, log: FindingsLog
+) -> list[Value]:
+    """Seven values from a printed row's cells (numbers_of), by the rule of report-json.md for rows with fewer or
+    more cells."""
     width = len(form.columns)
-    cells = trim(printed.values, width)
+    cells = trim(cells, width)
     where = f"part 三 row {form_row.key} (printed row {printed.position})"
     if len(cells) == width:
         return [value_of(cell) for cell in cells]
@@ -334,7 +514,8 @@ def _window(
 ) -> list[Value]:
     """The form's cells out of a row printed with more: by the rule of report-json.md, the run of cells that
     satisfies the form's sums (evaluated like any check) wins, else the first ones. Where several different runs
-    satisfy them (two rows' numbers printed as one), none is taken and the candidates are named."""
+    satisfy them, or the row prints more than half a row's cells too many (several rows' numbers after one label,
+    where a run fits by chance), none is taken and the candidates are named."""
     width = len(refs)
     own = [check for check in rules if check.cells <= set(refs)]
     numbers = [read_cell(cell.text).value for cell in cells]
@@ -345,11 +526,13 @@ def _window(
         if all(outcome.checkable and not outcome.broken for outcome in outcomes):
             fitting.setdefault(tuple(numbers[start : start + width]), start)
     printed = [cell.text for cell in cells]
-    if len(fitting) > 1:
+    several = len(cells) - width > width // 2  # more than a few extra cells: several rows' numbers, not one row's
+    if len(fitting) > 1 or several:
         log.warning(
             "parse.ambiguous_cells",
-            f"{where}: {len(cells)} cells printed where the form has {width}, and {len(fitting)} runs of them fit "
-            "the form's sums; values left blank",
+            f"{where}: {len(cells)} cells printed where the form has {width}"
+            + (", the numbers of more than one row" if several else "")
+            + f", and {len(fitting)} runs of them fit the form's sums; values left blank",
             where,
             printed=printed,
             candidates=[list(candidate) for candidate in fitting][:12],
@@ -365,56 +548,70 @@ def _window(
     return [value_of(cell) for cell in cells[start : start + width]]
 
 
-def _split_runs(
-    runs: dict[str, Row],
+def _read_open_rows(
+    rows: dict[str, tuple[Row, list[Cell], Printed | None]],
     known: dict[str, list[Value]],
     template: Template,
     form: Form,
     log: FindingsLog,
-    short: set[str],
 ) -> dict[str, list[Value]]:
+    """The rows whose numbers are a run or fewer cells than the form: read by the form's sums (digits.py)."""
     width = len(form.columns)
-    printed = {key: [value.value for value in values] for key, values in known.items()}
-    resolved = resolve_rows(
-        {key: row.run.text.strip() for key, row in runs.items() if row.run}, printed, template, form
-    )
+    printed_numbers = {key: [value.value for value in values] for key, values in known.items()}
+    readable = {key: numbers for key, (_, _, numbers) in rows.items() if numbers is not None}
+    resolved = resolve_rows(readable, printed_numbers, template, form)
     result: dict[str, list[Value]] = {}
-    for key, state in resolved.items():
-        row = runs[key]
-        run = row.run
-        assert run is not None
-        digits = run.text.strip()
+    for key, (row, cells, numbers) in rows.items():
         where = f"part 三 row {key} (printed row {row.position})"
-        numbers = state.values
-        if numbers is None:
-            count = f"{len(state.readings)}{'' if state.exhausted else '+'}"
-            log.warning(
-                "parse.ambiguous_split",
-                f"{where}: '{digits}' splits {count} ways by the form's sums; values left blank",
-                where,
-                digits=digits,
-                candidates=[list(reading) for reading in state.readings][:12],
-            )
-            result[key] = _missing_run(run, width)
+        state = resolved.get(key)
+        reading = state.values if state else None
+        if numbers is None or state is None or reading is None:
+            candidates, exhausted = (state.candidates, state.exhausted) if state else ([], True)
+            _ambiguous(log, where, numbers or Printed((row.text,)), candidates, exhausted, _how(state))
+            result[key] = [Value(None, "", row.location) for _ in range(width)]
             continue
-        log.info(
-            "parse.split_by_sums",
-            f"{where}: '{digits}' read as {list(numbers)}",
-            where,
-            digits=digits,
-            values=list(numbers),
-        )
-        if state.short:
-            short.add(key)
+        if _split(numbers, reading):
+            log.info(
+                "parse.split_by_sums",
+                f"{where}: '{_shown(numbers)}' read as {list(reading)}",
+                where,
+                digits=_shown(numbers),
+                values=list(reading),
+            )
+        if state.tier.dropped:
             log.warning(
                 "parse.cell_count",
-                f"{where}: the digits split into {sum(n is not None for n in numbers)} cells where the form has "
-                f"{width}; first is 自然人, last is 总计, the rest fill the legal-person columns from the left",
+                f"{where}: '{_shown(numbers)}' has {state.tier.dropped} digit(s) more than the row; the form's sums "
+                f"read it as {list(reading)}",
                 where,
-                digits=digits,
+                digits=_shown(numbers),
+                values=list(reading),
             )
-        result[key] = run_values(run, numbers)
+        if None in reading:
+            blanks = [form.column_keys[i] for i, number in enumerate(reading) if number is None]
+            log.warning(
+                "parse.cell_count",
+                f"{where}: {width - len(blanks)} cells printed where the form has {width}; "
+                + (
+                    "first is 自然人, last is 总计, the rest fill the legal-person columns from the left"
+                    if reading == _standard(reading)
+                    else f"the form's sums place the blank(s) at {', '.join(blanks)}"
+                ),
+                where,
+                printed=list(numbers.pieces),
+                blank=blanks,
+            )
+        result[key] = reading_values(cells, numbers, reading)
     return result
+
+
+def _standard(reading: Reading) -> Reading:
+    """The reading's numbers at the places the rule of report-json.md gives them."""
+    numbers = [number for number in reading if number is not None]
+    slots: list[int | None] = [None] * len(reading)
+    for number, place in zip(numbers, standard_places(len(numbers), len(reading)), strict=True):
+        slots[place] = number
+    return tuple(slots)
 
 
 # --- part 四 -----------------------------------------------------------------------------------------------------
@@ -422,7 +619,7 @@ def _split_runs(
 
 def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLog) -> list[Value]:
     width = len(form.review_keys)
-    blocks, block = row_shape(form, REVIEW)
+    _, block = row_shape(form, REVIEW)
     if not rows:
         log.warning("layout.part_missing", "part 四 (行政复议、行政诉讼) not found", form_key="review_litigation")
         return []
@@ -432,9 +629,12 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     if data is None:
         log.warning("layout.part_missing", "part 四 numbers not found", form_key="review_litigation")
         return []
-    if data.run is not None:
-        return _split_review(data.run, blocks, block, log)
-    cells = trim(data.values, width)
+    cells, numbers = numbers_of(data, width, form, REVIEW)
+    if data.run is not None or (numbers is not None and _open(numbers, width, data)):
+        return _split_review(data, cells, numbers, template, form, log)
+    if numbers is not None and (others := recut(numbers, form, REVIEW)):
+        _recut(log, "part 四", numbers, others)
+        return [Value(None, "", data.location) for _ in range(width)]
     if len(cells) > width:
         refs = [(REVIEW, b.key, m.key) for b in form.review_blocks for m in form.review_measures]
         return _window(cells, refs, checks(form, (template,)), "part 四", log)
@@ -449,29 +649,38 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     return values + [Value.missing() for _ in range(width - len(values))]
 
 
-def _split_review(run: Cell, blocks: int, block: int, log: FindingsLog) -> list[Value]:
-    digits = run.text.strip()
-    split, extra = block_readings(digits, blocks, block)
-    if split.candidates and extra:
+def _split_review(
+    row: Row, cells: list[Cell], numbers: Printed | None, template: Template, form: Form, log: FindingsLog
+) -> list[Value]:
+    width = len(form.review_keys)
+    state = review_readings(numbers, template, form) if numbers is not None else None
+    reading = state.values if state is not None else None
+    if numbers is None or state is None or reading is None:
+        candidates, exhausted = (state.candidates, state.exhausted) if state else ([], True)
+        _ambiguous(log, "part 四", numbers or Printed((row.text,)), candidates, exhausted, _how(state))
+        return [Value(None, "", row.location) for _ in range(width)]
+    shown = _shown(numbers)
+    if state.tier.dropped:
         log.warning(
             "parse.cell_count",
-            f"part 四: '{digits}' has {extra} digit(s) more than the form's sums take; the first "
-            f"{len(digits) - extra} are read",
+            f"part 四: '{shown}' has {state.tier.dropped} digit(s) more than the form's sums take; the first "
+            f"{len(numbers.digits) - state.tier.dropped} are read",
             "part 四",
-            digits=digits,
+            digits=shown,
         )
-    if len(split.candidates) == 1 and split.exhausted:
-        numbers = split.candidates[0]
+    if None in reading:
+        log.warning(
+            "parse.cell_count",
+            f"part 四 printed {len(numbers.pieces)} numbers where the form has {width}",
+            "part 四",
+            printed=list(numbers.pieces),
+        )
+    if _split(numbers, reading):
         log.info(
-            "parse.split_by_sums", f"part 四: '{digits}' read as {numbers}", "part 四", digits=digits, values=numbers
+            "parse.split_by_sums",
+            f"part 四: '{shown}' read as {list(reading)}",
+            "part 四",
+            digits=shown,
+            values=list(reading),
         )
-        return run_values(run, numbers)
-    log.warning(
-        "parse.ambiguous_split",
-        f"part 四: '{digits}' splits {len(split.candidates)}{'' if split.exhausted else '+'} ways by the form's sums; "
-        "values left blank",
-        "part 四",
-        digits=digits,
-        candidates=split.candidates[:12],
-    )
-    return _missing_run(run, blocks * block)
+    return reading_values(cells, numbers, reading)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipelines.document.model import Cell, Document, Location, Paragraph
 from pipelines.findings import FindingsLog
-from pipelines.report.cells import read_cell
+from pipelines.report.cells import is_value
 from pipelines.report.form import Form
 
 
@@ -30,6 +30,7 @@ class Row:
     above: str = ""  # label lines printed above the row: a wrapped label's first half, a group label
     part: str | None = None  # the section the row is printed in (set by locate)
     header: bool = False  # a table's header row (column labels, captions)
+    lost: int = 0  # cells fewer than the other rows of its Markdown table print: separators ('|') lost
 
     @property
     def cells(self) -> list[Cell]:
@@ -66,7 +67,7 @@ def split_cells(cells: list[Cell]) -> tuple[list[Cell], list[Cell]]:
     """(label cells, value cells): the values are the cells after the last cell that prints text."""
     last_label = -1
     for index, cell in enumerate(cells):
-        if read_cell(cell.text).kind == "text":
+        if not is_value(cell.text):
             last_label = index
     return cells[: last_label + 1], cells[last_label + 1 :]
 
@@ -76,20 +77,24 @@ def flatten(document: Document) -> list[Row]:
 
     In tab-separated plain text a merged label leaves empty cells before the numbers and a line can end with a
     tab: blank cells at the ends of a text row are layout, not printed blanks, and are dropped here. In HTML,
-    Markdown and the rest a blank cell is a printed blank and stays.
+    Markdown and the rest a blank cell is a printed blank and stays. A Markdown table prints its rows with as many
+    cells: a row with fewer than the widest lost separators ('| 0 | 00 | …') — or its header printed one more —
+    and says how many.
     """
     layout_blanks = document.media_type == "text/plain"
+    markdown = document.media_type == "text/markdown"
     rows: list[Row] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
             printed = [[Cell(block.text, block.location)]]
         else:
             printed = [list(cells) for cells in block.rows if cells]
+        width = max((len(cells) for cells in printed), default=0) if markdown and len(printed) > 1 else 0
         for cells in printed:
             label, values = split_cells(cells)
             if layout_blanks:
                 values = _strip_blank_ends(values)
-            rows.append(Row(label, values, len(rows)))
+            rows.append(Row(label, values, len(rows), lost=max(0, width - len(cells))))
     return rows
 
 

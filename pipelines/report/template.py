@@ -10,7 +10,7 @@ parts.yaml's list).
 
 from __future__ import annotations
 
-from pipelines.report.align import align
+from pipelines.report.align import SKIP_FORM, align
 from pipelines.report.form import Form, Template
 from pipelines.report.locate import Layout
 from pipelines.report.normalize import bare
@@ -30,7 +30,10 @@ def choose_template(layout: Layout, form: Form, year: int | None) -> Template | 
     best = max(votes.values(), default=0)
     if not applications and not disclosure:
         text = bare("".join(row.text for row in layout.rows))
-        chosen = next((t for t in free_form if t.covers(year) or _printed(t.markers, text)), None)
+        # its markers say so only where no template with tables is printed for its year: a 2023 report whose
+        # tables a converter broke is not free-form for printing '主动公开政府信息' in a heading
+        tabled_year = year is not None and any(t.covers(year) for t in tables)
+        chosen = next((t for t in free_form if t.covers(year) or (not tabled_year and _printed(t.markers, text))), None)
         if chosen:
             return chosen
     if best == 0:
@@ -40,7 +43,9 @@ def choose_template(layout: Layout, form: Form, year: int | None) -> Template | 
     candidates = [t for t in tables if votes[t.id] == best]
     if len(candidates) > 1 and applications:
         printed = [row_segments(row) for row in applications]
-        scores = {t.id: align(printed, t.rows)[1] for t in candidates}
+        # A form row not printed costs its skip in every template alike: a template of fewer rows (one （六） row
+        # for three) must not win for what nobody printed, only for what was.
+        scores = {t.id: align(printed, t.rows)[1] - SKIP_FORM * len(t.rows) for t in candidates}
         top = max(scores.values())
         candidates = [t for t in candidates if scores[t.id] >= top - 1e-9]
     printed_for = [t for t in candidates if t.covers(year)]

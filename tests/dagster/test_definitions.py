@@ -7,9 +7,10 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from dagster_project.definitions import defs
-from dagster_project.defs.executors import DEPLOY_DIR, executor_from_file
+from dagster_project.defs.executors import DEPLOY_DIR, EXECUTOR_ENV, EXECUTORS, executor_from_file
 from dagster_project.instance import prepare_dagster_home
 from pipelines.settings import Settings
 
@@ -79,6 +80,24 @@ def test_deploy_configuration_validates_against_the_real_executor(name: str, mon
     job = dg.Definitions(assets=[defs.resolve_assets_def("source_registry")], executor=executor)
     resolved = dg.validate_run_config(job.resolve_implicit_global_asset_job_def(), {})
     assert executor.name in resolved["execution"]
+
+
+def test_the_nightly_schedule_launches_on_the_multiprocess_executor_of_the_deploy_file(monkeypatch) -> None:
+    """What the daemon launches for ``nightly_crawl``: its job on the executor deploy/multiprocess.yaml configures."""
+    monkeypatch.delenv(EXECUTOR_ENV, raising=False)
+    job = defs.resolve_job_def(defs.resolve_schedule_def("nightly_crawl").job_name)
+    document = yaml.safe_load((DEPLOY_DIR / "multiprocess.yaml").read_text(encoding="utf-8"))
+    assert job.executor_def.name == "multiprocess_from_multiprocess"
+    assert dg.validate_run_config(job, {})["execution"] == {
+        "multiprocess_from_multiprocess": document["execution"]["multiprocess"]["config"]
+    }
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in DEPLOY_DIR.glob("*.yaml")))
+def test_deploy_files_are_yaml_naming_a_real_dagster_executor(name: str) -> None:
+    document = yaml.safe_load((DEPLOY_DIR / name).read_text(encoding="utf-8"))
+    ((executor, body),) = document["execution"].items()
+    assert executor in EXECUTORS and isinstance(body["config"], dict)
 
 
 def test_a_misspelt_executor_option_is_refused(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html as htmllib
+import random
 import re
 import unicodedata
 from collections.abc import Callable
@@ -604,6 +605,194 @@ def html_fragment_dump(material: Material) -> Rendering:
     return Rendering("html_fragment_dump", material, htmllib.unescape(text))
 
 
+def floating_markdown(material: Material) -> Rendering:
+    """PDF-to-Markdown whose wrapped row labels floated out of part 三's table (as the corpus's 上海市科委 report
+    prints it): the rows in runs of three, the labels of a run as loose lines in another order, then the run's
+    numbers as Markdown rows without a label cell; part 二's rows as loose lines; part 四 as one Markdown table."""
+    seed = material.seed
+    order = random.Random(material.name)
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(f"## {material.heading(part)}")
+        rows = label_and_values(table)
+        if part == "applications":
+            lines += [label for label, _, head in rows if head]
+            data = [(label, values) for label, values, head in rows if not head]
+            for start in range(0, len(data), 3):
+                run = data[start : start + 3]
+                labels = [label for label, _ in run]
+                order.shuffle(labels)
+                lines += labels
+                for _, values in run:
+                    lines += ["| " + " | ".join(values) + " |", "|" + "---|" * len(values)]
+        elif part == "active_disclosure":
+            lines += [" ".join([label, *values]).strip() for label, values, _ in rows]
+        else:
+            lines += markdown(grid(table))
+    return Rendering("floating_markdown", material, "\n".join([*lines, *seed.after]), media="md")
+
+
+def floating_dump(material: Material) -> Rendering:
+    """The floating Markdown's text as a crawler stores it: its table pipes gone and every line on one, a space
+    between words — several rows' numbers follow each run of labels."""
+    text = re.sub(r"\|[-|\s]*\|", " ", floating_markdown(material).text).replace("|", " ")
+    return Rendering("floating_dump", material, " ".join(text.split()))
+
+
+def markdown_dump(material: Material) -> Rendering:
+    """PDF-to-Markdown text as a crawler stores it when the page showed the Markdown: every line on one, its pipes
+    and rules kept ('| 规章 | 0 | 0 | 0 | | 行政规范性文件 | 2 | 6 | 7 |'), the tables' halves and footers too."""
+    return Rendering("markdown_dump", material, " ".join(pdf_markdown(material).text.split()))
+
+
+def _label_lines(text: str, width: int) -> list[str]:
+    return wrap(text, width) if text else [""]
+
+
+def word_columns(material: Material) -> Rendering:
+    """Word or pdftotext -layout text of the tables: a printed row per line with its cells padded into columns by
+    spaces (a blank cell is spaces), a long label wrapped inside its column over several lines with the row's
+    numbers on the middle line, a group label (（三）不予公开) on the line of its group's middle row."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        pending: dict[int, str] = {}  # printed row → group label to print on it
+        for index, printed in enumerate(table.rows):
+            for cell in printed:
+                if cell.kind == "group":
+                    pending[index + cell.rowspan // 2] = pending.get(index + cell.rowspan // 2, "") + cell.text
+        for index, printed in enumerate(table.rows):
+            if all(cell.kind in ("header", "band") for cell in printed):
+                lines.append("    ".join(cell.text.ljust(8, "\u3000") for cell in printed).rstrip())
+                continue
+            label = "".join(cell.text for cell in printed if cell.kind == "label")
+            numbers = "".join(cell.text.rjust(8) for cell in printed if cell.kind == "value")
+            group = pending.get(index, "")
+            wrapped = _label_lines(label, 12)
+            middle = len(wrapped) // 2
+            for at, piece in enumerate(wrapped):
+                left = (group if at == middle else "").ljust(9, "\u3000")
+                row = left + "  " + piece.ljust(12, "\u3000")
+                lines.append((row + (numbers if at == middle else "")).rstrip())
+    return Rendering("word_columns", material, "\n".join([*lines, *seed.after]))
+
+
+def transposed(material: Material) -> Rendering:
+    """Part 三 transposed by a converter (a table whose rows became its columns): a header row of the form's row
+    labels, then a row per applicant column — 自然人 … 总计 — of the rows' numbers; the other parts tidy."""
+    seed = material.seed
+    form = load_form()
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        if part != "applications":
+            lines += ["\t".join(row) for row in grid(table)]
+            continue
+        data = [(label, values) for label, values, head in label_and_values(table) if not head]
+        lines.append("\t".join(["申请人情况", *(label for label, _ in data)]))
+        for column, column_label in enumerate(column.label for column in form.columns):
+            lines.append("\t".join([column_label, *(values[column] for _, values in data)]))
+    return Rendering("transposed", material, "\n".join([*lines, *seed.after]))
+
+
+def side_by_side(material: Material) -> Rendering:
+    """Part 三 printed as two half-tables side by side (a wide page): each line a row of the first half, then a row
+    of the second, tab-separated; the other parts tidy."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        rows = grid(table)
+        if part != "applications":
+            lines += ["\t".join(row) for row in rows]
+            continue
+        header = [row for row in rows if not any(cell and cell[0].isdigit() for cell in row)][:3]
+        data = rows[len(header) :]
+        half = (len(data) + 1) // 2
+        lines += ["\t".join([*row, "", *row]) for row in header]
+        for left, right in zip(data[:half], [*data[half:], []], strict=True):
+            lines.append("\t".join([*left, "", *right]).rstrip("\t"))
+    return Rendering("side_by_side", material, "\n".join([*lines, *seed.after]))
+
+
+def repeated_headers(material: Material) -> Rendering:
+    """A table over several pages, its header printed again on each (page footer, then the header rows again) —
+    part 二's column header, part 三's three header rows — in tab-separated text."""
+    seed = material.seed
+    lines = [seed.title, *seed.before]
+    page = 2
+    for part, table in material.tables.items():
+        lines.append(material.heading(part))
+        rows = grid(table)
+        header = [row for row in rows if not any(cell and cell[0].isdigit() for cell in row)][:3]
+        if part == "active_disclosure":
+            header = rows[1:2]
+        for index, row in enumerate(rows):
+            if index > len(header) and index % 7 == 0:
+                lines += [f"— {page} —", *("\t".join(cells) for cells in header)]
+                page += 1
+            lines.append("\t".join(row))
+    return Rendering("repeated_headers", material, "\n".join([*lines, *seed.after]))
+
+
+def as_large(material: Material) -> Material:
+    """The material as a large organ's report: every count of parts 三 and 四 times 1001 (the sums hold as before;
+    114 becomes 114,114, 1 becomes 1,001), part 二 as it is."""
+    variant = copy.deepcopy(material.expected)
+    variant["applications"] = {
+        key: [None if value is None else value * 1001 for value in values]
+        for key, values in material.expected["applications"].items()
+    }
+    variant["review_litigation"] = [None if v is None else v * 1001 for v in material.expected["review_litigation"]]
+    return Material(f"{material.name}-large", variant, material.text)
+
+
+def blank_total(material: Material, row: str) -> Material:
+    """The material with one part 三 row's 总计 cell printed blank (as the corpus's 上海市科委 report prints its
+    结转下年度继续办理): the value is blank, and the column sums through it no longer hold."""
+    variant = copy.deepcopy(material.expected)
+    variant["applications"][row][-1] = None
+    return Material(f"{material.name}-blank-{row}", variant, material.text)
+
+
+def thousands(text: str) -> str:
+    """A printed number with thousands separators ('114114' → '114,114', '8650.26' → '8,650.26')."""
+    match = re.fullmatch(r"(\d+)(\.\d+)?(\D*)", text)
+    if not match:
+        return text
+    return f"{int(match[1]):,}{match[2] or ''}{match[3]}"
+
+
+def _large_rows(material: Material) -> list[tuple[str, list[list[str]]]]:
+    large = as_large(material)
+    return [(part, [[thousands(cell) for cell in row] for row in grid(table)]) for part, table in large.tables.items()]
+
+
+def thousands_dump(material: Material) -> Rendering:
+    """A large organ's report (as_large) dumped on one line with its numbers printed with thousands separators and
+    nothing between cells: '…数量114,1141,0010000115,115' — the separators, three digits after each, tell where some
+    numbers end; the sums the rest."""
+    large = as_large(material)
+    seed = large.seed
+    parts = [seed.title, *seed.before]
+    for part, rows in _large_rows(material):
+        parts.append(large.heading(part))
+        parts += ["".join(row) for row in rows]
+    return Rendering("thousands_dump", large, "".join([*parts, *seed.after]))
+
+
+def thousands_spaced(material: Material) -> Rendering:
+    """The same numbers separated by spaces (a page dump that kept a space between cells)."""
+    large = as_large(material)
+    seed = large.seed
+    lines = [seed.title, *seed.before]
+    for part, rows in _large_rows(material):
+        lines.append(large.heading(part))
+        lines += [" ".join(cell for cell in row if cell) for row in rows]
+    return Rendering("thousands_spaced", large, " ".join([*lines, *seed.after]))
+
+
 # --- judging a parse --------------------------------------------------------------------------------------------
 
 
@@ -625,6 +814,9 @@ def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
     def named(words: set[str]) -> bool:
         return any(any(w in f["message"] or w in str(f.get("form_key", "")) for w in words) for f in warnings)
 
+    # a part not found names every cell of it
+    missing = {f.get("form_key") for f in warnings if f["rule"] == "layout.part_missing"}
+
     for item, measures in expected["active_disclosure"].items():
         for measure, value in measures.items():
             got = (report["active_disclosure"].get(item) or {}).get(measure, "<missing>")
@@ -634,7 +826,10 @@ def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
             if got == value:
                 continue
             where = f"active_disclosure.{item}.{measure}"
-            if got is None and named({item, *labels.get(item, ())}):
+            part_missing = "active_disclosure" in missing
+            if (got is None and (part_missing or named({item, *labels.get(item, ())}))) or (
+                got == "<missing>" and part_missing
+            ):
                 blank.append(where)
             else:
                 wrong.append(f"{where}: {got!r} for {value!r}")
@@ -644,7 +839,7 @@ def judge(expected: dict, report: dict) -> tuple[list[str], list[str]]:
             if got == value:
                 continue
             where = f"applications.{row}[{column}]"
-            if got is None and named({row}):
+            if got is None and ("applications" in missing or named({row})):
                 blank.append(where)
             else:
                 wrong.append(f"{where}: {got!r} for {value!r}")
@@ -678,4 +873,13 @@ SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "markdown_then_wrapped": markdown_then_wrapped,
     "csv_export": csv_export,
     "html_fragment_dump": html_fragment_dump,
+    "floating_markdown": floating_markdown,
+    "floating_dump": floating_dump,
+    "markdown_dump": markdown_dump,
+    "word_columns": word_columns,
+    "transposed": transposed,
+    "side_by_side": side_by_side,
+    "repeated_headers": repeated_headers,
+    "thousands_dump": thousands_dump,
+    "thousands_spaced": thousands_spaced,
 }

@@ -118,5 +118,34 @@ def test_a_row_printed_one_cell_short_has_its_blank_where_the_sums_put_it():
     assert not [f for f in report["findings"] if f["severity"] == "error"]
     flat = re.sub(r"[\t\r\n]", "", text)
     report = parse_bytes(flat.encode("utf-8"), "blank-total-dump.txt").to_json()
-    assert report["applications"]["carried_forward"] == [None] * 7, "run together, '100000' sums no way: blank"
-    assert any(f["rule"] == "parse.ambiguous_split" and "carried_forward" in f["message"] for f in report["findings"])
+    assert report["applications"]["carried_forward"] == [1, 0, 0, 0, 0, 0, None], "the column sums place the blank"
+    placed = [f for f in report["findings"] if f["rule"] == "parse.cell_count" and "carried_forward" in f["message"]]
+    assert placed[-1]["values"]["blank"] == ["total"]
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_a_blank_cell_the_column_sums_cannot_place_is_named_with_its_candidates():
+    """'100002' run together where no column sum checks 结转下年 (the 结转 and 总计 rows printed '/'): the blank could
+    be 总计 (1,0,0,0,0,2,·) or any cell the row sum leaves room for (1,0,0,0,0,·,2 …) — not guessed."""
+    text = seed_text(ZHENGZHOU).replace("四、结转下年度继续办理\t\t0\t0\t0\t0\t0\t0\t0", "四、结转下年度继续办理100002")
+    for label in ("二、上年结转政府信息公开申请数量", "(七) 总计"):
+        text = re.sub(rf"({re.escape(label)})[\t\d]+", r"\1\t/\t/\t/\t/\t/\t/\t/", text)
+    report = parse_bytes(text.encode("utf-8"), "unplaced-blank.txt").to_json()
+    assert report["applications"]["carried_forward"] == [None] * 7
+    finding = next(f for f in report["findings"] if f["rule"] == "parse.ambiguous_split")
+    assert [1, 0, 0, 0, 0, 2, None] in finding["values"]["candidates"]
+    assert [1, 0, 0, 0, 0, None, 2] in finding["values"]["candidates"]
+    assert len(finding["values"]["candidates"]) > 1
+
+
+def test_a_dumped_report_that_breaks_a_column_sum_is_read_as_printed_and_flagged():
+    """总计 printed two higher than its results (and its row sum kept): dumped on one line, every row still splits one
+    way by its own sum and is read so — the break is the report's, named by the validator, not a reason to blank."""
+    text = seed_text(ZHENGZHOU).replace("(七) 总计\t123\t1\t0\t0\t0\t0\t124", "(七) 总计\t125\t1\t0\t0\t0\t0\t126")
+    flat = re.sub(r"[\t\r\n]", "", text)
+    report = parse_bytes(flat.encode("utf-8"), "broken-dump.txt").to_json()
+    assert report["applications"]["total"] == [125, 1, 0, 0, 0, 0, 126]
+    assert report["applications"]["granted"] == [4, 0, 0, 0, 0, 0, 4]
+    assert not [f for f in report["findings"] if f["rule"] == "parse.ambiguous_split"]
+    broken = {f["rule"] for f in report["findings"] if f["severity"] == "error"}
+    assert {"applications.results_total", "applications.balance"} <= broken

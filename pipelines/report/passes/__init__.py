@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipelines.report.passes.delimited import delimited_cells
+from pipelines.report.passes.delimited import delimited_cells, piped_cells
 from pipelines.report.passes.digits import digit_rows, glued_digits, ocr_digits
 from pipelines.report.passes.dump import cut_rows, cut_sections
 from pipelines.report.passes.lines import (
@@ -24,6 +24,7 @@ from pipelines.report.passes.lines import (
 )
 from pipelines.report.passes.pages import page_footers
 from pipelines.report.passes.review import review_row
+from pipelines.report.passes.rows import rows_run_together, side_by_side, transposed_table
 from pipelines.report.stream import Row, Shape
 
 
@@ -49,12 +50,16 @@ PASSES: tuple[Pass, ...] = (
     Pass(page_footers),
     Pass(cut_sections),
     Pass(delimited_cells),
+    Pass(piped_cells),
     Pass(stacked_cells),
     Pass(lone_numbers),
+    Pass(transposed_table, located=True),
     Pass(cut_rows, located=True),
+    Pass(side_by_side, located=True),
     Pass(ocr_digits, located=True),
     Pass(glued_digits, located=True),
     Pass(digit_rows, located=True),
+    Pass(rows_run_together, located=True),
     Pass(placeholder_rows, located=True),
     Pass(labels_after_numbers, located=True),
     Pass(continued_rows, located=True),

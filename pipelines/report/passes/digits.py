@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from pipelines.document.model import Cell, Location
-from pipelines.report.cells import clean, read_cell
+from pipelines.report.cells import clean, is_value
 from pipelines.report.form import Form
 from pipelines.report.stream import Row, Shape, split_cells
 
-_GLUED = re.compile(r"(?P<digits>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d[\d\s]*(?:\.\d+)?)\s*$")
+_GLUED = re.compile(r"(?P<digits>\d(?:[\d\s,，]*\d)?(?:\.\d+)?)\s*$")  # thousands separators among the digits
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
 _OCR_NUMBER = re.compile(r"[\dOo〇lI|]+(?:[.,，][\dOo〇lI|]+)*")
 _OCR_TAIL = re.compile(r"[\dOo〇lI]*[Oo〇lI][\dOo〇lI]*$")
@@ -52,8 +52,9 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
     """Digits glued to the end of their row's label ('（七）总计12310000124') become the row's cells, or its run.
 
     Digits that kept their spaces ('规章 0 0 0') are printed cells; digits without ('11410000115') a run for the
-    form's sums to split. Where the row has printed cells after the label, the glued digits are its first cell
-    ('…公开申请0', '0', '0' …: a dump that lost only the space after the label).
+    form's sums to split. Where the row has printed cells after the label, the glued digits are its first cell(s)
+    ('…公开申请0', '0', '0' …: a dump that lost only the space after the label; '…政府信息 98 1' | '0' …: a Markdown
+    row that lost the pipes after its label).
     """
     for row in rows:
         shortest = shortest_run(shape.form, row.part)
@@ -63,21 +64,23 @@ def glued_digits(rows: list[Row], shape: Shape) -> list[Row]:
         match = _GLUED.search(cell.text)
         if not match or not _CJK.search(cell.text[: match.start()]):
             continue
-        if row.printed:
-            if " " in match["digits"].strip() or not clean(match["digits"]).isdigit():
-                continue
-            row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
-            row.values = [sub_cell(cell, match.start(), match.end()), *row.values]
-            shape.changed(f"'{row.label_text[:24]}' + first cell '{clean(match['digits'])}'")
-            continue
         digits = clean(match["digits"])
         spaced = [m for m in re.finditer(r"\S+", match["digits"])]
+        if row.printed:
+            if not digits.replace(",", "").isdigit():
+                continue
+            row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
+            glued = [sub_cell(cell, match.start() + m.start(), match.start() + m.end()) for m in spaced]
+            row.values = [*glued, *row.values]
+            shape.changed(f"'{row.label_text[:24]}' + first cell(s) '{match['digits'].strip()}'")
+            continue
         row.label = [*row.label[:-1], sub_cell(cell, 0, match.start())]
         if len(spaced) > 1:  # the cells kept their spaces: they are printed cells, not a run
             row.values = [sub_cell(cell, match.start() + m.start(), match.start() + m.end()) for m in spaced]
             shape.changed(f"'{row.label_text[:24]}' + {len(spaced)} cells")
             continue
-        if len(digits.replace(".", "")) < shortest or not digits.replace(".", "").isdigit():
+        plain = digits.replace(".", "").replace(",", "")
+        if len(plain) < shortest or not plain.isdigit():
             row.label = [*row.label[:-1], cell]
             continue
         row.run = sub_cell(cell, match.start(), match.end())
@@ -106,6 +109,8 @@ def _ocr_number(text: str) -> str | None:
     """The number an OCR'd cell means ('1O' → '10', 'l4' → '14'), where it prints letters for digits; else None."""
     stripped = clean(text)
     if not _OCR_NUMBER.fullmatch(stripped) or stripped.isdigit() or not any(c in "Oo〇lI|" for c in stripped):
+        return None
+    if not stripped.strip("|"):  # pipes alone are a Markdown table's (its lines run together), not a 1 OCR misread
         return None
     return stripped.translate(_CONFUSABLE)
 
@@ -142,4 +147,4 @@ def ocr_digits(rows: list[Row], shape: Shape) -> list[Row]:
 
 
 def _value_like(text: str) -> bool:
-    return read_cell(text).kind != "text" or _ocr_number(text) is not None
+    return is_value(text) or _ocr_number(text) is not None

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from pipelines.document.model import Cell
+from pipelines.report.cells import read_cell
 from pipelines.report.form import Form
 from pipelines.report.normalize import fold
 from pipelines.report.passes.anchors import Anchor, Skeleton, part_anchors, section_anchors, table_starts
@@ -21,6 +22,17 @@ from pipelines.report.passes.digits import full_run, sub_cell
 from pipelines.report.passes.title import title_span
 from pipelines.report.stream import Row, Shape, split_cells
 
+# A converter's caption or Markdown heading after a row's last number ('行政事业性收费 0 ## 表二：…') starts a row
+# of its own: it is not the row's label.
+_CAPTION_AFTER_NUMBER = re.compile(r"\d(?=\s*(?:#|表[一二三四五六七八九十]+\s*[：:]))")
+_NUMBER_CELL = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_OCR_NUMBER_CELL = re.compile(r"[\dOo〇lI０-９]+")  # a number as OCR prints it (passes.digits reads it later)
+_HEADING_MARKS = re.compile(r"#+")
+# a row's ordinal opening a cell: '2.', '（四）', '三、' before the label's first character
+_ROW_ORDINAL = re.compile(
+    r"(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)(?=[\u4e00-\u9fff])"
+)
+_RULE = re.compile(r"-{3,}")
 _LONG = 120  # a row shorter than this is an ordinary printed row; only longer ones are searched for headings
 
 
@@ -167,8 +179,12 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
         for at, anchor in _printed(skeleton, anchors):
             found.setdefault(at, anchor)
     cuts = sorted(found.items())
+    captions = [match.end() for match in _CAPTION_AFTER_NUMBER.finditer(text)]
+    captions += _ordinals_after_numbers(cells)
+    # a Markdown table's rule ('|---|---|') with its pipes and line breaks gone is no text of a row: it parts two
+    captions += [at for match in _RULE.finditer(text) for at in match.span() if 0 < at < len(text)]
     if not cuts:
-        return ()
+        return tuple(captions)
     starts = _cell_starts(cells)
     kinds = {anchor.kind for _, anchor in cuts}
     glued = sum(1 for _, anchor in cuts if anchor.kind != "group") >= 2
@@ -177,7 +193,7 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
         for at, _ in cuts
         if at
         and (
-            skeleton.text[at - 1].isdigit()  # a row's numbers, then the next row
+            _number_ends(skeleton.text[:at])  # a row's numbers, then the next row
             or {"header", "row"} <= kinds  # the table's header, then its first row
             or (glued and skeleton.printed(at) not in starts)  # labels run together inside one printed cell
         )
@@ -185,7 +201,7 @@ def _label_cuts(cells: tuple[str, ...], part: str, form: Form) -> tuple[int, ...
     shortest = full_run(form, part)
     if shortest:
         offsets += _run_ends(text, shortest)
-    return tuple(offsets)
+    return tuple(offsets + captions)
 
 
 def _printed(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int, Anchor]]:
@@ -205,6 +221,30 @@ def _printed(skeleton: Skeleton, anchors: tuple[Anchor, ...]) -> list[tuple[int,
             if anchor.kind != "header":
                 break
     return cuts
+
+
+def _number_ends(text: str) -> bool:
+    """Whether the text ends with a digit (or a letter OCR prints for one), a Markdown heading's marks after it
+    or not."""
+    stripped = text.rstrip("#")
+    return bool(stripped) and (stripped[-1].isdigit() or (stripped[-1] in "Oo〇lI" and stripped != text))
+
+
+def _ordinals_after_numbers(cells: tuple[str, ...]) -> list[int]:
+    """Where a printed cell opening with a row's ordinal ('2.没有现成信息需要另行', '（四）…') follows a cell of a
+    number (an OCR'd one too: 'O', 'l4'), a Markdown heading's marks ('###') between them or not: a row's numbers,
+    then the next row — whose label may be printed too cut short to be found. The cut is right after the number."""
+    out, at, after_number = [], 0, None
+    for cell in cells:
+        text = cell.strip()
+        if after_number is not None and _ROW_ORDINAL.match(text.lstrip("#").strip()):
+            out.append(after_number)
+        if _NUMBER_CELL.fullmatch(text) or _OCR_NUMBER_CELL.fullmatch(text):
+            after_number = at + len(cell)
+        elif not _HEADING_MARKS.fullmatch(text):
+            after_number = None
+        at += len(cell)
+    return out
 
 
 def _cell_starts(cells: tuple[str, ...]) -> set[int]:
@@ -232,10 +272,21 @@ def cut_rows(rows: list[Row], shape: Shape) -> list[Row]:
 
 
 def _review_cuts(row: Row, form: Form) -> list[int]:
-    """Part 四 prints its header and its one row: a run of 15 digits or more ends the row where text follows."""
-    return _run_ends(row.text, full_run(form, row.part) or 1)
+    """Part 四 prints its header and its one row: a run of 15 digits or more ends the row where text follows; so
+    does a block's numbers where the next block's caption follows them (part 四 as three tables, run into one
+    line: '### 行政复议 结果维持 … 总计 1 0 0 0 1 ### 行政诉讼…'), which review_row joins back into one row."""
+    cells = [cell.text for cell in row.cells]
+    ends, at = [], 0
+    for before, cell in zip(("", *cells), cells, strict=False):
+        if at and _NUMBER_CELL.fullmatch(before.strip()) and read_cell(cell).kind == "text":
+            ends.append(at)
+        at += len(cell)
+    return sorted({*_run_ends(row.text, full_run(form, row.part) or 1), *ends})
 
 
 def _run_ends(text: str, shortest: int) -> list[int]:
-    """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows."""
-    return [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.Oo〇lI|])", text)]
+    """Where a run of at least ``shortest`` digits (a row's numbers glued) ends and text follows — or the next
+    row's ordinal does, glued to it ('…981000099' '2.没有现成信息…': a part's rows number from 1 to 8)."""
+    ends = [match.end() for match in re.finditer(rf"\d{{{shortest},}}(?=[^\d\s.,，Oo〇lI|])", text)]
+    ends += [match.end() for match in re.finditer(rf"\d{{{shortest},}}?(?=[1-9][.．、][\u4e00-\u9fff])", text)]
+    return sorted(set(ends))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from pipelines.document.model import Cell
+from pipelines.report.arithmetic import APPLICATIONS, sum_holds
 from pipelines.report.cells import is_value, read_cell
-from pipelines.report.passes.digits import sub_cell
+from pipelines.report.passes.digits import full_run, sub_cell
 from pipelines.report.stream import Row, Shape, split_cells
 
 _LABELLED_PARTS = ("active_disclosure", "applications")
+_SPACED = re.compile(r"\d+(?:\s+\d+)+")  # numbers with spaces between them in one cell: a separator lost
 
 
 def _lone(row: Row) -> bool:
@@ -36,12 +40,13 @@ def lone_numbers(rows: list[Row], shape: Shape) -> list[Row]:
     return joined
 
 
-def _floating(row: Row) -> bool:
-    """A line of label text in a table: no numbers — or, in part 三, one stray number printed alone."""
+def _floating(row: Row, shortest: int | None) -> bool:
+    """A line of label text in a table: no numbers — or, in part 三, one stray number printed alone. Not a line
+    whose text holds a row's numbers run together (they would be lost as the text above the next row)."""
     if row.header:
         return False
     if not row.has_numbers:
-        return bool(row.label_text)
+        return bool(row.label_text) and not (shortest and re.search(rf"\d{{{shortest},}}", row.label_text))
     return row.part == "applications" and not row.label_text and len(row.printed) == 1
 
 
@@ -60,7 +65,7 @@ def floating_labels(rows: list[Row], shape: Shape) -> list[Row]:
             pending = []
             out.append(row)
             continue
-        if _floating(row):
+        if _floating(row, full_run(shape.form, row.part)):
             pending.append(row)
             continue
         if pending and row.has_numbers:
@@ -154,7 +159,11 @@ def stacked_cells(rows: list[Row], shape: Shape) -> list[Row]:
 def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
     """A part 三 row whose numbers go on over the next lines ('一、本年新收… 8 0 0' / '0 0' / '0 8'): a labelled
     row with fewer cells than the form, then unlabelled rows of numbers up to the next labelled row, together no
-    more cells than the form has, are one row (a converter broke it where the page was narrow)."""
+    more cells than the form has, are one row (a converter broke it where the page was narrow).
+
+    A row counts the cells it prints blank too (tab-separated text keeps them). One stray number after a short row
+    (a page number, a fragment) is its continuation only where the joined row keeps its sum.
+    """
     width = len(shape.form.columns)
     out: list[Row] = []
     index = 0
@@ -162,21 +171,35 @@ def continued_rows(rows: list[Row], shape: Shape) -> list[Row]:
         row = rows[index]
         out.append(row)
         index += 1
-        count = len(row.printed)
+        count = _count(row.values)
         if row.part != "applications" or row.run is not None or not row.label_text or not 0 < count < width:
             continue
         end = index
         while end < len(rows) and _fragment(rows[end], row.part):
-            count += len(rows[end].printed)
+            count += _count(rows[end].printed)
             end += 1
         ended = end == len(rows) or not (
             rows[end].part == row.part and rows[end].has_numbers and not rows[end].label_text
         )
-        if end > index and count <= width and ended:
-            row.values = [*row.printed, *(cell for following in rows[index:end] for cell in following.printed)]
+        joined = [*row.values, *(cell for following in rows[index:end] for cell in following.printed)]
+        if end > index and count <= width and ended and not _stray(joined, rows[index:end], shape):
+            row.values = joined
             shape.changed(f"'{row.label_text[:20]}' continued over {end - index} line(s)")
             index = end
     return out
+
+
+def _count(cells: list[Cell]) -> int:
+    """How many cells the cells print: a cell printing numbers with spaces between them ('0 0') counts each."""
+    return sum(len(cell.text.split()) if _SPACED.fullmatch(cell.text.strip()) else 1 for cell in cells)
+
+
+def _stray(joined: list[Cell], following: list[Row], shape: Shape) -> bool:
+    """Whether what follows a short row is one stray number that would make a whole row breaking its sum."""
+    whole = [read_cell(token).value for cell in joined for token in (cell.text.split() or [""])]
+    if len(following) != 1 or len(following[0].printed) != 1 or len(whole) != len(shape.form.columns):
+        return False
+    return not sum_holds(shape.form, APPLICATIONS, whole)
 
 
 def _fragment(row: Row, part: str | None) -> bool:
