@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
+import uuid
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -35,20 +37,41 @@ from scrapy.utils.asyncio import create_looping_call, run_in_thread
 from crawler import filenames, pages
 from crawler.incremental import UNCHANGED
 from crawler.spiders.context import SourceContext, context_of
+from crawler.spool import SPOOLED
+from pipelines import crashpoints
 from pipelines.archive.location import Location
 from pipelines.archive.manifest import append_records
 from pipelines.archive.media import media_type
 from pipelines.archive.state import CrawlState, RunLease, SourceState
 from pipelines.archive.store import BlobStore, sha256_hex
 from pipelines.archive.warc import MAX_BYTES, RunWarc
+from pipelines.faults import fault_message
 
 logger = logging.getLogger(__name__)
+WRITE_FAILED = "archive_write_failed"
+"""The finish reason of a crawl stopped because the archive could not be written."""
 
 
 def _headers(headers: Any) -> list[tuple[str, str]]:
     return [
         (name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values
     ]
+
+
+def _sample(path: Path) -> bytes:
+    """What media_type() reads of a file: its head and, for a zip's directory, its tail."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+        handle.seek(max(4096, path.stat().st_size - 65536))
+        return head + handle.read()
+
+
+def _warc_link(spooled: str) -> Path:
+    """A second name for a spooled body, owned by the WARC record: the spool middleware may decode (and remove) the
+    first before the writer thread reaches the record. Same folder, a hard link: no copy."""
+    link = Path(spooled).with_name(f"{os.getpid()}-spool-{uuid.uuid4().hex}")
+    os.link(spooled, link)
+    return link
 
 
 def _header(response: Response, name: bytes) -> str | None:
@@ -86,17 +109,33 @@ class ArchiveWriter:
         self.last_heartbeat = time.monotonic()
 
     def exchange(self, record: dict[str, Any]) -> None:
-        if self.warc is not None:
-            self.warc.write(**record)
+        body_file = record.pop("body_file", None)
+        try:
+            if self.warc is not None:
+                self.warc.write(**record, body_file=body_file)
+        finally:
+            if body_file is not None:
+                body_file.unlink(missing_ok=True)
 
-    def body(self, context: SourceContext, row: dict[str, Any], body: bytes, report: dict[str, Any] | None) -> None:
-        """Store the body (once), complete its manifest row, tally what is new."""
-        sha256 = sha256_hex(body)
-        if sha256 not in self.stored and not self.store.exists(sha256):
-            self.store.put(body, durable=False)
+    def body(self, context: SourceContext, row: dict[str, Any], body: bytes | Path,
+             report: dict[str, Any] | None) -> None:
+        """Store the body (once), complete its manifest row, tally what is new. A large body comes as its spool file
+        (crawler.spool): moved into the store, never read into memory."""
+        if isinstance(body, Path):
+            sample = _sample(body)
+            sha256, size, new = self.store.adopt(body, durable=False)
+            new = new and sha256 not in self.stored
+        else:
+            sample, size = body, len(body)
+            sha256 = sha256_hex(body)
+            new = sha256 not in self.stored and not self.store.exists(sha256)
+            if new:
+                self.store.put(body, durable=False)
+        if new:
             self.stored.add(sha256)
             context.tally.new_blobs += 1
-        row.update(sha256=sha256, media_type=media_type(body), size=len(body))
+            crashpoints.reached("crawl.stored")  # a blob whose manifest row is not written yet
+        row.update(sha256=sha256, media_type=media_type(sample), size=size)
         if row["is_report"] and report:
             context.tally.report(report["key"], report.get("year"), new=sha256 in self.stored)
         self.pending.append(row)
@@ -121,6 +160,7 @@ class ArchiveWriter:
             append_records(self.location, self.run_id, self.pending)
             self.pending = []
             self.parts += 1
+            crashpoints.reached("crawl.manifest_written")
         for state, children, checked in self.waiting:
             for row in self.fetched.pop(state.source_id, []):
                 state.merge_fetch(row)
@@ -170,6 +210,14 @@ class ArchiveExtension:
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
+    @property
+    def write_failure(self) -> str | None:
+        """Why the archive could not be written (a full or read-only disk, an unreachable store), in one line."""
+        error = self.writer.error
+        if error is None:
+            return None
+        return (fault_message(error) if isinstance(error, OSError) else None) or f"{type(error).__name__}: {error}"
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
         archive = crawler.settings.get("GOVREPORTS_ARCHIVE_DIR")
@@ -207,13 +255,14 @@ class ArchiveExtension:
             self._failed.clear()
             engine = self.crawler.engine
             if engine is not None and engine.spider is not None:
-                self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_write_failed"))
+                self._closing = asyncio.ensure_future(engine.close_spider_async(reason=WRITE_FAILED))
             return
         self._submit(self.writer.tick)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.writer.warc is None:
             return
+        spooled = request.meta.get(SPOOLED)
         self._submit(self.writer.exchange, {
             "url": request.url,
             "method": request.method,
@@ -225,6 +274,7 @@ class ArchiveExtension:
             "response_headers": _headers(response.headers),
             "body": response.body,
             "ip_address": str(response.ip_address) if response.ip_address else None,
+            "body_file": _warc_link(spooled) if spooled else None,
         })
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
@@ -235,6 +285,7 @@ class ArchiveExtension:
             return
         report_for = getattr(spider, "report_for", None)
         report = report_for(response) if report_for is not None else meta.get("report")
+        spooled = meta.pop(SPOOLED, None)  # the archive takes the spool file: crawler.spool.SpoolCleanup leaves it
         deleted = pages.is_deleted_stub(response.body, response.url)
         if UNCHANGED in response.flags:
             if report and not deleted:
@@ -265,7 +316,7 @@ class ArchiveExtension:
             "last_modified": _header(response, b"Last-Modified"),
             "filename": filenames.from_content_disposition(response.headers.get(b"Content-Disposition")),
         }
-        self._submit(self.writer.body, context, row, response.body, report)
+        self._submit(self.writer.body, context, row, Path(spooled) if spooled else response.body, report)
 
     async def drain(self, context: SourceContext) -> None:
         """Wait (off the loop) until the writer has taken every body handed to it so far."""

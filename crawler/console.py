@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crawler.progress import PREFIX
+from pipelines.children import TiedChild, exit_status, signal_name
 from pipelines.settings import Settings
 
 COLOURS = {"ok": "green", "degraded": "yellow", "failed": "red"}
@@ -88,7 +89,9 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], console: Console | None = None) -> int:
-    """Run the crawl in a child process; return its exit status (0 ok, 1 a source failed, 2 bad input)."""
+    """Run the crawl in a child process tied to this one; return the exit status: 0 ok, 1 a source failed, 2 bad
+    input, 3 the crawl process failed (killed, or the archive could not be written), 130/143 stopped by Ctrl-C or
+    SIGTERM (cleanly: what was fetched is archived)."""
     console = console or Console(stderr=True)
     command = [sys.executable, "-m", "crawler.run", "--data", settings.data, "--log-level", "WARNING"]
     if sources:
@@ -100,7 +103,8 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], consol
     snapshot: dict[str, Any] = {}
     finished: deque[dict[str, Any]] = deque(maxlen=8)
     log: deque[str] = deque(maxlen=40)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as child:
+    tied = TiedChild(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with tied as child:  # the crawl stops with this process, never goes on crawling without it
         assert child.stderr is not None and child.stdout is not None
         with Live(progress_view(snapshot, finished), console=console, transient=True, refresh_per_second=4) as live:
             for line in child.stderr:
@@ -114,17 +118,35 @@ def crawl(settings: Settings, sources: Path | None, ids: tuple[str, ...], consol
                 elif line.strip():
                     log.append(line.rstrip())
         output = child.stdout.read()
-        code = child.wait()
+        returncode = child.wait()
+    code = exit_status(returncode, tied.asked_to_stop)
     last = output.strip().splitlines()[-1] if output.strip() else ""
     try:
         summary = json.loads(last)
     except ValueError:
-        for line in log:
-            console.print(line, markup=False, highlight=False)
+        summary = None
+    if summary is None:
+        said = [line for line in log if line.startswith("crawler.run: ")]
+        if returncode < 0 and tied.asked_to_stop is None:
+            console.print(f"govreports crawl: the crawl process was killed ({signal_name(-returncode)}); what it "
+                          "fetched is archived — run the crawl again to complete it", markup=False)
+        elif said:  # the child's own one-line message (bad sources, an unwritable archive)
+            console.print("govreports crawl: " + said[-1].removeprefix("crawler.run: "), markup=False,
+                          soft_wrap=True)
+        else:
+            for line in log:
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
         return code or 2
     Console().print(summary_table(summary))
     failed = summary.get("failed_sources", [])
     if failed:
         console.print(f"[red]failed: {', '.join(failed)}[/]")
-    console.print(f"health: {summary['health_file']}")
+    if summary.get("health_file"):
+        console.print(f"health: {summary['health_file']}")
+    if summary.get("archive_write_failure"):
+        console.print(f"govreports crawl: the archive cannot be written: {summary['archive_write_failure']}",
+                      markup=False, soft_wrap=True)
+    if tied.asked_to_stop is not None:
+        console.print(f"govreports crawl: stopped on {signal_name(tied.asked_to_stop)}; what was fetched is "
+                      "archived — run the crawl again to go on", markup=False)
     return code

@@ -7,7 +7,9 @@ sources that run had finished (folded from its manifest parts). Any caller gets 
 stdout line and in ``{archive}/health/<day>/<run_id>.json``; launched by Dagster (``DAGSTER_PIPES_CONTEXT`` set) it
 also reports every source's health record through dagster-pipes (custom messages), which the Dagster side turns
 into a materialization, or a failure, of that source's partition.
-Exit status: 0 when every source crawled (ok or degraded), 1 when any source failed, 2 for bad arguments or sources.
+Exit status: 0 when every source crawled (ok or degraded), 1 when any source failed, 2 for bad arguments or sources,
+3 when the archive cannot be written (a one-line message says why), 143 when stopped by a signal (cleanly, summary
+printed). The process stops when its parent dies (pipelines.children), so a killed command never leaves it crawling.
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from crawler.guard import LOOPBACK_HOSTS, PROXY_HOSTS, literal
 from crawler.health import not_crawled, write_summary
 from crawler.settings import scrapy_settings
 from crawler.sources import Source, SourceError, load_sources
-from pipelines.archive import warc
+from pipelines.archive import recovery
 from pipelines.archive.location import Location
 from pipelines.archive.state import CrawlState
-from pipelines.archive.store import BlobStore
+from pipelines.children import KILLED, TERMINATED, tie_to_parent
+from pipelines.faults import fault_message
+from pipelines.locks import LockTimeout, archive_writer
 from pipelines.settings import Settings
 
 PIPES_ENV = "DAGSTER_PIPES_CONTEXT"
@@ -42,16 +48,17 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def prepare(archive: str, spool: Path | None = None) -> dict[str, int]:
-    """Clean up after a killed run: drop half-written blob temporaries, complete torn WARC files, fold the
-    manifest rows of dead runs into the crawl state."""
-    location = Location(archive)
-    if not location.remote:
-        location.local_path.mkdir(parents=True, exist_ok=True)
-    removed = BlobStore(location).sweep()
-    recovered = warc.recover(location, spool)
-    runs = CrawlState(location).recover()
-    return {"temporaries_removed": len(removed), "warcs_recovered": len(recovered), "runs_recovered": len(runs)}
+def prepare(archive: str, spool: Path | None = None, *, alone: bool = True) -> dict[str, Any]:
+    """Clean up after a killed run: drop half-written blob and manifest temporaries and complete torn WARC files
+    (only ``alone``: with the archive to itself, pipelines.locks.archive_writer), and fold the manifest rows of dead
+    runs into the crawl state (their leases say which runs are dead)."""
+    done: dict[str, Any] = {"temporaries_removed": 0, "warcs_recovered": 0}
+    if alone:
+        done.update(recovery.recover(archive, spool))
+    else:
+        done["deferred"] = "other archive writers active"
+    done["runs_recovered"] = len(CrawlState(Location(archive)).recover())
+    return done
 
 
 def status_of(records: list[dict[str, Any]]) -> str:
@@ -75,13 +82,28 @@ def _tune_garbage_collection() -> None:
 def crawl(
     sources: list[Source], archive: str, run_id: str, spool: Path | None = None, **overrides: Any
 ) -> dict[str, Any]:
-    """Crawl ``sources`` in this process, in one engine (once per process); return the run summary."""
+    """Crawl ``sources`` in this process, in one engine (once per process); return the run summary.
+
+    The archive is written beside other crawls and ingests; what killed runs left is cleaned up first when no
+    other writer is active (pipelines.locks.archive_writer)."""
+    lock_dir = recovery.lock_dir(archive, spool)
+    with archive_writer(lock_dir, lambda: prepare(archive, spool)) as prepared:
+        return _crawl(sources, archive, run_id, spool, prepared or prepare(archive, spool, alone=False), **overrides)
+
+
+def _crawl(
+    sources: list[Source], archive: str, run_id: str, spool: Path | None, recovered: dict[str, Any], **overrides: Any
+) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.generic import GenericSpider
 
-    recovery = prepare(archive, spool)
     local = all(source.local for source in sources)
+    overrides.setdefault(LOOPBACK_HOSTS, sorted({  # names of local sources' start URLs may resolve to loopback
+        host for source in sources if source.local for url in source.start_urls
+        if (host := urlsplit(url).hostname) and literal(host) is None
+    }))  # fmt: skip
+    overrides.setdefault(PROXY_HOSTS, sorted({source.access.proxy for source in sources if source.access.proxy}))
     settings = scrapy_settings(archive, run_id, local=local, spool=spool, **overrides)
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
@@ -91,13 +113,16 @@ def crawl(
     process.start()
     health = getattr(crawler, "health", None)
     judged = health.records if health is not None else {}
+    archive_extension = getattr(crawler, "archive", None)
+    failure = getattr(archive_extension, "write_failure", None)
     records = [judged.get(source.id) or not_crawled(source.id, run_id, "the crawl never reached this source")
                for source in sources]
     summary = {
         "run_id": run_id,
         "archive": archive,
         "status": status_of(records),
-        "recovery": recovery,
+        "finish_reason": crawler.stats.get_value("finish_reason") if crawler.stats else None,
+        "recovery": recovered,
         "sources": records,
         "failed_sources": [record["source_id"] for record in records if record["status"] == "failed"],
         "degraded_sources": [record["source_id"] for record in records if record["status"] == "degraded"],
@@ -105,8 +130,13 @@ def crawl(
         "reports_found": sum(record["reports_found"] for record in records),
         "new_reports": sum(record["new_reports"] for record in records),
         "errors": sum(record["error_count"] for record in records),
+        "archive_write_failure": failure,
     }
-    summary["health_file"] = write_summary(archive, summary)
+    try:
+        summary["health_file"] = write_summary(archive, summary)
+    except OSError as error:  # a full or read-only disk: the summary still goes to stdout, with why
+        summary["health_file"] = None
+        summary["archive_write_failure"] = failure or fault_message(error) or str(error)
     return summary
 
 
@@ -125,10 +155,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    tie_to_parent()  # started by `govreports crawl` or Dagster: stop when the parent dies
     args = _arguments(argv)
-    if PIPES_ENV in os.environ:
-        return _main_pipes(args)
-    return _run(args)[0]
+    try:
+        if PIPES_ENV in os.environ:
+            return _main_pipes(args)
+        return _run(args)[0]
+    except (OSError, LockTimeout) as error:  # the machine, not the portals: one line, not a traceback
+        print(f"crawler.run: {fault_message(error)}", file=sys.stderr)
+        return KILLED
 
 
 def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
@@ -157,6 +192,11 @@ def _run(args: argparse.Namespace) -> tuple[int, dict[str, Any] | None]:
     summary = crawl(sources, settings.archive, args.run_id or new_run_id(), settings.spool_dir, **overrides)
     sys.stdout.flush()
     print(json.dumps(summary, ensure_ascii=False), flush=True)
+    if summary["archive_write_failure"]:  # the machine, not the portals: one line, and the crawl stopped
+        print(f"crawler.run: the archive cannot be written: {summary['archive_write_failure']}", file=sys.stderr)
+        return KILLED, summary
+    if summary["finish_reason"] == "shutdown":
+        return TERMINATED, summary  # stopped by a signal (cleanly): not a verdict on the portals
     return (1 if summary["status"] == "failed" else 0), summary
 
 

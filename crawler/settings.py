@@ -53,10 +53,16 @@ def scrapy_settings(
         "REDIRECT_MAX_TIMES": 8,
         "METAREFRESH_ENABLED": False,
         "COOKIES_ENABLED": True,
-        "TELNETCONSOLE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,  # Scrapy's remote Python console: never open on a crawler
+        # Names resolve for the connection itself, non-public addresses taken out (crawler.guard), over every
+        # address family, IPv4 first, or the one a source names (crawler.access.addresses).
+        "TWISTED_DNS_RESOLVER": "crawler.guard.GuardedResolver",
         "LOG_LEVEL": "INFO",
-        # Every address family, IPv4 first, or the one a source names (crawler.access.addresses).
-        "TWISTED_DNS_RESOLVER": "crawler.access.addresses.AddressFamilyResolver",
+        # Bodies past GOVREPORTS_SPOOL_BYTES go to disk as they arrive (crawler.spool).
+        "DOWNLOAD_HANDLERS": {
+            "http": "crawler.spool.SpoolingDownloadHandler",
+            "https": "crawler.spool.SpoolingDownloadHandler",
+        },
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "crawler.offsite.SourceOffsiteMiddleware": 50,
@@ -64,6 +70,7 @@ def scrapy_settings(
             "crawler.guard.AddressGuardMiddleware": 60,
             "crawler.access.source.SourceAccessMiddleware": 510,
             "crawler.access.challenge.ChallengeMiddleware": 582,
+            "crawler.spool.SpoolMiddleware": 595,
             "crawler.access.cookies.CookieReloadMiddleware": 620,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.backoff.BackoffRetryMiddleware": 550,
@@ -73,6 +80,7 @@ def scrapy_settings(
         },
         "SPIDER_MIDDLEWARES": {
             "crawler.spiders.tracking.SourceTrackingMiddleware": 10,
+            "crawler.fanout.FanOutLimitMiddleware": 800,  # requests per page, bounded
         },
         "EXTENSIONS": {
             "scrapy.extensions.throttle.AutoThrottle": None,
@@ -80,6 +88,7 @@ def scrapy_settings(
             "crawler.archiving.ArchiveExtension": 100,
             "crawler.health.HealthExtension": 200,
             "crawler.progress.ProgressExtension": 300,
+            "crawler.spool.SpoolCleanup": 400,  # after the archive: a spool file it did not take is not needed
         },
         "GOVREPORTS_ARCHIVE_DIR": str(archive),
         "GOVREPORTS_SPOOL_DIR": str(spool) if spool else None,

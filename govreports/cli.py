@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,57 @@ from pathlib import Path
 import click
 
 from pipelines.document.errors import UnreadableDocument
+from pipelines.faults import fault_message
 from pipelines.settings import Settings
+
+
+class Commands(click.Group):
+    """Every command ends with a message, never a traceback: a fault of the machine (read-only or full disk, a lock
+    held too long, memory) is one line saying what failed and what to do; an unexpected error names itself and
+    the file its details were written to."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("govreports: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as error:
+            message = fault_message(error) or _internal_error(error, ctx.obj)
+            raise click.ClickException(message) from error
+
+
+def _internal_error(error: Exception, settings: Settings | None) -> str:
+    """Write the traceback to a crash file (the data directory's logs/, else the temporary directory); one line."""
+    import tempfile
+    import traceback
+    from datetime import UTC
+
+    text = "".join(traceback.format_exception(error))
+    name = f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}.txt"
+    folders = [settings.local_root / "logs"] if settings is not None else []
+    for folder in [*folders, Path(tempfile.gettempdir())]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(" ".join(sys.argv) + "\n\n" + text, encoding="utf-8")
+        except OSError:
+            continue
+        return f"internal error ({type(error).__name__}: {error}); details in {folder / name} — please report it"
+    return f"internal error ({type(error).__name__}: {error})"
+
+
+def _log_to_stderr() -> None:
+    """Messages of the library for people (a lock being waited for) as plain lines on stderr."""
+    import logging
+
+    logger = logging.getLogger("govreports")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("govreports: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
 
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -25,7 +76,7 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--version",
     is_flag=True,
@@ -44,6 +95,7 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 @click.pass_context
 def main(ctx: click.Context, data: str | None) -> None:
     """Archive, parse and query China's open-government-information annual reports."""
+    _log_to_stderr()
     ctx.obj = Settings.resolve(data)
 
 
@@ -122,14 +174,24 @@ def discover(urls: tuple[str, ...], out: Path, depth: int, local: bool) -> None:
 @click.option("--name", default="files", show_default=True, help="Names the source: local:<name>.")
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], name: str) -> None:
-    """Put local report files (or folders of them) into the archive as a source of their own."""
-    from warehouse.ingest import IngestError, ingest
+    """Put local report files (or folders of them) into the archive as a source of their own.
+
+    A file that cannot be ingested (empty, unreadable, too large, a link out of the folder) is skipped with its
+    reason and the rest are ingested; the exit status is then 1."""
+    from warehouse.ingest import IngestError, Skipped, ingest
+
+    def report(skipped: Skipped) -> None:
+        click.echo(f"govreports ingest: skipped {skipped.path}: {skipped.reason}", err=True)
 
     try:
-        result = ingest(settings, paths, name)
+        result = ingest(settings, paths, name, on_skip=report)
     except IngestError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"ingested {result.files} file(s) as local:{name} ({result.new_blobs} new) in run {result.run_id}")
+    skipped = f"; {len(result.skipped)} skipped (above)" if result.skipped else ""
+    click.echo(
+        f"ingested {result.files} file(s) as local:{name} ({result.new_blobs} new) in run {result.run_id}{skipped}"
+    )
+    sys.exit(1 if result.skipped else 0)
 
 
 @main.command()
@@ -407,6 +469,7 @@ def main_job(settings: Settings) -> None:
     from datetime import UTC
 
     import replicas
+    from pipelines.children import exit_status
 
     logs = settings.local_root / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -429,7 +492,7 @@ def main_job(settings: Settings) -> None:
     if not summary_path.exists():
         raise click.ClickException(f"the nightly job did not finish (exit status {code}); see {log_path}")
     _print_main_summary(settings, json.loads(summary_path.read_text(encoding="utf-8")), started)
-    sys.exit(code)
+    sys.exit(exit_status(code))  # a child killed by a signal is 3, never 256 minus the signal
 
 
 def _replica_server(source_id: str, port: int):

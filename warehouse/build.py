@@ -37,6 +37,7 @@ from warehouse import catalog
 from warehouse.identity import Decision, Registry, decisions_table
 from warehouse.rows import Outcome, batch_tables, report_id
 from warehouse.schema import spec
+from warehouse.staging import writing
 from warehouse.write import Warehouse
 
 BATCH_SIZE = 2000
@@ -91,10 +92,12 @@ def build(
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
 ) -> BuildResult:
-    """Parse what is new in the archive, load it into the warehouse and refresh the catalog (``rebuild``: all)."""
-    parsed: StageResult = parse_archive(settings.archive, workers=workers, rebuild=rebuild, progress=progress)
-    tables = write_tables(settings, sources_dir=sources_dir, reload=rebuild, batch_size=batch_size)
-    catalog.refresh(settings)
+    """Parse what is new in the archive, load it into the warehouse and refresh the catalog (``rebuild``: all).
+    One writer at a time: a second build waits for the first (warehouse.staging.writing), then finds its work done."""
+    with writing(settings):
+        parsed: StageResult = parse_archive(settings.archive, workers=workers, rebuild=rebuild, progress=progress)
+        tables = write_tables(settings, sources_dir=sources_dir, reload=rebuild, batch_size=batch_size)
+        catalog.refresh(settings)
     return BuildResult(
         documents=tables.documents,
         parsed=parsed.parsed,
@@ -116,8 +119,15 @@ def write_tables(
     version: str | None = None,
 ) -> TablesResult:
     """Load the persisted outcomes the warehouse does not hold for this parser version (``reload``: every one)
-    into the Parquet tables; write the documents, organs and identity decisions."""
-    version = version or parser_version()
+    into the Parquet tables; write the documents, organs and identity decisions. Under the warehouse's writer
+    lock (re-entered when :func:`build` holds it)."""
+    with writing(settings):
+        return _write_tables(settings, sources_dir, reload, batch_size, version or parser_version())
+
+
+def _write_tables(
+    settings: Settings, sources_dir: Path | str | None, reload: bool, batch_size: int, version: str
+) -> TablesResult:
     warehouse = Warehouse(settings.warehouse)
     registry = Registry.load(sources_dir)
     position = None if reload else _read_position(settings, version)

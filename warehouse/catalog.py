@@ -21,10 +21,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import crashpoints
 from pipelines.settings import Settings, is_uri
 from warehouse.dictionary import describe
 from warehouse.generated import generated_sql
 from warehouse.regions import write_regions
+from warehouse.staging import recover_if_unlocked, writing
 from warehouse.write import Warehouse
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -148,25 +150,27 @@ def refresh(settings: Settings) -> Path:
     The catalog's only writer. Building a new file (rather than opening the old one for writing) means readers
     holding the old catalog open never block a refresh and never see half of one.
     """
-    warehouse = Warehouse(settings.warehouse)
-    warehouse.ensure_tables()
-    write_regions(warehouse)
-    path = Path(settings.catalog_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}")
-    script = "\n\n".join(statements(_root(settings, warehouse)))
-    try:
-        with duckdb.connect(str(temp)) as connection:
-            register(connection, warehouse)
-            connection.execute("SET VARIABLE warehouse = ?", [warehouse.uri])
-            connection.execute(script)
-            connection.execute("\n".join(comment_statements(connection, script)))
-            connection.execute("CHECKPOINT")
-        os.replace(temp, path)
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-    return path
+    with writing(settings):  # under the warehouse's writer lock: never beside a build's half-written batch
+        warehouse = Warehouse(settings.warehouse)
+        warehouse.ensure_tables()
+        write_regions(warehouse)
+        path = Path(settings.catalog_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}")
+        script = "\n\n".join(statements(_root(settings, warehouse)))
+        try:
+            with duckdb.connect(str(temp)) as connection:
+                register(connection, warehouse)
+                connection.execute("SET VARIABLE warehouse = ?", [warehouse.uri])
+                connection.execute(script)
+                connection.execute("\n".join(comment_statements(connection, script)))
+                connection.execute("CHECKPOINT")
+            crashpoints.reached("catalog.refresh.built")
+            os.replace(temp, path)
+        finally:
+            for leftover in (temp, temp.with_name(temp.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        return path
 
 
 def has_warehouse(settings: Settings) -> bool:
@@ -197,6 +201,7 @@ def connect(settings: Settings, read_only: bool = True) -> duckdb.DuckDBPyConnec
     A warehouse without its catalog (a copy made without the file) gets the catalog rebuilt first."""
     require(settings)
     path = Path(settings.catalog_path)
+    recover_if_unlocked(settings)  # a batch a killed build committed but did not finish moving
     if not path.exists():
         refresh(settings)
     connection = duckdb.connect(str(path), read_only=read_only)

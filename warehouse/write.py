@@ -2,18 +2,19 @@
 
 A batch of reports replaces every row those reports had before, in whatever year they were filed under, so
 re-parsing a document (or loading the same documents twice) leaves exactly one copy of its rows. A partition is
-rewritten whole: read, drop the batch's report ids, add the batch's rows, sort, write a temporary file, rename it
-into place — readers see the old file or the new one, never half of one. On object storage a single PUT is already
-all-or-nothing, so the file is written in place. ``reports`` is written last: a report row is the mark that all
-its facts are in, which is what ``build`` uses to skip documents already parsed.
+rewritten whole: read, drop the batch's report ids, add the batch's rows, sort, write a staged file; the batch's
+files then move into place together (warehouse.staging: a journal makes the moves all-or-nothing, even across a
+crash), so readers see the old tables or the new ones, never half of a batch. On object storage a single PUT is
+already all-or-nothing per file, so files are written in place. ``reports`` is written last: a report row is the
+mark that all its facts are in, which is what ``build`` uses to skip documents already parsed.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import fsspec
 import pyarrow as pa
@@ -23,6 +24,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from warehouse.duplicates import mark_copies
 from warehouse.schema import UNKNOWN_YEAR, TableSpec, spec, tables
+from warehouse.staging import Commit
 
 DATA_FILE = "data.parquet"
 ROW_GROUP_SIZE = 8_192
@@ -37,6 +39,7 @@ class Warehouse:
         self.fs, self.root = fsspec.core.url_to_fs(self.uri)
         self.local = isinstance(self.fs, LocalFileSystem)
         self._report_ids: dict[int, pa.Array] | None = None
+        self._commit: Commit | None = None
 
     def table_dir(self, name: str) -> str:
         return f"{self.root}/{name}"
@@ -56,12 +59,13 @@ class Warehouse:
 
     def read(self, name: str, year: int | None = None, columns: list[str] | None = None) -> pa.Table:
         """One partition (or an unpartitioned table) as written, without the year column; empty when absent."""
-        table_spec = spec(name)
         path = self.partition_file(name, year)
-        if not self.fs.exists(path):
-            schema = table_spec.schema
+        try:  # opened once: a writer replacing the file meanwhile leaves this read on the old one, whole
+            with self.fs.open(path, "rb") as handle:
+                return pq.read_table(handle, columns=columns)
+        except FileNotFoundError:
+            schema = spec(name).schema
             return (schema if columns is None else pa.schema([schema.field(c) for c in columns])).empty_table()
-        return pq.read_table(path, filesystem=self.fs, columns=columns)
 
     def read_all(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """Every partition with a ``year`` column (int32) appended."""
@@ -87,19 +91,25 @@ class Warehouse:
             with self.fs.open(final, "wb") as handle:
                 _write_parquet(table, handle)
             return
-        staging = f"{self.table_dir(name)}/_staging"
-        os.makedirs(staging, exist_ok=True)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        temp = f"{staging}/{os.getpid()}-{uuid.uuid4().hex}.parquet"
+        if self._commit is not None:
+            self._commit.stage(final, lambda handle: _write_parquet(table, handle))
+            return
+        with self.transaction():
+            self.write_file(name, year, table)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Files written inside move into place together when the block ends (none of them if it fails)."""
+        if self._commit is not None or not self.local:
+            yield
+            return
+        self._commit = Commit(self.root)
         try:
-            with open(temp, "wb") as handle:
-                _write_parquet(table, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, final)
+            yield
+            self._commit.commit()
         finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
+            self._commit.abort()
+            self._commit = None
 
     def ensure_tables(self) -> None:
         """Give every table at least one (possibly empty) file, so views over them always resolve."""
@@ -164,11 +174,12 @@ class Warehouse:
                 if parts:
                     jobs.append((name, year, pa.concat_tables([_conform(spec(name), p) for p in parts])))
         jobs = _with_copies(jobs)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            list(pool.map(lambda job: self.write_file(*job), [job for job in jobs if job[0] != "reports"]))
-        for job in jobs:
-            if job[0] == "reports":
-                self.write_file(*job)
+        with self.transaction():  # the batch lands in every table or in none
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                list(pool.map(lambda job: self.write_file(*job), [job for job in jobs if job[0] != "reports"]))
+            for job in jobs:
+                if job[0] == "reports":
+                    self.write_file(*job)
         return written
 
 

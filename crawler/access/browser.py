@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 EXECUTABLE_ENV = "GOVREPORTS_CHROMIUM"
 DEFAULT_EXECUTABLE = "/usr/bin/chromium"
@@ -60,9 +62,9 @@ def clear(url: str, user_agent: str, still_challenged: Callable[[int | None, str
         raise BrowserUnavailable(f"playwright is not installed: {error}") from error
     profile = tempfile.mkdtemp(prefix="govreports-chromium-")
     try:
-        with sync_playwright() as playwright:
+        with sync_playwright() as playwright, _only_this_host(url) as fence:
             context = playwright.chromium.launch_persistent_context(
-                profile, executable_path=executable(), headless=True, args=FLAGS, user_agent=user_agent,
+                profile, executable_path=executable(), headless=True, args=[*FLAGS, *fence], user_agent=user_agent,
                 ignore_https_errors=True,
             )
             try:
@@ -94,3 +96,17 @@ def clear(url: str, user_agent: str, still_challenged: Callable[[int | None, str
         raise BrowserUnavailable(f"Chromium could not open {url}: {str(error).splitlines()[0]}") from error
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _only_this_host(url: str) -> Iterator[list[str]]:
+    """Chromium flags that let the page reach its own host and port only: every other request (an image on
+    169.254.169.254, a fetch to 10.x or to another port of this machine) goes to a proxy that refuses it — a port
+    held bound and never listened on. The address guard does not see the browser's own requests; this fence does
+    their work. (Chromium's page routing would do too, but it stops the browser's own requests, favicon and all.)"""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 80)
+    with socket.socket() as refusing:
+        refusing.bind(("127.0.0.1", 0))
+        yield [f"--proxy-server=http://127.0.0.1:{refusing.getsockname()[1]}",
+               f"--proxy-bypass-list=<-loopback>;{parts.hostname}:{port}"]

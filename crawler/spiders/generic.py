@@ -36,8 +36,8 @@ from twisted.python.failure import Failure
 from crawler import pages
 from crawler.backoff import HostUnreachable, RetryLater
 from crawler.budget import SourceDeadline
-from crawler.guard import RefusedAddress
-from crawler.redirects import RedirectLoop
+from crawler.guard import RefusedAddress, UnresolvableHost
+from crawler.redirects import RedirectLoop, RefusedRedirect
 from crawler.sources import Source
 from crawler.spiders import families
 from crawler.spiders.context import LIFECYCLE, SOURCE_ID, SourceContext, context_of
@@ -314,8 +314,12 @@ def error_kind(failure: Failure) -> str:
         return error.kind
     if isinstance(error, RefusedAddress):
         return "refused_address"
+    if isinstance(error, UnresolvableHost):
+        return "dns"
     if isinstance(error, RedirectLoop):
         return "redirect_loop"
+    if isinstance(error, RefusedRedirect):
+        return "refused_redirect"
     if isinstance(error, IgnoreRequest):
         message = str(error)
         if "max redirections" in message:

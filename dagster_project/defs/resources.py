@@ -1,13 +1,13 @@
 """Resources: where the data lives and how the crawl is launched; every asset does its I/O through these."""
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
 from crawler.run import SOURCE_MESSAGE
+from pipelines.children import TiedChild
 from pipelines.registry import DEFAULT_DIR
 from pipelines.settings import Settings
 from warehouse.catalog import connect
@@ -84,7 +84,9 @@ class PipesCrawler(dg.ConfigurableResource):
             # The child's stdout carries its JSON summary for hand runs; here Pipes brings the figures, so it joins
             # the log stream (stderr) instead of the terminal of whoever launched Dagster.
             env = {**os.environ, **session.get_bootstrap_env_vars()}
-            process = subprocess.run(command, env=env, stdout=STDERR, check=False)
+            # Tied to this step: a step killed or interrupted never leaves its crawl running (pipelines.children).
+            with TiedChild(command, env=env, stdout=STDERR, forward_signals=False) as process:
+                process.wait()
         messages = session.get_custom_messages()
         summary = next((message for message in messages if message.get("kind") == "summary"), None)
         if summary is None:

@@ -12,13 +12,16 @@ import ctypes.util
 import hashlib
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from pipelines.archive.location import Location
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1 << 20
 
 
 def _libc_with_syncfs() -> ctypes.CDLL | None:
@@ -32,6 +35,10 @@ def _libc_with_syncfs() -> ctypes.CDLL | None:
 
 
 _LIBC = _libc_with_syncfs()
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class CorruptBlob(Exception):
@@ -48,7 +55,8 @@ def _check(sha256: str) -> str:
     return sha256
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id lives."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -123,8 +131,81 @@ class BlobStore:
             temp.unlink(missing_ok=True)
             raise
         if durable:
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         return digest
+
+    def put_file(self, source: Readable, *, durable: bool = True) -> tuple[str, int, bool]:
+        """Store what ``source`` reads, a chunk at a time (memory stays small whatever the size); return its
+        sha256, its size and whether it is new to the store. The bytes are hashed as they are copied, read back
+        and checked before they are named. On object storage the bytes are spooled to a local temporary file
+        first, then uploaded once."""
+        digest = hashlib.sha256()
+        size = 0
+        if self.remote:
+            fd, name = tempfile.mkstemp(prefix="govreports-blob-")
+            os.close(fd)
+            temp = Path(name)
+        else:
+            self.tmp.mkdir(parents=True, exist_ok=True)
+            temp = self.tmp / f"{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            with open(temp, "wb") as handle:
+                for chunk in iter(lambda: source.read(CHUNK), b""):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    handle.write(chunk)
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            sha256 = digest.hexdigest()
+            if self.remote:
+                new = self._upload(temp, sha256)
+                return sha256, size, new
+            target = self.path(sha256)
+            if target.is_file() and self.verify(sha256):
+                temp.unlink()
+                return sha256, size, False
+            if _file_sha256(temp) != sha256:
+                raise CorruptBlob(f"blob {sha256}: bytes written to {temp} do not read back the same")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        if durable:
+            fsync_dir(target.parent)
+        return sha256, size, True
+
+    def adopt(self, path: Path, *, durable: bool = True) -> tuple[str, int, bool]:
+        """Move the file at ``path`` (on the archive's filesystem, e.g. a spooled download) into the store by its
+        sha256, read once to hash it; return its sha256, size and whether it is new. The file is gone after."""
+        sha256 = _file_sha256(path)
+        size = path.stat().st_size
+        if self.remote:
+            return sha256, size, self._upload(path, sha256)
+        target = self.path(sha256)
+        if target.is_file() and self.verify(sha256):
+            path.unlink()
+            return sha256, size, False
+        if durable:
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        if durable:
+            fsync_dir(target.parent)
+        return sha256, size, True
+
+    def _upload(self, local: Path, sha256: str) -> bool:
+        """Object storage: upload a finished local file as the blob (unless a good one is there); it is gone after.
+        True when the blob is new."""
+        try:
+            if self.exists(sha256) and self.verify(sha256):
+                return False
+            self.location.upload(local, blob_name(sha256))
+            return True
+        finally:
+            local.unlink(missing_ok=True)
 
     def sync(self) -> None:
         """Make every blob written with ``durable=False`` durable: syncfs(2) of the archive's filesystem."""
@@ -153,18 +234,14 @@ class BlobStore:
         """True when the blob exists and its bytes hash to its name."""
         if self.remote:
             try:
-                return sha256_hex(self.location.read_bytes(blob_name(sha256))) == sha256
+                with self.location.open_input(blob_name(sha256)) as handle:
+                    return _stream_sha256(handle) == sha256
             except FileNotFoundError:
                 return False
-        path = self.path(sha256)
-        digest = hashlib.sha256()
         try:
-            with open(path, "rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+            return _file_sha256(self.path(sha256)) == sha256
         except FileNotFoundError:
             return False
-        return digest.hexdigest() == sha256
 
     def __iter__(self) -> Iterator[str]:
         """Every stored sha256."""
@@ -186,7 +263,7 @@ class BlobStore:
             return removed
         for temp in self.tmp.iterdir():
             pid = temp.name.split("-", 1)[0]
-            if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+            if pid.isdigit() and pid_alive(int(pid)) and int(pid) != os.getpid():
                 continue
             if pid.isdigit() and int(pid) == os.getpid():
                 continue
@@ -195,7 +272,19 @@ class BlobStore:
         return removed
 
 
-def _fsync_dir(directory: Path) -> None:
+def _file_sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return _stream_sha256(handle)
+
+
+def _stream_sha256(handle: Readable) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fsync_dir(directory: Path | str) -> None:
     """Make a rename durable (POSIX: the directory entry lives in the directory)."""
     try:
         fd = os.open(directory, os.O_RDONLY)

@@ -21,12 +21,15 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipelines import crashpoints
 from pipelines.archive.location import Location
 
 FOLDER = "warc"
 OPEN_SUFFIX = ".open"
 GZIP_LEVEL = 6
 MAX_BYTES = 1 << 30
+STREAMED = 1024 * 1024
+"""A response body above this is compressed into the file as it is read, never held whole."""
 # Hop-by-hop framing the HTTP client already removed from the body: keeping it would make readers re-dechunk.
 _FRAMING = {"transfer-encoding"}
 
@@ -93,28 +96,38 @@ class RunWarc:
         response_headers: list[tuple[str, str]],
         body: bytes,
         ip_address: str | None = None,
+        body_file: Path | None = None,
     ) -> None:
-        """Write one response record (body as received) and its request record, linked by WARC-Concurrent-To."""
+        """Write one response record (body as received) and its request record, linked by WARC-Concurrent-To.
+        A body too large for memory comes as ``body_file`` (``body`` is then ignored) and is streamed."""
         headers = [(name, value) for name, value in response_headers if name.lower() not in _FRAMING]
         status_line = f"{status} {reason}".strip()
         http_headers = StatusAndHeaders(status_line, headers, protocol=protocol or "HTTP/1.1")
         warc_headers = {"WARC-IP-Address": ip_address} if ip_address else None
-        response = self._writer.create_warc_record(
-            url, "response", payload=BytesIO(body), http_headers=http_headers, warc_headers_dict=warc_headers
-        )
-        path = _request_target(url)
-        request_http = StatusAndHeaders(f"{method} {path} HTTP/1.1", request_headers, is_http_request=True)
-        request = self._writer.create_warc_record(
-            url, "request", payload=BytesIO(request_body), http_headers=request_http
-        )
-        request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
         if self._handle is None or self._written >= self.max_bytes:
             self._rotate()
-        data = self._member(response) + self._member(request)
         assert self._handle is not None
-        self._handle.write(data)
+        start = self._handle.tell()
+        with open(body_file, "rb") if body_file else BytesIO(body) as payload:
+            length = os.fstat(payload.fileno()).st_size if body_file else len(body)
+            response = self._writer.create_warc_record(
+                url, "response", payload=payload, length=length, http_headers=http_headers,
+                warc_headers_dict=warc_headers,
+            )
+            path = _request_target(url)
+            request_http = StatusAndHeaders(f"{method} {path} HTTP/1.1", request_headers, is_http_request=True)
+            request = self._writer.create_warc_record(
+                url, "request", payload=BytesIO(request_body), length=len(request_body), http_headers=request_http
+            )
+            request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
+            if length > STREAMED:
+                self._stream_member(self._handle, response)
+            else:
+                self._handle.write(self._member(response))
+            crashpoints.reached("crawl.warc_half_written")  # the response record is out, its request not yet
+            self._handle.write(self._member(request))
         self._handle.flush()
-        self._written += len(data)
+        self._written += self._handle.tell() - start
         self.records += 2
 
     def _member(self, record: object) -> bytes:
@@ -125,6 +138,19 @@ class RunWarc:
         self._writer.write_record(record)
         compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
         return compressor.compress(self._buffer.getvalue()) + compressor.flush()
+
+    def _stream_member(self, handle: IO[bytes], record: object) -> None:
+        """A large record compressed into the file as warcio writes it (never whole in memory); a crash part-way
+        leaves a torn last member, which :func:`recover` cuts off."""
+        start = handle.tell()
+        try:
+            member = _GzipMember(handle)
+            WARCWriter(member, gzip=False).write_record(record)
+            member.close()
+        except BaseException:  # never leave half a member between whole ones
+            handle.seek(start)
+            handle.truncate()
+            raise
 
     def _finish(self) -> None:
         """Sync the current file, give it its final name (and upload it when the archive is remote)."""
@@ -148,6 +174,24 @@ def _complete(open_path: Path, location: Location, day: str) -> str:
     name = f"{FOLDER}/{day}/{final.name}"
     location.upload(final, name)
     return location.path(name)
+
+
+class _GzipMember:
+    """A write-only stream compressing what it is given into one gzip member of ``handle``."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(self.compressor.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """warcio flushes after each record; the member ends only at :meth:`close`."""
+
+    def close(self) -> None:
+        self.handle.write(self.compressor.flush())
 
 
 def _request_target(url: str) -> str:

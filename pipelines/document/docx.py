@@ -1,4 +1,4 @@
-"""DOCX → Document, read from word/document.xml directly.
+"""DOCX → Document, read from word/document.xml directly, streamed (one paragraph or table in memory at a time).
 
 python-docx repeats a merged cell in every grid position it covers; the document model wants it printed once with
 its span. So the body is walked here: w:p → Paragraph, w:tbl → Table, w:gridSpan → colspan, a w:vMerge
@@ -16,6 +16,7 @@ from lxml import etree
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import join_lines
+from pipelines.document.limits import MAX_XML_ELEMENTS, Budget
 from pipelines.document.model import Block, Cell, Document, Location, Paragraph, Table, number_tables
 from pipelines.document.ocr.engine import EngineUnavailable
 from pipelines.document.zipsafe import SafeZip
@@ -25,6 +26,9 @@ MEDIA_TYPE = sniff.DOCX
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _TBL, _TR, _TC = f"{{{W}}}p", f"{{{W}}}tbl", f"{{{W}}}tr", f"{{{W}}}tc"
+_BODY = f"{{{W}}}body"
+SMALL_PART_BYTES = 4 * 1024 * 1024
+"""Document properties and the like: kilobytes in any real file."""
 _T, _TAB, _BR, _CR = f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"
 _VAL = f"{{{W}}}val"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -39,13 +43,9 @@ def read(
     data: bytes, source: str, sha256: str, declared_encoding: str | None = None, media_type: str = MEDIA_TYPE
 ) -> Document:
     archive = SafeZip(data, source)
-    root = archive.xml("word/document.xml")
-    body = root.find(f"{{{W}}}body")
-    if body is None:
-        raise UnreadableDocument(source, "word/document.xml has no body")
     document = Document(source=source, sha256=sha256, media_type=media_type)
     pictures = _Pictures(archive, source, document.findings)
-    document.blocks = _blocks(body, pictures)
+    document.blocks = _stream_blocks(archive, Budget(source), pictures)
     document.title = _core_title(archive)
     return document
 
@@ -100,16 +100,75 @@ class _Pictures:
 def _core_title(archive: SafeZip) -> str | None:
     if not archive.has("docProps/core.xml"):
         return None
-    core = archive.xml("docProps/core.xml")
+    core = archive.xml("docProps/core.xml", max_bytes=SMALL_PART_BYTES)
     title = core.find("{http://purl.org/dc/elements/1.1/}title")
     return title.text.strip() if title is not None and title.text and title.text.strip() else None
 
 
-def _blocks(body: etree._Element, pictures: _Pictures) -> list[Block]:
+def _stream_blocks(archive: SafeZip, budget: Budget, pictures: _Pictures) -> list[Block]:
+    """The body's paragraphs and tables, each read when its end tag arrives and then dropped from the tree, so
+    memory holds one block's XML at a time (the whole part once took 20× its size). A block is a paragraph or table
+    outside any other (one inside a table is read with the table); a paragraph's pictures follow it, read by OCR."""
     blocks: list[Block] = []
-    _walk(body, blocks, [0], pictures)
+    line = [0]
+    alive = 0
+    body_seen = False
+    for event, element in archive.iterparse("word/document.xml", events=("start", "end")):
+        if event == "start":
+            alive += 1
+            if alive > MAX_XML_ELEMENTS:
+                budget.refuse(f"more than {MAX_XML_ELEMENTS:,} XML elements in one paragraph or table")
+            body_seen = body_seen or element.tag == _BODY
+            continue
+        if element.tag not in (_P, _TBL) or not _outermost(element):
+            continue
+        before = len(blocks)
+        if element.tag == _P:
+            text = _paragraph_text(element)
+            if text.strip():
+                blocks.append(Paragraph(text, Location(line=line[0])))
+            blocks.extend(pictures.blocks(element))
+            line[0] += 1
+        else:
+            _read_table(element, blocks, line, pictures)
+        for block in blocks[before:]:
+            _count(budget, block)
+        alive -= int(element.xpath("count(descendant-or-self::*)"))
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    if not body_seen:
+        raise UnreadableDocument(archive.source, "word/document.xml has no body")
     number_tables(blocks)
     return blocks
+
+
+def _outermost(element: etree._Element) -> bool:
+    """Not inside another paragraph or table, nor inside mc:Fallback (a copy of mc:Choice)."""
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag in (_P, _TBL, _MC_FALLBACK):
+            return False
+        parent = parent.getparent()
+    return True
+
+
+def _count(budget: Budget, block: Block) -> None:
+    if isinstance(block, Paragraph):
+        budget.paragraph(block.text)
+    else:
+        for row in block.rows:
+            budget.row(len(row), sum(len(cell.text) for cell in row))
+
+
+def _read_table(table: etree._Element, blocks: list[Block], line: list[int], pictures: _Pictures) -> None:
+    """A data table, or a table holding tables (layout), read through cell by cell."""
+    if table.find(f".//{{{W}}}tc//{{{W}}}tbl") is not None:
+        for cell in table.iter(_TC):
+            if cell.getparent().getparent() is table:
+                _walk(cell, blocks, line, pictures)
+    else:
+        blocks.append(_table(table, sum(isinstance(b, Table) for b in blocks)))
 
 
 def _walk(element: etree._Element, blocks: list[Block], line: list[int], pictures: _Pictures) -> None:
@@ -122,12 +181,7 @@ def _walk(element: etree._Element, blocks: list[Block], line: list[int], picture
             blocks.extend(pictures.blocks(child))
             line[0] += 1
         elif child.tag == _TBL:
-            if child.find(f".//{{{W}}}tc//{{{W}}}tbl") is not None:
-                for cell in child.iter(_TC):
-                    if cell.getparent().getparent() is child:
-                        _walk(cell, blocks, line, pictures)
-            else:
-                blocks.append(_table(child, sum(isinstance(b, Table) for b in blocks)))
+            _read_table(child, blocks, line, pictures)
         elif child.tag != _MC_FALLBACK and isinstance(child.tag, str):
             _walk(child, blocks, line, pictures)
 

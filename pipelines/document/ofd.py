@@ -17,11 +17,13 @@ from lxml import etree
 from pipelines.document import layout, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
+from pipelines.document.limits import MAX_GLYPHS_PER_PAGE, MAX_PAGES, MAX_RULES_PER_PAGE, MAX_XML_ELEMENTS
 from pipelines.document.model import Document
 from pipelines.document.zipsafe import SafeZip
 
 MEDIA_TYPE = sniff.OFD
-MAX_PAGES = 400
+SMALL_PART_BYTES = 4 * 1024 * 1024
+"""OFD.xml and Document.xml: kilobytes in any real file (the pages, streamed, carry the content)."""
 _POINTS_PER_MM = 72 / 25.4
 _ASCENT, _DESCENT = 0.85, 0.15  # share of the font size above and below the baseline
 _ARGUMENTS = {"M": 2, "S": 2, "L": 2, "Q": 4, "B": 6, "A": 7, "C": 0}
@@ -29,12 +31,12 @@ _ARGUMENTS = {"M": 2, "S": 2, "L": 2, "Q": 4, "B": 6, "A": 7, "C": 0}
 
 def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:
     archive = SafeZip(data, source)
-    root = archive.xml("OFD.xml")
+    root = archive.xml("OFD.xml", max_bytes=SMALL_PART_BYTES)
     doc_root = _first_text(root, "DocRoot")
     if not doc_root:
         raise UnreadableDocument(source, "OFD.xml names no DocRoot")
     document_path = _resolve("", doc_root)
-    document_xml = archive.xml(document_path)
+    document_xml = archive.xml(document_path, max_bytes=SMALL_PART_BYTES)
     default_box = _box(_first_text(document_xml, "PhysicalBox"))
     pages: list[PageContent] = []
     for number, page in enumerate(_children(document_xml, "Page"), start=1):
@@ -43,9 +45,7 @@ def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = 
         location = page.get("BaseLoc")
         if not location:
             continue
-        content = archive.xml(_resolve(document_path, location))
-        box = _box(_first_text(content, "PhysicalBox")) or default_box or (0.0, 0.0, 210.0, 297.0)
-        pages.append(_page(content, number, box))
+        pages.append(_stream_page(archive, _resolve(document_path, location), number, default_box))
     result = Document(source=source, sha256=sha256, media_type=MEDIA_TYPE)
     result.blocks = layout.build_blocks(pages, result.findings, source)
     result.title = _first_text(root, "Title") or (layout.title(pages[0]) if pages else None)
@@ -110,17 +110,40 @@ def _deltas(text: str | None) -> list[float]:
     return values
 
 
-def _page(content: etree._Element, number: int, box: tuple[float, float, float, float]) -> PageContent:
+def _stream_page(
+    archive: SafeZip, part: str, number: int, default_box: tuple[float, float, float, float] | None
+) -> PageContent:
+    """A page's text and path objects, each read when it ends and then dropped, so a page's XML is never held
+    whole; a page past the limits of glyphs, rules or XML elements is refused."""
     glyphs: list[Glyph] = []
     rules: list[Rule] = []
-    for element in content.iter():
+    box = None
+    alive = 0
+    for event, element in archive.iterparse(part, events=("start", "end")):
+        if event == "start":
+            alive += 1
+            if alive > MAX_XML_ELEMENTS:
+                raise UnreadableDocument(archive.source, f"page {number}: more than {MAX_XML_ELEMENTS:,} XML elements")
+            continue
         name = _local(element)
         if name == "TextObject":
             glyphs.extend(_text_glyphs(element))
         elif name == "PathObject" and element.get("Stroke", "true").lower() != "false":
             rules.extend(_path_rules(element))
-    scale = _POINTS_PER_MM
-    return PageContent(number, box[2] * scale, box[3] * scale, glyphs, rules)
+        elif name == "PhysicalBox" and box is None:
+            box = _box(element.text)
+            continue
+        else:
+            continue
+        if len(glyphs) > MAX_GLYPHS_PER_PAGE or len(rules) > MAX_RULES_PER_PAGE:
+            raise UnreadableDocument(archive.source, f"page {number}: more than {MAX_GLYPHS_PER_PAGE:,} characters"
+                                                     f" or {MAX_RULES_PER_PAGE:,} lines drawn")
+        alive -= int(element.xpath("count(descendant-or-self::*)"))
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:  # the cleared shells of earlier objects
+            del element.getparent()[0]
+    box = box or default_box or (0.0, 0.0, 210.0, 297.0)
+    return PageContent(number, box[2] * _POINTS_PER_MM, box[3] * _POINTS_PER_MM, glyphs, rules)
 
 
 def _ctm(element: etree._Element) -> tuple[float, ...]:

@@ -26,6 +26,7 @@ import pypdfium2.raw as raw
 from pipelines.document import layout, sniff
 from pipelines.document.errors import UnreadableDocument
 from pipelines.document.layout import Glyph, PageContent, Rule
+from pipelines.document.limits import MAX_GLYPHS_PER_PAGE, MAX_PAGES, MAX_RULES_PER_PAGE
 from pipelines.document.model import Document
 from pipelines.document.ocr.engine import Engine, EngineUnavailable, load_engine
 from pipelines.findings import FindingsLog
@@ -34,7 +35,6 @@ if TYPE_CHECKING:  # OCR's libraries (OpenCV, the engine) load only when a page 
     from pipelines.document.ocr.scan import PageScan
 
 MEDIA_TYPE = sniff.PDF
-MAX_PAGES = 400
 _CID = re.compile(r"\(cid:\d+\)")
 _IMAGE_SHARE = 0.3  # images covering this share of a page with (almost) no text make the page a scan
 _PICTURE_SHARE = 0.05  # a picture covering this share of a page, with no text over it, may be a table
@@ -44,6 +44,7 @@ _OCR_DPI = (200.0, 300.0)  # a page is rendered for OCR at its scan's resolution
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MAX_FORM_DEPTH = 16  # forms inside forms: a real page nests two or three; a hostile one, without end
 
 
 def read(data: bytes, source: str, sha256: str, declared_encoding: str | None = None) -> Document:
@@ -84,14 +85,26 @@ def _metadata_title(pdf: pdfium.PdfDocument) -> str | None:
 
 def _page(page: pdfium.PdfPage, number: int, log: FindingsLog, scans: dict[int, list[PageScan]]) -> PageContent:
     width, height = page.get_size()
+    objects = raw.FPDFPage_CountObjects(page.raw)
+    if objects > MAX_RULES_PER_PAGE:
+        raise UnreadableDocument(
+            log.source, f"page {number} draws {objects:,} objects, more than {MAX_RULES_PER_PAGE:,}"
+        )
     textpage = page.get_textpage()
     try:
+        characters = raw.FPDFText_CountChars(textpage.raw)
+        if characters > MAX_GLYPHS_PER_PAGE:
+            raise UnreadableDocument(
+                log.source, f"page {number} has {characters:,} characters, more than {MAX_GLYPHS_PER_PAGE:,}"
+            )
         glyphs, garbage = _glyphs(textpage, height)
     finally:
         textpage.close()
     rules: list[Rule] = []
     images: list[_Image] = []
     _walk(page, height, rules, images)
+    if len(rules) > MAX_RULES_PER_PAGE:
+        raise UnreadableDocument(log.source, f"page {number} draws more than {MAX_RULES_PER_PAGE:,} lines")
     text = "".join(glyph.text for glyph in glyphs)
     cid = len(_CID.findall(text))
     area = width * height
@@ -250,15 +263,16 @@ def _walk(page: pdfium.PdfPage, height: float, rules: list[Rule], images: list[_
     _objects(objects, _IDENTITY, height, rules, images)
 
 
-def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule], images: list) -> None:
+def _objects(objects: list, outer: Matrix, height: float, rules: list[Rule], images: list, depth: int = 0) -> None:
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     for obj in objects:
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_FORM:
             inner = _compose(_matrix(obj), outer)
             count = raw.FPDFFormObj_CountObjects(obj)
-            children = [raw.FPDFFormObj_GetObject(obj, index) for index in range(count)]
-            _objects(children, inner, height, rules, images)
+            if depth < MAX_FORM_DEPTH and count <= MAX_RULES_PER_PAGE:
+                children = [raw.FPDFFormObj_GetObject(obj, index) for index in range(count)]
+                _objects(children, inner, height, rules, images, depth + 1)
             continue
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
             continue

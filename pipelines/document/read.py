@@ -7,6 +7,7 @@ import importlib
 
 from pipelines.document import sniff
 from pipelines.document.errors import UnreadableDocument
+from pipelines.document.limits import check_size
 from pipelines.document.model import Document
 from pipelines.document.pictures import PictureLookup, read_pictures
 
@@ -28,6 +29,22 @@ READERS: dict[str, str] = {
 }
 
 
+SIZE_KINDS: dict[str, str] = {
+    sniff.TEXT: "text",
+    sniff.HTML: "html",
+    sniff.MHT: "html",
+    sniff.PDF: "pdf",
+    sniff.DOCX: "zip",
+    sniff.XLSX: "zip",
+    sniff.OFD: "zip",
+    sniff.DOC: "office",
+    sniff.RTF: "office",
+    sniff.XLS: "xls",
+    **dict.fromkeys(sniff.IMAGES, "image"),
+}
+"""Media type → its size limit in pipelines.document.limits.MAX_BYTES, checked before a reader starts."""
+
+
 def read_document(
     data: bytes, source: str, *, declared_encoding: str | None = None, pictures: PictureLookup | None = None
 ) -> Document:
@@ -39,6 +56,7 @@ def read_document(
     spec = READERS.get(media_type)
     if spec is None:
         raise UnreadableDocument(source, f"cannot read {media_type} (binary content of an unsupported format)")
+    check_size(data, SIZE_KINDS[media_type], source)
     sha256 = hashlib.sha256(data).hexdigest()
     module, _, function = spec.partition(":")
     reader = getattr(importlib.import_module(module), function or "read")

@@ -226,5 +226,6 @@ def test_content_disposition_of_replica_is_raw_gbk() -> None:
 
 def test_nothing_generated_outside_the_data_directory(crawled: dict[str, Any]) -> None:
     data: Path = crawled["portals"].data
-    assert sorted(p.name for p in (data / "archive").iterdir()) == ["blobs", "health", "manifest", "state", "warc"]
+    names = ["blobs", "health", "manifest", "state", "warc", "writers.lock"]
+    assert sorted(p.name for p in (data / "archive").iterdir()) == names
     assert sorted(p.name for p in data.iterdir()) == ["archive"]

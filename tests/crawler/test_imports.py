@@ -1,5 +1,5 @@
-"""The crawler imports only the ground floor's archive, findings, settings, registry and titles (never the parser or
-warehouse)."""
+"""The crawler imports only the ground floor's archive, findings, settings, registry and titles, and its process
+plumbing (locks, child processes, fault messages, crash points) — never the parser or warehouse."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ ALLOWED = (
     "pipelines.registry",
     "pipelines.titles",
     "pipelines.regions",
+    "pipelines.locks",
+    "pipelines.children",
+    "pipelines.faults",
+    "pipelines.crashpoints",
 )
 FORBIDDEN_TOP = {"warehouse", "dagster_project", "govreports", "replicas", "dagster"}
 
@@ -23,6 +27,8 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "pipelines" and node.level == 0:
+            names.update(f"pipelines.{alias.name}" for alias in node.names)  # from pipelines import crashpoints
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
     return names
