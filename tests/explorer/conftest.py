@@ -23,7 +23,7 @@ from pipelines.settings import Settings
 from warehouse.build import build
 from warehouse.ingest import ingest
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # ../shared beside the repository
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus"
 ZHENGZHOU = "000_0980f2edc394599a.txt"

@@ -14,7 +14,7 @@ from warehouse.build import build
 from warehouse.ingest import ingest
 from warehouse.rows import Outcome
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # ../shared beside the repository
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus"
 
