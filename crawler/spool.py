@@ -34,6 +34,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.spiders.context import context_of
 from pipelines.archive.location import Location
+from pipelines.archive.recovery import SPOOLED_BODIES
 from pipelines.archive.store import BlobStore
 
 SPOOLED = "spooled"
@@ -165,7 +166,7 @@ def spool_folder(crawler: Crawler) -> Path:
     spool = crawler.settings.get("GOVREPORTS_SPOOL_DIR")
     if archive and not Location(archive).remote:
         return BlobStore(archive).tmp
-    return Path(spool) / "bodies" if spool else Path(os.environ.get("TMPDIR", "/tmp"))
+    return Path(spool) / SPOOLED_BODIES if spool else Path(os.environ.get("TMPDIR", "/tmp"))
 
 
 def discard(request: Request) -> None:

@@ -1,4 +1,5 @@
-"""What killed archive writers leave behind, cleaned up: blob temporaries, manifest temporaries, open WARC files.
+"""What killed archive writers leave behind, cleaned up: blob temporaries, manifest temporaries, open WARC files,
+large bodies spooled locally for an archive on object storage.
 
 Run by the next writer that has the archive to itself (pipelines.locks.archive_writer), so nothing here belongs to
 a live writer. Nothing archived is touched: blobs and manifest parts appear only by an atomic rename, so what a
@@ -14,6 +15,9 @@ from pipelines.archive.location import Location
 from pipelines.archive.manifest import FOLDER as MANIFEST_FOLDER
 from pipelines.archive.store import BlobStore
 
+SPOOLED_BODIES = "bodies"
+"""The local spool's folder of large response bodies waiting for their upload (an archive on object storage)."""
+
 
 def recover(archive: Path | str | Location, spool: Path | None = None) -> dict[str, int]:
     """Clean up after killed writers (their WARC files may be in the local ``spool`` when the archive is on
@@ -26,9 +30,12 @@ def recover(archive: Path | str | Location, spool: Path | None = None) -> dict[s
         for temporary in manifest_temporaries:
             temporary.unlink(missing_ok=True)
     removed = BlobStore(location).sweep()
+    bodies = [path for path in (Path(spool) / SPOOLED_BODIES).glob("*") if path.is_file()] if spool else []
+    for body in bodies:  # a killed crawl's bodies never uploaded; the crawl that re-fetches them spools them anew
+        body.unlink(missing_ok=True)
     recovered = warc.recover(location, spool)
     return {
-        "temporaries_removed": len(removed) + len(manifest_temporaries),
+        "temporaries_removed": len(removed) + len(manifest_temporaries) + len(bodies),
         "warcs_recovered": len(recovered),
     }
 

@@ -65,3 +65,18 @@ def test_a_spooled_body_reaches_the_bucket_whole(bucket: Settings, tmp_path: Pat
     assert (row["sha256"], row["size"], row["media_type"]) == (expected, size, "application/pdf")
     check_archive(bucket.archive)  # type: ignore[arg-type]
     assert _leftovers(bucket) == []
+
+
+def test_bodies_a_killed_crawl_spooled_for_the_bucket_are_swept_by_the_next_writer(bucket: Settings) -> None:
+    """A crawl killed before its upload leaves a large body in the local spool; the next writer to hold the archive
+    removes it (the body is fetched again by the crawl that needs it), and touches nothing archived."""
+    from pipelines.archive.recovery import SPOOLED_BODIES, recover
+
+    ingest(bucket, seed_files()[:1], name="before")
+    left = bucket.spool_dir / SPOOLED_BODIES / "body-of-a-killed-crawl"
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(b"x" * 1024)
+    done = recover(bucket.archive, bucket.spool_dir)
+    assert not left.exists() and done["temporaries_removed"] >= 1
+    assert _leftovers(bucket) == []
+    check_archive(bucket.archive)  # type: ignore[arg-type]
