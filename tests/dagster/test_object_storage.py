@@ -33,12 +33,13 @@ def s3_settings(s3_endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_warehouse_assets_on_object_storage(s3_settings: Settings) -> None:
     samples = sorted(path for path in SAMPLES.iterdir() if path.suffix != ".md")
     ingest(s3_settings, samples, name="samples")
-    result = dg.materialize(
-        [reports.parsed_reports, tables.warehouse_tables, tables.catalog, *WAREHOUSE_CHECKS],
-        instance=dg.DagsterInstance.ephemeral(),
-        resources=govreports_resources(s3_settings.data),
-        run_config={"ops": {"parsed_reports": {"config": {"workers": 1}}}},
-    )
+    with dg.DagsterInstance.ephemeral() as instance:  # held for the run: Dagster keeps only a weak reference to it
+        result = dg.materialize(
+            [reports.parsed_reports, tables.warehouse_tables, tables.catalog, *WAREHOUSE_CHECKS],
+            instance=instance,
+            resources=govreports_resources(s3_settings.data),
+            run_config={"ops": {"parsed_reports": {"config": {"workers": 1}}}},
+        )
     assert result.success
     parse_figures = result.asset_materializations_for_node("parsed_reports")[0].metadata
     assert parse_figures["parsed"].value == len(samples) and parse_figures["workers"].value == 1
