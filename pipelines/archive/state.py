@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from pipelines.archive.location import Location
 from pipelines.archive.manifest import read_parts, run_parts
+from pipelines.archive.store import pid_alive
 
 SOURCES = "state/sources"
 RUNS = "state/runs"
@@ -168,18 +169,8 @@ class RunLease:
 
     def is_dead(self, now: datetime) -> bool:
         if self.host == socket.gethostname() and self.pid != os.getpid():
-            return not _pid_alive(self.pid) or now - self.heartbeat_at > STALE_AFTER
+            return not pid_alive(self.pid) or now - self.heartbeat_at > STALE_AFTER
         return self.pid != os.getpid() and now - self.heartbeat_at > STALE_AFTER
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class CrawlState:

@@ -124,11 +124,7 @@ def _stream_blocks(archive: SafeZip, budget: Budget, pictures: _Pictures) -> lis
             continue
         before = len(blocks)
         if element.tag == _P:
-            text = _paragraph_text(element)
-            if text.strip():
-                blocks.append(Paragraph(text, Location(line=line[0])))
-            blocks.extend(pictures.blocks(element))
-            line[0] += 1
+            _read_paragraph(element, blocks, line, pictures)
         else:
             _read_table(element, blocks, line, pictures)
         for block in blocks[before:]:
@@ -171,15 +167,20 @@ def _read_table(table: etree._Element, blocks: list[Block], line: list[int], pic
         blocks.append(_table(table, sum(isinstance(b, Table) for b in blocks)))
 
 
+def _read_paragraph(paragraph: etree._Element, blocks: list[Block], line: list[int], pictures: _Pictures) -> None:
+    """A paragraph's text (when it has any) on its line, then its pictures, read by OCR."""
+    text = _paragraph_text(paragraph)
+    if text.strip():
+        blocks.append(Paragraph(text, Location(line=line[0])))
+    blocks.extend(pictures.blocks(paragraph))
+    line[0] += 1
+
+
 def _walk(element: etree._Element, blocks: list[Block], line: list[int], pictures: _Pictures) -> None:
     """Paragraphs, tables and pictures in document order; a table holding tables is layout and is read through."""
     for child in element:
         if child.tag == _P:
-            text = _paragraph_text(child)
-            if text.strip():
-                blocks.append(Paragraph(text, Location(line=line[0])))
-            blocks.extend(pictures.blocks(child))
-            line[0] += 1
+            _read_paragraph(child, blocks, line, pictures)
         elif child.tag == _TBL:
             _read_table(child, blocks, line, pictures)
         elif child.tag != _MC_FALLBACK and isinstance(child.tag, str):
