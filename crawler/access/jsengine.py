@@ -164,8 +164,15 @@ def run_challenge(html: str, url: str, user_agent: str, cookies: dict[str, str] 
         from py_mini_racer import mini_racer
     except ImportError as error:  # pragma: no cover - the dependency is pinned
         raise EngineUnavailable(f"mini-racer is not installed: {error}") from error
-    with mini_racer(_engine_loop()) as context:
+    with _ONE_CONTEXT, mini_racer(_engine_loop()) as context:
         return _run(context, html, url, user_agent, cookies, timeout)
+
+
+_ONE_CONTEXT = threading.Lock()
+"""One engine context at a time in a process: mini-racer 0.14 crashes the process (SIGSEGV in its context creation)
+when worker threads make contexts at once — 8 threads of challenges crashed it every time. A challenge takes
+milliseconds and comes once per host and clearance, so the crawl loses nothing by waiting; the page's time budget
+starts once the lock is held."""
 
 
 @cache

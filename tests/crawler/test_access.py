@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -175,3 +177,34 @@ def test_outbound_proxy_of_a_source(tmp_path: Path) -> None:
     relayed = [url for _method, url in proxy.log]
     assert relayed and all(url.startswith(urls["replica-hanweb-art"]) for url in relayed)
     assert len(relayed) == len(served)  # every request went through the proxy
+
+
+_CONCURRENT_CHALLENGES = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from crawler.access.jsengine import run_challenge
+from replicas.server import Request
+from replicas.sites.challenge import JslGuard
+from replicas.sites.plain import PlainSite
+
+page = JslGuard(PlainSite()).handle(Request("GET", "/gknb/index.html", {}, {"user-agent": "UA", "host": "h"}, b""))
+body = page.body.decode()
+with ThreadPoolExecutor(8) as pool:
+    outcomes = list(pool.map(lambda _: run_challenge(body, "http://h/gknb/index.html", "UA"), range(int(sys.argv[1]))))
+print(sum(outcome.passed for outcome in outcomes))
+"""
+
+
+def test_challenges_solved_in_many_threads_at_once_do_not_crash_the_crawl() -> None:
+    """The crawl solves challenges in worker threads, several hosts at once; V8 contexts made concurrently crashed
+    the process (SIGSEGV in mini-racer's context creation, seen in the markup crawl)."""
+    count = 48
+    done = subprocess.run(
+        [sys.executable, "-c", _CONCURRENT_CHALLENGES, str(count)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(count)
