@@ -51,7 +51,8 @@ def is_due(entry: dict[str, Any], period: timedelta, now: datetime) -> bool:
     checked = entry.get("checked_at") or entry.get("fetched_at")
     if period <= timedelta(0) or checked is None:
         return True
-    return now - checked >= period * _spread(entry["url"])
+    age = now - checked
+    return age >= period / 2 and age >= period * _spread(entry["url"])  # the hash only for the few old enough
 
 
 def is_whole(entry: dict[str, Any], entries: dict[str, dict[str, Any]]) -> bool:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipelines.archive.manifest import ManifestCursor, ManifestError, append_records, read_manifest, read_new
 from pipelines.archive.media import DOCX, HTML, PDF, TEXT, media_type
-from pipelines.archive.state import CrawlState, SourceState, StateError
+from pipelines.archive.state import COLUMNS, CrawlState, SourceState, StateError
 from pipelines.archive.store import BlobStore, CorruptBlob
 from pipelines.archive.warc import RunWarc, recover
 
@@ -168,11 +170,29 @@ def test_state_round_trip_merge_and_recovery_of_a_dead_run(tmp_path: Path) -> No
     assert state.load("s").entries["http://a/p"]["children"] == ["http://a/p.pdf"]
 
 
-def test_unreadable_state_names_the_file_and_the_remedy(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["s.arrow", "s.parquet"])
+def test_unreadable_state_names_the_file_and_the_remedy(tmp_path: Path, name: str) -> None:
     (tmp_path / "state" / "sources").mkdir(parents=True)
-    (tmp_path / "state" / "sources" / "s.parquet").write_bytes(b"not parquet")
-    with pytest.raises(StateError, match=r"s\.parquet .*remove it"):
+    (tmp_path / "state" / "sources" / name).write_bytes(b"not a table")
+    with pytest.raises(StateError, match=rf"{re.escape(name)} .*remove it"):
         CrawlState(tmp_path).load("s")
+
+
+def test_an_earlier_versions_parquet_state_is_read_and_replaced_when_saved(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path)
+    held = SourceState("s")
+    held.merge_fetch({"url": "http://a/p.pdf", "sha256": "ab" * 32, "http_status": 200, "role": "attachment",
+                      "fetched_at": datetime(2026, 11, 1, 3, 4, 5, 123456, tzinfo=UTC), "year": 2025})
+    (tmp_path / "state" / "sources").mkdir(parents=True)
+    pq.write_table(held.to_table(), tmp_path / "state" / "sources" / "s.parquet")
+    expected = {url: {name: entry.get(name) for name in COLUMNS} for url, entry in held.entries.items()}
+    legacy = state.load("s")
+    assert legacy.entries == expected and legacy.needs_save()
+    state.save(legacy)
+    assert sorted(path.name for path in (tmp_path / "state" / "sources").iterdir()) == ["s.arrow"]
+    again = state.load("s")
+    assert again.entries == expected and not again.needs_save()
+    assert again.entries["http://a/p.pdf"]["fetched_at"] == datetime(2026, 11, 1, 3, 4, 5, 123456, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
