@@ -58,7 +58,7 @@ def test_a_bare_page_number_run_into_a_number_leaves_it_blank_naming_both_readin
     assert found["active_disclosure.coercion"] == {
         "digits": f"{decisions}3",
         "page": 3,
-        "candidates": [f"{decisions}3", str(decisions)],
+        "candidates": [int(f"{decisions}3"), decisions],
     }
     # the recognisable footers inside the line are dropped: none is left to be read as a row of part 三
     assert not [f for f in report["findings"] if f["rule"] == "parse.row_unmatched" and "—4—" in f["message"]]

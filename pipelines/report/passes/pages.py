@@ -35,6 +35,7 @@ _INSIDE = re.compile(
     r"|第\s*(\d{1,3})\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?"
 )
 _MOST_SKIPPED = 2  # bare page numbers in a row between two recognised footers
+_MOST_FOOTERS = 2000  # footers looked at (a long report prints a few hundred)
 _PARTS = {"active_disclosure": "part 二", "applications": "part 三", "review_litigation": "part 四"}
 
 Key = tuple[int, int, int]
@@ -69,11 +70,19 @@ def _key_at(row: Row, at: int) -> Key | None:
 def _chain(found: list[_Footer]) -> list[_Footer]:
     """The longest run of footers whose page numbers rise in reading order, at most ``_MOST_SKIPPED`` pages
     skipped at a time: the document's page sequence (a date's '-1-' or a '第3页' in a sentence falls out)."""
-    best: list[list[_Footer]] = []
+    found = found[:_MOST_FOOTERS]
+    length = [1] * len(found)
+    back = [-1] * len(found)
     for index, footer in enumerate(found):
-        before = [best[j] for j in range(index) if 0 < footer.page - found[j].page <= _MOST_SKIPPED + 1]
-        best.append([*max(before, key=len, default=[]), footer])
-    return max(best, key=len, default=[])
+        for j in range(index):
+            if 0 < footer.page - found[j].page <= _MOST_SKIPPED + 1 and length[j] + 1 > length[index]:
+                length[index], back[index] = length[j] + 1, j
+    at = max(range(len(found)), key=length.__getitem__, default=-1)
+    chain: list[_Footer] = []
+    while at >= 0:
+        chain.append(found[at])
+        at = back[at]
+    return chain[::-1]
 
 
 def _without(row: Row, start: int, end: int) -> Row:
@@ -157,12 +166,15 @@ def _stretches(pages: list[tuple[int, Key]], stream: list[tuple[int, Cell, int]]
     """Page → (first, last character offset) of the stretch its missing footer stands in: between the footers of
     the pages before and after it, or within about a page after the last one before it. Pages before the first
     footer found are not counted missing: a cover or first page often prints none."""
-    keys = [_key(cell.location) for _, cell, _ in stream]
     offsets: list[tuple[int, int]] = []
-    for page, key in pages:
-        at = next((o for k, (_, _, o) in zip(keys, stream, strict=True) if k is not None and k >= key), None)
-        if at is not None:
-            offsets.append((page, at))
+    cells = iter(stream)
+    current = next(cells, None)
+    for page, key in pages:  # in reading order, as the stream is: each footer at the first cell printed after it
+        while current is not None and ((here := _key(current[1].location)) is None or here < key):
+            current = next(cells, None)
+        if current is None:
+            break
+        offsets.append((page, current[2]))
     if len(offsets) < 2:
         return {}
     lengths = [(b - a) / (q - p) for (p, a), (q, b) in pairwise(offsets) if q > p]
@@ -231,18 +243,17 @@ def glued_page_numbers(rows: list[Row], shape: Shape) -> list[Row]:
     """
     pages = shape.memo.get("pages")
     parts = _unsummed(shape.form)
-    if not pages or not parts:
+    if not pages or not parts or not any(row.part in parts for row in rows):
         return rows
     stream = _stream(rows)
-    stretches = _stretches(pages, stream)
-    if not stretches:
-        return rows
     following = {id(cell): stream[i + 1][1] if i + 1 < len(stream) else None for i, (_, cell, _) in enumerate(stream)}
     offset = {id(cell): at for _, cell, at in stream}
+    stretches: dict[int, tuple[int, int]] | None = None
     for row in rows:
         cell = _last_number(row) if row.part in parts and not row.header else None
         if cell is None or not _runs_on(cell, following.get(id(cell))):
             continue
+        stretches = _stretches(pages, stream) if stretches is None else stretches
         text, end = clean(cell.text), offset[id(cell)] + len(cell.text)
         for page, (first, last) in stretches.items():
             number = str(page)
@@ -262,7 +273,7 @@ def glued_page_numbers(rows: list[Row], shape: Shape) -> list[Row]:
                 form_key=_item_key(row.label_text, row.part or "", shape.form),
                 digits=text,
                 page=page,
-                candidates=[text, rest],
+                candidates=[read_cell(text).value, read_cell(rest).value],
             )
             break
     return rows
