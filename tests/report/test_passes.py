@@ -44,7 +44,7 @@ def test_tidy_seeds_need_no_repair_but_their_own(shared):
 
 
 def _glued_page(report: dict) -> list[dict]:
-    return [f for f in report["findings"] if f["rule"] == "layout.page_number_glued"]
+    return [f for f in report["findings"] if f["rule"] == "parse.page_number_glued"]
 
 
 def test_a_bare_page_number_run_into_a_number_leaves_it_blank_naming_both_readings(shared):
@@ -82,4 +82,4 @@ def test_a_one_line_dump_without_page_footers_keeps_every_value(shared):
     for material in materials():
         report = parse_bytes(SHAPES["page_innertext"](material).data, f"{material.name}.txt").to_json()
         rules = {f["rule"] for f in report["findings"]}
-        assert not rules & {"layout.page_number_glued", "shape.glued_page_numbers", "shape.page_footers"}
+        assert not rules & {"parse.page_number_glued", "shape.glued_page_numbers", "shape.page_footers"}

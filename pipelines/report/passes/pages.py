@@ -265,7 +265,7 @@ def glued_page_numbers(rows: list[Row], shape: Shape) -> list[Row]:
             _blank(row, cell)
             shape.changed(f"'{text}' (page {page})")
             shape.warn(
-                "layout.page_number_glued",
+                "parse.page_number_glued",
                 f"{_PARTS[row.part or '']} row '{row.label_text}': '{text}' ends with page {page}'s number, whose "
                 f"footer is not found — printed bare and run into it when the line breaks were lost: {text} or "
                 f"{rest}; value left blank",
