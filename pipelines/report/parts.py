@@ -145,26 +145,35 @@ def _split(printed: Printed, reading: Reading) -> bool:
 
 
 def _ambiguous(
-    log: FindingsLog, where: str, printed: Printed, readings: list[Reading], exhausted: bool, how: str
+    log: FindingsLog,
+    where: str,
+    form_key: str,
+    printed: Printed,
+    readings: list[Reading],
+    exhausted: bool,
+    how: str,
 ) -> None:
-    """A warning naming the digits that could not be read and their candidate readings; ``how`` says why."""
+    """A warning naming the digits that could not be read, the form's row left blank (``form_key``) and their
+    candidate readings; ``how`` says why."""
     count = f"{len(readings)}{'' if exhausted else '+'}"
     log.warning(
         "parse.ambiguous_split",
         f"{where}: '{_shown(printed)}' {how.format(count=count)}; values left blank",
         where,
+        form_key=form_key,
         digits=_shown(printed),
         candidates=[list(reading) for reading in readings][:12],
     )
 
 
-def _recut(log: FindingsLog, where: str, printed: Printed, others: list[Reading]) -> None:
+def _recut(log: FindingsLog, where: str, form_key: str, printed: Printed, others: list[Reading]) -> None:
     as_printed = printed.as_printed
     log.warning(
         "parse.ambiguous_split",
         f"{where}: '{_shown(printed)}' breaks the form's sums as printed, and cut with one separator more (two "
         f"cells run together) keeps them {len(others)} way(s); values left blank",
         where,
+        form_key=form_key,
         digits=_shown(printed),
         candidates=[list(as_printed or ()), *[list(reading) for reading in others][:11]],
     )
@@ -230,7 +239,7 @@ def _measure_values(item: Item, row: Row, log: FindingsLog) -> dict[str, Value]:
         tier = item_readings(printed, count, lost=bool(row.lost))
         if len(tier.readings) != 1 or not tier.exhausted:
             how = "reads {count} ways (no sum ties the measures)"
-            _ambiguous(log, where, printed, tier.readings, tier.exhausted, how)
+            _ambiguous(log, where, f"active_disclosure.{item.key}", printed, tier.readings, tier.exhausted, how)
             return {key: Value(None, "", row.location) for key in keys}
         reading = tier.readings[0]
         if _split(printed, reading):
@@ -254,6 +263,7 @@ def _measure_values(item: Item, row: Row, log: FindingsLog) -> dict[str, Value]:
             "parse.ambiguous_split",
             f"{where}: '{row.run.text}' is not {count} numbers; values left blank",
             where,
+            form_key=f"active_disclosure.{item.key}",
             digits=row.run.text,
             candidates=[],
         )
@@ -354,7 +364,7 @@ def read_applications(rows: list[Row], template: Template, form: Form, log: Find
             open_rows[form_row.key] = (printed, cells, numbers)
         elif numbers is not None and (others := recut(numbers, form, APPLICATIONS)):
             where = f"part 三 row {form_row.key} (printed row {printed.position})"
-            _recut(log, where, numbers, others)
+            _recut(log, where, f"applications.{form_row.key}", numbers, others)
             result[form_row.key] = [Value(None, "", printed.location) for _ in range(width)]
         else:
             result[form_row.key] = _fit_row(printed, cells, form_row, template, form, log)
@@ -567,7 +577,8 @@ def _read_open_rows(
         reading = state.values if state else None
         if numbers is None or state is None or reading is None:
             candidates, exhausted = (state.candidates, state.exhausted) if state else ([], True)
-            _ambiguous(log, where, numbers or Printed((row.text,)), candidates, exhausted, _how(state))
+            printing = numbers or Printed((row.text,))
+            _ambiguous(log, where, f"applications.{key}", printing, candidates, exhausted, _how(state))
             result[key] = [Value(None, "", row.location) for _ in range(width)]
             continue
         if _split(numbers, reading):
@@ -633,7 +644,7 @@ def read_review(rows: list[Row], template: Template, form: Form, log: FindingsLo
     if data.run is not None or (numbers is not None and _open(numbers, width, data)):
         return _split_review(data, cells, numbers, template, form, log)
     if numbers is not None and (others := recut(numbers, form, REVIEW)):
-        _recut(log, "part 四", numbers, others)
+        _recut(log, "part 四", REVIEW, numbers, others)
         return [Value(None, "", data.location) for _ in range(width)]
     if len(cells) > width:
         refs = [(REVIEW, b.key, m.key) for b in form.review_blocks for m in form.review_measures]
@@ -657,7 +668,7 @@ def _split_review(
     reading = state.values if state is not None else None
     if numbers is None or state is None or reading is None:
         candidates, exhausted = (state.candidates, state.exhausted) if state else ([], True)
-        _ambiguous(log, "part 四", numbers or Printed((row.text,)), candidates, exhausted, _how(state))
+        _ambiguous(log, "part 四", REVIEW, numbers or Printed((row.text,)), candidates, exhausted, _how(state))
         return [Value(None, "", row.location) for _ in range(width)]
     shown = _shown(numbers)
     if state.tier.dropped:

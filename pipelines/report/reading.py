@@ -8,6 +8,7 @@ the parts, then run the passes that work inside a table part.
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from pipelines.document.model import Document
 from pipelines.findings import FindingsLog
@@ -20,7 +21,9 @@ from pipelines.report.stream import flatten, renumber, run_passes
 def read_layout(document: Document, form: Form, log: FindingsLog) -> Layout:
     before = tuple(step for step in PASSES if not step.located)
     after = tuple(step for step in PASSES if step.located)
-    rows = run_passes(renumber(flatten(document)), before, form, document.media_type, log)
+    memo: dict[str, Any] = {}  # what the passes before locating learned of the document, for those after
+    rows = run_passes(renumber(flatten(document)), before, form, document.media_type, log, memo=memo)
     layout = locate(rows, form, log)
-    layout.rows = run_passes(layout.rows, after, form, document.media_type, log, then=partial(mark_headers, form=form))
+    marks = partial(mark_headers, form=form)
+    layout.rows = run_passes(layout.rows, after, form, document.media_type, log, then=marks, memo=memo)
     return layout

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipelines.document.model import Cell, Document, Location, Paragraph
 from pipelines.findings import FindingsLog
@@ -115,14 +116,22 @@ def renumber(rows: list[Row]) -> list[Row]:
 
 @dataclass
 class Shape:
-    """What a shape pass works with: the form, the document's media type, and the changes it made (for its finding)."""
+    """What a shape pass works with: the form, the document's media type, the changes it made (for its finding),
+    what it could not repair (warnings: values it left blank), and ``memo`` — what an earlier pass learned of the
+    whole document for a later one (page_footers: the page numbers found, for glued_page_numbers)."""
 
     form: Form
     media_type: str
     changes: list[str] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict)
+    warnings: list[tuple[str, str, str, str | None, dict[str, Any]]] = field(default_factory=list)
 
     def changed(self, what: str) -> None:
         self.changes.append(what)
+
+    def warn(self, rule: str, message: str, where: str, form_key: str | None = None, **values: Any) -> None:
+        """A value the pass left blank, and why: logged as a warning finding of ``rule``."""
+        self.warnings.append((rule, message, where, form_key, values))
 
 
 def run_passes(
@@ -132,12 +141,16 @@ def run_passes(
     media_type: str,
     log: FindingsLog,
     then: Callable[[list[Row]], None] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> list[Row]:
     """Run each pass over the rows (``then`` after each); a pass that changed something is logged as an info
-    finding naming it."""
+    finding naming it, what a pass left blank as its warning. ``memo`` is shared by every pass of one document."""
+    memo = {} if memo is None else memo
     for step in passes:
-        shape = Shape(form, media_type)
+        shape = Shape(form, media_type, memo=memo)
         rows = renumber(step.repair(rows, shape))
+        for rule, message, where, form_key, values in shape.warnings:
+            log.warning(rule, message, where, form_key=form_key, **values)
         if then is not None and shape.changes:
             then(rows)
         if shape.changes:

@@ -274,6 +274,12 @@ def pdf_text(material: Material) -> Rendering:
     return Rendering("pdf_text", material, "\n".join(with_footers(lines)))
 
 
+def pdf_one_line(material: Material) -> Rendering:
+    """pdftotext's text with its line breaks lost (copied out of a viewer into one field): page footers inside the
+    text, and a bare page number ('3') run into the last number of its page and the first label of the next."""
+    return Rendering("pdf_one_line", material, pdf_text(material).text.replace("\n", ""))
+
+
 def pdf_markdown(material: Material) -> Rendering:
     """PDF-to-Markdown: each table split over pages into several Markdown tables, each repeating a heading line
     (## 表三：…) and its separator row, page footers between them."""
@@ -861,6 +867,7 @@ SHAPES: dict[str, Callable[[Material], Rendering]] = {
     "two_renderings": two_renderings,
     "glued_tables": glued_tables,
     "pdf_text": pdf_text,
+    "pdf_one_line": pdf_one_line,
     "pdf_markdown": pdf_markdown,
     "floating_pdf": floating_pdf,
     "pdf_markdown_merged": pdf_markdown_merged,

@@ -52,6 +52,7 @@ def test_readings_every_sum_allows_are_named_with_their_candidates_and_left_blan
     report = parse_bytes(flat.encode("utf-8"), "shifted-dump.txt").to_json()
     ambiguous = {f["location"].split(" ")[3]: f for f in report["findings"] if f["rule"] == "parse.ambiguous_split"}
     assert set(ambiguous) == {"new_received", "granted", "total"}
+    assert {row: f["form_key"] for row, f in ambiguous.items()} == {row: f"applications.{row}" for row in ambiguous}
     assert ambiguous["granted"]["values"]["candidates"] == [[4, 0, 0, 0, 1, 10, 15], [4, 0, 0, 0, 11, 0, 15]]
     for row in ("new_received", "granted", "total"):
         assert report["applications"][row] == [None] * 7

@@ -23,9 +23,11 @@ FLATTENINGS = {
     "no line breaks": lambda text: re.sub(r"[\r\n]", "", text),
     "tabs as spaces": lambda text: text.replace("\t", " "),
 }
-# Damage no reader can undo: a PDF page's bare page number ('3', a line of its own) glued to the last number of
-# the page once the line breaks are gone ('16793' '3' → '167933'), where no sum ties part 二's items.
-BEYOND = {("pdf_text", "glued"), ("pdf_text", "no line breaks")}
+# A PDF page's bare page number ('3', a line of its own) glued to the last number of the page once the line breaks
+# are gone ('16793' '3' → '167933') is no wrong number either: the recognisable footers ('- 2 -', '第 4 页') give the
+# page sequence, and a part 二 number that ends with the missing page's number and runs into the text after it is
+# left blank, naming both readings (passes/pages.py). Were every footer bare, nothing would bound where a page ends
+# and it could not be told — no shape here prints only bare page numbers.
 
 
 def _check(shape: str, flattening: str) -> None:
@@ -38,7 +40,7 @@ def _check(shape: str, flattening: str) -> None:
         assert wrong == [], f"{material.name} as {shape}, {flattening}: never a wrong number"
 
 
-CASES = [(shape, flattening) for shape in SHAPES for flattening in FLATTENINGS if (shape, flattening) not in BEYOND]
+CASES = [(shape, flattening) for shape in SHAPES for flattening in FLATTENINGS]
 QUICK = [case for index, case in enumerate(CASES) if index % len(FLATTENINGS) == (index // len(FLATTENINGS)) % 4]
 
 

@@ -69,4 +69,5 @@ def test_ambiguous_split_lists_candidates(shared):
     report = parse_bytes(text.encode("utf-8"), "ambiguous.txt").to_json()
     finding = next(f for f in report["findings"] if f["rule"] == "parse.ambiguous_split")
     assert finding["values"]["candidates"] == [[1, 30, 55], [1, 305, 5], [13, 0, 55], [130, 5, 5]]
+    assert finding["form_key"] == "active_disclosure.normative_documents", "the row left blank, by its form key"
     assert report["active_disclosure"]["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}

@@ -77,6 +77,8 @@ def test_shape_gives_the_values_or_names_what_it_could_not_read(shared, shape: s
     assert [f["rule"] for f in report["findings"] if f["rule"] not in catalogue] == []
     ambiguous = [f for f in report["findings"] if f["rule"] == "parse.ambiguous_split"]
     assert all("candidates" in f["values"] for f in ambiguous)
+    blank_rows = ("active_disclosure.", "applications.", "review_litigation")
+    assert all(str(f.get("form_key")).startswith(blank_rows) for f in ambiguous), "each names the row left blank"
 
 
 def test_material_covers_both_templates():

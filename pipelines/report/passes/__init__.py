@@ -22,7 +22,7 @@ from pipelines.report.passes.lines import (
     placeholder_rows,
     stacked_cells,
 )
-from pipelines.report.passes.pages import page_footers
+from pipelines.report.passes.pages import glued_page_numbers, page_footers
 from pipelines.report.passes.review import review_row
 from pipelines.report.passes.rows import rows_run_together, side_by_side, transposed_table
 from pipelines.report.stream import Row, Shape
@@ -59,6 +59,7 @@ PASSES: tuple[Pass, ...] = (
     Pass(ocr_digits, located=True),
     Pass(glued_digits, located=True),
     Pass(digit_rows, located=True),
+    Pass(glued_page_numbers, located=True),
     Pass(rows_run_together, located=True),
     Pass(placeholder_rows, located=True),
     Pass(labels_after_numbers, located=True),
